@@ -1,0 +1,108 @@
+// A float32 tensor: a pinned, never-moving buffer (so kernels take raw pointers) plus a row-major shape.
+// Views share the buffer of their parent; parameters are views into one arena (see ParameterSet).
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Recur;
+
+/// <summary>A row-major float32 array with a shape. The storage is pinned, so <see cref="Ptr"/> is stable.</summary>
+public sealed unsafe class Tensor
+{
+    /// <summary>The backing array (pinned). Several tensors may share it.</summary>
+    public float[] Buffer { get; }
+    /// <summary>Index of this tensor's first element in <see cref="Buffer"/>.</summary>
+    public int Offset { get; }
+    /// <summary>Dimensions, outermost first.</summary>
+    public int[] Shape { get; }
+    /// <summary>Number of elements (product of <see cref="Shape"/>).</summary>
+    public int Length { get; }
+
+    /// <summary>A zero-filled tensor of the given shape.</summary>
+    public Tensor(params int[] shape) : this(AllocatePinned(ElementCount(shape)), 0, shape) { }
+
+    /// <summary>A view of <paramref name="buffer"/> (which must be pinned) from <paramref name="offset"/>.</summary>
+    public Tensor(float[] buffer, int offset, int[] shape)
+    {
+        int n = ElementCount(shape);
+        if (offset < 0 || offset > buffer.Length - n)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"view of {n} elements at {offset} does not fit a buffer of {buffer.Length}");
+        Buffer = buffer;
+        Offset = offset;
+        Shape = (int[])shape.Clone();
+        Length = n;
+    }
+
+    /// <summary>Address of the first element; valid for the tensor's lifetime.</summary>
+    public float* Ptr
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Buffer)) + Offset;
+    }
+
+    public Span<float> Span => Buffer.AsSpan(Offset, Length);
+
+    public int Rank => Shape.Length;
+
+    /// <summary>Size of dimension <paramref name="i"/>; negative counts from the end.</summary>
+    public int Dim(int i) => Shape[i < 0 ? Shape.Length + i : i];
+
+    public ref float this[int i] => ref Buffer[Offset + CheckIndex(i)];
+
+    public ref float this[int i, int j] => ref Buffer[Offset + CheckIndex(i * Shape[1] + j)];
+
+    /// <summary>Elements [start, start + count) of the flattened tensor, as a tensor of the given shape.</summary>
+    public Tensor Slice(int start, params int[] shape)
+    {
+        int n = ElementCount(shape);
+        if (start < 0 || start > Length - n) throw new ArgumentOutOfRangeException(nameof(start));
+        return new Tensor(Buffer, Offset + start, shape);
+    }
+
+    /// <summary>The same elements under another shape with the same element count.</summary>
+    public Tensor Reshape(params int[] shape)
+    {
+        if (ElementCount(shape) != Length)
+            throw new ArgumentException($"cannot reshape {ShapeString(Shape)} to {ShapeString(shape)}");
+        return new Tensor(Buffer, Offset, shape);
+    }
+
+    public void Zero() => Span.Clear();
+
+    public void CopyFrom(ReadOnlySpan<float> source)
+    {
+        if (source.Length != Length) throw new ArgumentException($"copy of {source.Length} elements into {Length}");
+        source.CopyTo(Span);
+    }
+
+    public float[] ToArray() => Span.ToArray();
+
+    public static Tensor FromArray(float[] values, params int[] shape)
+    {
+        var t = new Tensor(shape);
+        t.CopyFrom(values);
+        return t;
+    }
+
+    public bool SameShape(Tensor other) => Shape.AsSpan().SequenceEqual(other.Shape);
+
+    public override string ToString() => $"Tensor{ShapeString(Shape)}";
+
+    public static string ShapeString(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
+
+    /// <summary>A pinned, zeroed float array, aligned to 64 bytes when the runtime allows.</summary>
+    public static float[] AllocatePinned(int length) => GC.AllocateArray<float>(length, pinned: true);
+
+    public static int ElementCount(ReadOnlySpan<int> shape)
+    {
+        long n = 1;
+        foreach (int d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"negative dimension in shape {ShapeString(shape)}");
+            n *= d;
+            if (n > int.MaxValue) throw new ArgumentException($"shape {ShapeString(shape)} has more than {int.MaxValue} elements");
+        }
+        return (int)n;
+    }
+
+    int CheckIndex(int i) => (uint)i < (uint)Length ? i : throw new IndexOutOfRangeException();
+}

@@ -1,0 +1,223 @@
+// SGEMM, row-major: C (M, N) = alpha · op(A) (M, K) · op(B) (K, N) + beta · C.
+// Goto/BLIS blocking: for each NC column block and KC depth block, B is packed (or taken pre-packed),
+// then for each MC row block A is packed, and the micro-kernel sweeps NR-column strips (kept in L1)
+// over MR-row strips (the A block stays in L2). Threads split the columns (or the rows, when there are
+// few columns); no thread ever splits K, so each element's sum runs in one fixed order and results are
+// the same for any thread count and for any row position.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Recur.Kernels;
+
+/// <summary>Blocked, packed, vectorised and parallel float32 matrix multiply.</summary>
+public static unsafe class Gemm
+{
+    /// <summary>Depth of one packed block; also the length of each element's uninterrupted FMA chain.</summary>
+    public const int KC = 256;
+    const int MCRows = 96;
+    const int NC = 4096;
+    /// <summary>Below this many multiply-adds a call runs on one thread.</summary>
+    const long ParallelThreshold = 1 << 17;
+
+    internal static readonly int MR, NR;
+    static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
+    internal static readonly string KernelName;
+
+    static Gemm()
+    {
+        if (Vector512.IsHardwareAccelerated) { MR = 8; NR = 32; kernel = &GemmKernels.Kernel512; KernelName = "avx512 8x32"; }
+        else if (Vector256.IsHardwareAccelerated) { MR = 6; NR = 16; kernel = &GemmKernels.Kernel256; KernelName = "avx2 6x16"; }
+        else if (Vector128.IsHardwareAccelerated) { MR = 4; NR = 8; kernel = &GemmKernels.Kernel128; KernelName = "128-bit 4x8"; }
+        else { MR = 4; NR = 4; kernel = &GemmKernels.KernelScalar; KernelName = "scalar 4x4"; }
+    }
+
+    static int MC => MCRows / MR * MR;
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C over raw pointers (no bounds checks; see the span overload).</summary>
+    /// <param name="transA">A is stored (K, M) with row stride lda, instead of (M, K).</param>
+    /// <param name="transB">B is stored (N, K) with row stride ldb, instead of (K, N) — a PyTorch weight (out, in).</param>
+    /// <remarks>When beta is 0, C is not read (NaN or garbage in C does not propagate).</remarks>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
+        float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0) { Scale(m, n, beta, c, ldc); return; }
+        var job = Job.ForThisThread;
+        job.Set(transA, a, lda, transB, b, ldb, null, m, n, k, alpha, beta, c, ldc);
+        job.Execute();
+    }
+
+    /// <summary>C = alpha·op(A)·B + beta·C with B packed ahead of time (reused across calls, e.g. W_hh over time steps).</summary>
+    public static void Multiply(bool transA, int m, float alpha, float* a, int lda, PackedMatrix b, float beta, float* c, int ldc)
+    {
+        if (b.NR != NR) throw new InvalidOperationException("packed matrix was built for another kernel");
+        if (m <= 0 || b.N <= 0) return;
+        if (b.K <= 0) { Scale(m, b.N, beta, c, ldc); return; }
+        var job = Job.ForThisThread;
+        job.Set(transA, a, lda, false, null, 0, b, m, b.N, b.K, alpha, beta, c, ldc);
+        job.Execute();
+    }
+
+    /// <summary>Bounds-checked form of <see cref="Multiply(bool,bool,int,int,int,float,float*,int,float*,int,float,float*,int)"/>.</summary>
+    public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        CheckOperand("A", a.Length, transA ? k : m, transA ? m : k, lda);
+        CheckOperand("B", b.Length, transB ? n : k, transB ? k : n, ldb);
+        CheckOperand("C", c.Length, m, n, ldc);
+        fixed (float* pa = a, pb = b, pc = c)
+            Multiply(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+    }
+
+    internal static void CheckOperand(string name, int length, int rows, int cols, int ld)
+    {
+        if (rows < 0 || cols < 0) throw new ArgumentException($"{name}: negative dimension");
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols) throw new ArgumentException($"{name}: leading dimension {ld} is less than its {cols} columns");
+        if ((long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException($"{name}: ({rows}, {cols}) with stride {ld} needs {(long)(rows - 1) * ld + cols} elements, has {length}");
+    }
+
+    static void Scale(int m, int n, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, n);
+            if (beta == 0) row.Clear();
+            else if (beta != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>One GEMM call's arguments, split into parts over the worker pool.</summary>
+    sealed class Job : IParallelWork
+    {
+        [ThreadStatic] static Job? current;
+        public static Job ForThisThread => current ??= new Job();
+
+        bool transA, transB;
+        float* a, b, c;
+        int lda, ldb, ldc, m, n, k, parts;
+        float alpha, beta;
+        PackedMatrix? packed;
+        bool splitRows;
+
+        public void Set(bool transA, float* a, int lda, bool transB, float* b, int ldb, PackedMatrix? packed,
+            int m, int n, int k, float alpha, float beta, float* c, int ldc)
+        {
+            this.transA = transA; this.a = a; this.lda = lda;
+            this.transB = transB; this.b = b; this.ldb = ldb; this.packed = packed;
+            this.m = m; this.n = n; this.k = k; this.alpha = alpha; this.beta = beta;
+            this.c = c; this.ldc = ldc;
+        }
+
+        public void Execute()
+        {
+            int threads = (long)m * n * k < ParallelThreshold ? 1 : Workers.Count;
+            int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
+            // Split columns when there are enough for every thread; else rows.
+            splitRows = colStrips < 2 * threads && rowStrips > colStrips;
+            parts = Math.Max(1, Math.Min(threads, splitRows ? rowStrips : colStrips));
+            if (parts == 1) Run(0);
+            else Workers.Run(this, parts);
+            packed = null;
+        }
+
+        public void Run(int part)
+        {
+            int strips = splitRows ? (m + MR - 1) / MR : (n + NR - 1) / NR;
+            int s0 = (int)((long)strips * part / parts), s1 = (int)((long)strips * (part + 1) / parts);
+            if (splitRows) Block(s0 * MR, Math.Min(m, s1 * MR), 0, n);
+            else Block(0, m, s0 * NR, Math.Min(n, s1 * NR));
+        }
+
+        /// <summary>C[i0..i1, j0..j1] for the whole depth.</summary>
+        void Block(int i0, int i1, int j0, int j1)
+        {
+            var scratch = Scratch.ForThisThread;
+            int mc = MC;
+            for (int jc = j0; jc < j1; jc += NC)
+            {
+                int nc = Math.Min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC)
+                {
+                    int kc = Math.Min(KC, k - pc);
+                    float betaBlock = pc == 0 ? beta : 1f;
+                    float* bp;
+                    if (packed != null) bp = packed.Strip(pc, jc);
+                    else
+                    {
+                        bp = scratch.B(kc * RoundUp(nc, NR));
+                        GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, NR, bp);
+                    }
+                    for (int ic = i0; ic < i1; ic += mc)
+                    {
+                        int mcur = Math.Min(mc, i1 - ic);
+                        float* ap = scratch.A(kc * RoundUp(mcur, MR));
+                        GemmPack.PackA(transA, a, lda, ic, mcur, pc, kc, MR, ap);
+                        Sweep(scratch, ap, bp, mcur, nc, kc, c + (long)ic * ldc + jc, betaBlock);
+                    }
+                }
+            }
+        }
+
+        void Sweep(Scratch scratch, float* ap, float* bp, int mc, int nc, int kc, float* cBlock, float betaBlock)
+        {
+            for (int jr = 0; jr < nc; jr += NR)
+            {
+                int nr = Math.Min(NR, nc - jr);
+                float* bStrip = bp + jr * kc;
+                for (int ir = 0; ir < mc; ir += MR)
+                {
+                    int mr = Math.Min(MR, mc - ir);
+                    float* cTile = cBlock + (long)ir * ldc + jr;
+                    if (mr == MR && nr == NR) kernel(kc, ap + ir * kc, bStrip, cTile, ldc, alpha, betaBlock);
+                    else EdgeTile(scratch.Tile, ap + ir * kc, bStrip, kc, mr, nr, cTile, betaBlock);
+                }
+            }
+        }
+
+        /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>
+        void EdgeTile(float* tile, float* ap, float* bp, int kc, int mr, int nr, float* cTile, float betaBlock)
+        {
+            kernel(kc, ap, bp, tile, NR, 1f, 0f);
+            for (int i = 0; i < mr; i++)
+                for (int j = 0; j < nr; j++)
+                {
+                    float v = alpha * tile[i * NR + j];
+                    float* ct = cTile + (long)i * ldc + j;
+                    *ct = betaBlock != 0 ? MathF.FusedMultiplyAdd(betaBlock, *ct, v) : v;
+                }
+        }
+    }
+
+    internal static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>Per-thread packing buffers, grown on demand and then reused.</summary>
+    sealed class Scratch
+    {
+        [ThreadStatic] static Scratch? current;
+        public static Scratch ForThisThread => current ??= new Scratch();
+
+        float[] a = [], b = [];
+        public readonly float* Tile;
+        readonly float[] tile;
+
+        Scratch()
+        {
+            tile = Tensor.AllocatePinned(MR * NR);
+            Tile = Pin(tile);
+        }
+
+        public float* A(int length) => Pin(Grow(ref a, length));
+        public float* B(int length) => Pin(Grow(ref b, length));
+
+        static float[] Grow(ref float[] buffer, int length)
+        {
+            if (buffer.Length < length) buffer = Tensor.AllocatePinned(Math.Max(length, buffer.Length * 2));
+            return buffer;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static float* Pin(float[] array) => (float*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
+    }
+}

@@ -1,0 +1,175 @@
+// Register-blocked GEMM micro-kernels: C[MR, NR] (+)= alpha · Apanel[MR, kc] · Bpanel[kc, NR].
+// Apanel is packed k-major (a[k*MR + i]), Bpanel k-major (b[k*NR + j]), so each k step loads NR/W
+// vectors of B, broadcasts MR values of A, and issues MR·NR/W independent FMAs.
+// Every element is accumulated in the same order (k = 0..kc-1, one FMA chain) whatever the width
+// used for its row or column, so results never depend on where a row sits in a batch.
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Recur.Kernels;
+
+static unsafe class GemmKernels
+{
+    /// <summary>AVX-512: 8 rows × 32 columns, 16 zmm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40); c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50); c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
+            ai = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(ai, b0, c60); c61 = Vector512.FusedMultiplyAdd(ai, b1, c61);
+            ai = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(ai, b0, c70); c71 = Vector512.FusedMultiplyAdd(ai, b1, c71);
+            a += 8;
+            b += 32;
+        }
+        Store512(c, c00, c01, alpha, beta); c += ldc;
+        Store512(c, c10, c11, alpha, beta); c += ldc;
+        Store512(c, c20, c21, alpha, beta); c += ldc;
+        Store512(c, c30, c31, alpha, beta); c += ldc;
+        Store512(c, c40, c41, alpha, beta); c += ldc;
+        Store512(c, c50, c51, alpha, beta); c += ldc;
+        Store512(c, c60, c61, alpha, beta); c += ldc;
+        Store512(c, c70, c71, alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, float alpha, float beta)
+    {
+        var va = Vector512.Create(alpha);
+        v0 *= va; v1 *= va;
+        if (beta != 0)
+        {
+            var vb = Vector512.Create(beta);
+            v0 = Vector512.FusedMultiplyAdd(vb, Vector512.Load(c), v0);
+            v1 = Vector512.FusedMultiplyAdd(vb, Vector512.Load(c + 16), v1);
+        }
+        v0.Store(c);
+        v1.Store(c + 16);
+    }
+
+    /// <summary>AVX2: 6 rows × 16 columns, 12 ymm accumulators (16 registers in all).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00); c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10); c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20); c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30); c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            ai = Vector256.Create(a[4]);
+            c40 = Vector256.FusedMultiplyAdd(ai, b0, c40); c41 = Vector256.FusedMultiplyAdd(ai, b1, c41);
+            ai = Vector256.Create(a[5]);
+            c50 = Vector256.FusedMultiplyAdd(ai, b0, c50); c51 = Vector256.FusedMultiplyAdd(ai, b1, c51);
+            a += 6;
+            b += 16;
+        }
+        Store256(c, c00, c01, alpha, beta); c += ldc;
+        Store256(c, c10, c11, alpha, beta); c += ldc;
+        Store256(c, c20, c21, alpha, beta); c += ldc;
+        Store256(c, c30, c31, alpha, beta); c += ldc;
+        Store256(c, c40, c41, alpha, beta); c += ldc;
+        Store256(c, c50, c51, alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, float alpha, float beta)
+    {
+        var va = Vector256.Create(alpha);
+        v0 *= va; v1 *= va;
+        if (beta != 0)
+        {
+            var vb = Vector256.Create(beta);
+            v0 = Vector256.FusedMultiplyAdd(vb, Vector256.Load(c), v0);
+            v1 = Vector256.FusedMultiplyAdd(vb, Vector256.Load(c + 8), v1);
+        }
+        v0.Store(c);
+        v1.Store(c + 8);
+    }
+
+    /// <summary>SSE / NEON: 4 rows × 8 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel128(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector128.Load(b);
+            var b1 = Vector128.Load(b + 4);
+            var ai = Vector128.Create(a[0]);
+            c00 = Vector128.FusedMultiplyAdd(ai, b0, c00); c01 = Vector128.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector128.Create(a[1]);
+            c10 = Vector128.FusedMultiplyAdd(ai, b0, c10); c11 = Vector128.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector128.Create(a[2]);
+            c20 = Vector128.FusedMultiplyAdd(ai, b0, c20); c21 = Vector128.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector128.Create(a[3]);
+            c30 = Vector128.FusedMultiplyAdd(ai, b0, c30); c31 = Vector128.FusedMultiplyAdd(ai, b1, c31);
+            a += 4;
+            b += 8;
+        }
+        Store128(c, c00, c01, alpha, beta); c += ldc;
+        Store128(c, c10, c11, alpha, beta); c += ldc;
+        Store128(c, c20, c21, alpha, beta); c += ldc;
+        Store128(c, c30, c31, alpha, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store128(float* c, Vector128<float> v0, Vector128<float> v1, float alpha, float beta)
+    {
+        var va = Vector128.Create(alpha);
+        v0 *= va; v1 *= va;
+        if (beta != 0)
+        {
+            var vb = Vector128.Create(beta);
+            v0 = Vector128.FusedMultiplyAdd(vb, Vector128.Load(c), v0);
+            v1 = Vector128.FusedMultiplyAdd(vb, Vector128.Load(c + 4), v1);
+        }
+        v0.Store(c);
+        v1.Store(c + 4);
+    }
+
+    /// <summary>Scalar: 4 rows × 4 columns; the same FMA chain per element as the vector kernels.</summary>
+    public static void KernelScalar(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        float* acc = stackalloc float[16];
+        for (int i = 0; i < 16; i++) acc[i] = 0;
+        for (int k = 0; k < kc; k++, a += 4, b += 4)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 4; j++)
+                    acc[i * 4 + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * 4 + j]);
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+            {
+                float v = alpha * acc[i * 4 + j];
+                c[i * ldc + j] = beta != 0 ? MathF.FusedMultiplyAdd(beta, c[i * ldc + j], v) : v;
+            }
+    }
+}
