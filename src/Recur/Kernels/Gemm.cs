@@ -23,6 +23,9 @@ public static unsafe class Gemm
     static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
     internal static readonly string KernelName;
 
+    /// <summary>Which micro-kernel this machine uses, e.g. "avx512 8x32".</summary>
+    public static string Describe() => KernelName;
+
     static Gemm()
     {
         if (Vector512.IsHardwareAccelerated) { MR = 8; NR = 32; kernel = &GemmKernels.Kernel512; KernelName = "avx512 8x32"; }

@@ -1,0 +1,68 @@
+// Linear layer, PyTorch's nn.Linear: y = x·Wᵀ + b over the last dimension.
+// Shapes: x (..., in), W (out, in) "weight", b (out) "bias", y (..., out); rows R = x.Length / in.
+using Recur.Kernels;
+
+namespace Recur.Nn;
+
+/// <summary>y = x·Wᵀ + b (nn.Linear). Init as PyTorch: W, b ~ U(-1/√in, 1/√in).</summary>
+public sealed unsafe class Linear : Module
+{
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
+    /// <summary>"weight", (out, in).</summary>
+    public Parameter Weight { get; }
+    /// <summary>"bias", (out); null without bias.</summary>
+    public Parameter? Bias { get; }
+
+    Tensor? input, output, dInput;
+
+    public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)
+    {
+        if (inFeatures <= 0 || outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), "sizes must be positive");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        Weight = AddParameter("weight", outFeatures, inFeatures);
+        if (bias) Bias = AddParameter("bias", outFeatures);
+        // kaiming_uniform_(a=√5) reduces to U(-1/√in, 1/√in); the bias uses the same bound.
+        float bound = 1f / MathF.Sqrt(inFeatures);
+        rng.FillUniform(Weight.Value.Span, -bound, bound);
+        if (Bias != null) rng.FillUniform(Bias.Value.Span, -bound, bound);
+    }
+
+    /// <summary>y (..., out) from x (..., in). The result is owned by the layer until the next call; x is kept for backward.</summary>
+    public Tensor Forward(Tensor x)
+    {
+        CheckInput(x);
+        int rows = x.Length / InFeatures;
+        var y = Workspace.EnsureLastDim(ref output, x, OutFeatures);
+        input = x;
+        if (Bias != null)
+            for (int r = 0; r < rows; r++) Bias.Value.Span.CopyTo(y.Span.Slice(r * OutFeatures, OutFeatures));
+        // y (R, out) = x (R, in) · Wᵀ (in, out) [+ b]
+        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, x.Ptr, InFeatures,
+            Weight.Value.Ptr, InFeatures, Bias != null ? 1f : 0f, y.Ptr, OutFeatures);
+        return y;
+    }
+
+    /// <summary>Accumulates dW, db from dy (..., out); returns dx (..., in), owned by the layer, or null when not wanted.</summary>
+    public Tensor? Backward(Tensor dy, bool needInputGrad = true)
+    {
+        var x = input ?? throw new InvalidOperationException("Backward before Forward");
+        int rows = x.Length / InFeatures;
+        if (dy.Length != rows * OutFeatures) throw new ArgumentException($"dy has {dy.Length} values, expected {rows}×{OutFeatures}");
+        // dW (out, in) += dyᵀ (out, R) · x (R, in)
+        Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, dy.Ptr, OutFeatures, x.Ptr, InFeatures, 1f, Weight.Grad.Ptr, InFeatures);
+        if (Bias != null) Reduce.AddColumnSums(dy.Span, rows, OutFeatures, Bias.Grad.Span);
+        if (!needInputGrad) return null;
+        var dx = Workspace.EnsureLastDim(ref dInput, x, InFeatures);
+        // dx (R, in) = dy (R, out) · W (out, in)
+        Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, dy.Ptr, OutFeatures, Weight.Value.Ptr, InFeatures, 0f, dx.Ptr, InFeatures);
+        return dx;
+    }
+
+    void CheckInput(Tensor x)
+    {
+        if (x.Rank == 0 || x.Dim(-1) != InFeatures)
+            throw new ArgumentException($"input {x} does not end in {InFeatures} features");
+    }
+}

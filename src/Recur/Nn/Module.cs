@@ -1,0 +1,107 @@
+// The base of every layer and model: named parameters, buffers and child modules, giving the
+// dotted PyTorch names ("rnn.weight_ih_l0", "bn.running_mean") of a state dict.
+using Recur.IO;
+
+namespace Recur.Nn;
+
+/// <summary>A layer or model: parameters, buffers (non-trained state), children, and train/eval mode.</summary>
+public abstract class Module
+{
+    readonly List<Parameter> parameters = [];
+    readonly List<(string Name, Func<TensorData> Get, Action<TensorData> Set, int[] Shape, DType DType)> buffers = [];
+    readonly List<(string Name, Module Child)> children = [];
+
+    /// <summary>True in training mode (dropout active, batch norm uses batch statistics).</summary>
+    public bool Training { get; private set; } = true;
+
+    /// <summary>Sets training mode on this module and all children.</summary>
+    public void Train(bool training = true)
+    {
+        Training = training;
+        foreach (var (_, child) in children) child.Train(training);
+    }
+
+    /// <summary>Evaluation mode: the same as Train(false).</summary>
+    public void Eval() => Train(false);
+
+    protected Parameter AddParameter(string name, params int[] shape)
+    {
+        var p = new Parameter(name, shape);
+        parameters.Add(p);
+        return p;
+    }
+
+    /// <summary>Registers a float buffer saved in the state dict but not trained (e.g. running_mean).</summary>
+    protected void AddBuffer(string name, Tensor buffer) =>
+        buffers.Add((name, () => TensorData.From(buffer), d => buffer.CopyFrom(d.Floats!), buffer.Shape, DType.F32));
+
+    /// <summary>Registers a scalar int64 buffer (e.g. num_batches_tracked).</summary>
+    protected void AddCounter(string name, Func<long> get, Action<long> set) =>
+        buffers.Add((name, () => new TensorData([get()]), d => set(d.Longs![0]), [], DType.I64));
+
+    protected T AddChild<T>(string name, T child) where T : Module
+    {
+        children.Add((name, child));
+        child.Train(Training);
+        return child;
+    }
+
+    /// <summary>Parameters of this module and its children with dotted names, in registration order.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "")
+    {
+        foreach (var p in parameters) yield return (prefix + p.Name, p);
+        foreach (var (name, child) in children)
+            foreach (var item in child.NamedParameters(prefix + name + ".")) yield return item;
+    }
+
+    /// <summary>Total number of trainable values.</summary>
+    public long ParameterCount() => NamedParameters().Sum(p => (long)p.Parameter.Length);
+
+    /// <summary>Every parameter and buffer with its dotted name: what PyTorch's state_dict() holds.</summary>
+    public IEnumerable<(string Name, TensorData Data)> StateDict(string prefix = "")
+    {
+        foreach (var p in parameters) yield return (prefix + p.Name, TensorData.From(p.Value));
+        foreach (var b in buffers) yield return (prefix + b.Name, b.Get());
+        foreach (var (name, child) in children)
+            foreach (var item in child.StateDict(prefix + name + ".")) yield return item;
+    }
+
+    /// <summary>
+    /// Copies values from a state dict. Every name and shape is checked before anything is written;
+    /// with <paramref name="strict"/>, missing and unexpected names are errors (PyTorch's strict=True).
+    /// </summary>
+    public void LoadStateDict(IReadOnlyDictionary<string, TensorData> state, bool strict = true)
+    {
+        var targets = new List<(string Name, int[] Shape, DType DType, Action<TensorData> Set)>();
+        Collect("", targets);
+        var problems = new List<string>();
+        var known = new HashSet<string>();
+        foreach (var (name, shape, dtype, _) in targets)
+        {
+            known.Add(name);
+            if (!state.TryGetValue(name, out var d)) { if (strict) problems.Add($"missing '{name}'"); continue; }
+            if (d.DType != dtype) problems.Add($"'{name}' is {d.DType}, expected {dtype}");
+            else if (!d.Shape.AsSpan().SequenceEqual(shape))
+                problems.Add($"'{name}' has shape {Tensor.ShapeString(d.Shape)}, expected {Tensor.ShapeString(shape)}");
+        }
+        if (strict)
+            foreach (var name in state.Keys)
+                if (!known.Contains(name)) problems.Add($"unexpected '{name}'");
+        if (problems.Count > 0)
+            throw new FormatException("state dict does not fit the model: " + string.Join("; ", problems.Take(8)) +
+                (problems.Count > 8 ? $"; and {problems.Count - 8} more" : ""));
+        foreach (var (name, _, _, set) in targets)
+            if (state.TryGetValue(name, out var d)) set(d);
+    }
+
+    void Collect(string prefix, List<(string, int[], DType, Action<TensorData>)> into)
+    {
+        foreach (var p in parameters)
+        {
+            var param = p;
+            into.Add((prefix + p.Name, p.Shape, DType.F32, d => param.Value.CopyFrom(d.Floats!)));
+        }
+        foreach (var b in buffers) into.Add((prefix + b.Name, b.Shape, b.DType, b.Set));
+        foreach (var (name, child) in children) child.Collect(prefix + name + ".", into);
+    }
+}

@@ -1,0 +1,44 @@
+// All parameters of a model in two flat arenas (values, gradients), in registration order.
+// Optimizer state mirrors the arena, so an update is one loop over Length floats.
+namespace Recur.Nn;
+
+/// <summary>A model's parameters packed contiguously: <see cref="Values"/> and <see cref="Grads"/> are single tensors.</summary>
+public sealed class ParameterSet
+{
+    /// <summary>Every parameter value, concatenated in <see cref="Entries"/> order.</summary>
+    public Tensor Values { get; }
+    /// <summary>Every gradient, concatenated in the same order.</summary>
+    public Tensor Grads { get; }
+    /// <summary>Full names (e.g. "rnn.weight_ih_l0"), parameters and their offsets in the arena.</summary>
+    public IReadOnlyList<(string Name, Parameter Parameter, int Offset)> Entries { get; }
+    public int Length => Values.Length;
+
+    public ParameterSet(IEnumerable<(string Name, Parameter Parameter)> parameters)
+    {
+        var list = parameters.ToList();
+        var seen = new HashSet<Parameter>();
+        long total = 0;
+        foreach (var (name, p) in list)
+        {
+            if (!seen.Add(p)) throw new ArgumentException($"parameter '{name}' appears twice");
+            total += p.Length;
+        }
+        if (total > int.MaxValue) throw new ArgumentException("model has more than 2^31 parameters");
+        Values = new Tensor((int)total);
+        Grads = new Tensor((int)total);
+        var entries = new List<(string, Parameter, int)>();
+        int offset = 0;
+        foreach (var (name, p) in list)
+        {
+            p.Bind(Values.Slice(offset, p.Shape), Grads.Slice(offset, p.Shape));
+            entries.Add((name, p, offset));
+            offset += p.Length;
+        }
+        Entries = entries;
+    }
+
+    /// <summary>Packs every parameter of <paramref name="model"/>.</summary>
+    public ParameterSet(Module model) : this(model.NamedParameters()) { }
+
+    public void ZeroGrad() => Grads.Zero();
+}
