@@ -1,0 +1,22 @@
+// Small helpers shared by the recurrent layers and the single-step cells, so both compute the
+// pre-activations in exactly the same order (a sequence stepped through a cell equals the layer).
+namespace Recur.Nn;
+
+internal static class CellMath
+{
+    /// <summary>bias = b_ih + b_hh (either may be absent; both absent gives zeros).</summary>
+    public static void SumBiases(Parameter? bIh, Parameter? bHh, Span<float> bias)
+    {
+        if (bIh == null) bias.Clear(); else bIh.Value.Span.CopyTo(bias);
+        if (bHh != null) System.Numerics.Tensors.TensorPrimitives.Add(bias, bHh.Value.Span, bias);
+    }
+
+    /// <summary>Every row of rows (R, W) = bias (W), or zero without a bias.</summary>
+    public static void FillRows(Tensor rows, Parameter? bias) => FillRows(rows.Span, rows.Dim(-1), bias == null ? default : bias.Value.Span);
+
+    public static void FillRows(Span<float> rows, int width, ReadOnlySpan<float> bias)
+    {
+        if (bias.IsEmpty) { rows.Clear(); return; }
+        for (int r = 0; r < rows.Length; r += width) bias.CopyTo(rows.Slice(r, width));
+    }
+}

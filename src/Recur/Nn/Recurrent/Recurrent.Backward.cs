@@ -1,0 +1,157 @@
+// Backpropagation through time for Recurrent: layers top-down, each direction swept against its
+// forward order, then the weight gradients of all steps as single GEMMs:
+//   dW_hh += dGhᵀ (G·H, T·N) · H_prev (T·N, H)      dW_ih += dGatesᵀ (G·H, T·N) · X (T·N, D)
+//   db_ih += Σ dGates,  db_hh += Σ dGh               dX (T·N, D) += dGates · W_ih
+using Recur.Kernels;
+
+namespace Recur.Nn;
+
+public abstract unsafe partial class Recurrent
+{
+    /// <summary>
+    /// Backward through the last forward call. <paramref name="dOutput"/> is (T, N, dirs·H);
+    /// <paramref name="dFinal"/>, when given, is the gradient reaching the final state. Accumulates
+    /// every parameter gradient; <see cref="InitialStateGrad"/> receives the initial state's gradient.
+    /// </summary>
+    /// <returns>dX (T, N, D), owned by the layer; null for token input or when not asked for.</returns>
+    public Tensor? Backward(Tensor dOutput, RecurrentState? dFinal = null, bool needInputGrad = true)
+    {
+        if (finalState == null) throw new InvalidOperationException("Backward before Forward");
+        int T = steps, N = batch, H = HiddenSize, L = NumLayers, dirs = Directions;
+        if (dOutput.Rank != 3 || dOutput.Shape[0] != T || dOutput.Shape[1] != N || dOutput.Shape[2] != dirs * H)
+            throw new ArgumentException($"dOutput {dOutput} is not ({T}, {N}, {dirs * H})");
+        if (dFinal != null && !dFinal.Fits(L * dirs, N, H, HasCellState))
+            throw new ArgumentException($"dFinal {dFinal.H} does not fit ({L * dirs}, {N}, {H})");
+        if (initialGrad == null || !initialGrad.Fits(L * dirs, N, H, HasCellState)) initialGrad = new RecurrentState(L * dirs, N, H, HasCellState);
+
+        fixed (byte* flags = activeFlags)
+        {
+            byte* active = hasLengths ? flags : null;
+            var dOut = dOutput;
+            for (int l = L - 1; l >= 0; l--)
+            {
+                bool wantInput = l > 0 || (needInputGrad && !tokenInput);
+                Tensor? dIn = null;
+                if (wantInput)
+                {
+                    int d0 = l == 0 ? InputSize : dirs * H;
+                    dIn = Workspace.Ensure(ref dLayerIn[l], T, N, d0);
+                }
+                for (int d = 0; d < dirs; d++)
+                {
+                    var c = caches[l * dirs + d];
+                    SweepBack(c, dOut, dFinal, active);
+                    WeightGrads(c, l, dIn, accumulate: d > 0);
+                }
+                if (l > 0)
+                {
+                    // Layer l's input was layer l-1's output through dropout: dOut(l-1) = dIn ∘ mask.
+                    if (forwardWasTraining && Dropout > 0)
+                        System.Numerics.Tensors.TensorPrimitives.Multiply(dIn!.Span, masks[l - 1]!.Span, dIn.Span);
+                    dOut = dIn!;
+                }
+                else return dIn;
+            }
+        }
+        return null;
+    }
+
+    void SweepBack(DirCache c, Tensor dOut, RecurrentState? dFinal, byte* active)
+    {
+        int T = steps, N = batch, H = HiddenSize, G = GateCount * H, dirs = Directions;
+        int i = c.Layer * dirs + c.Dir;
+        var dh = Workspace.Ensure(ref c.Dh, N, H);
+        Workspace.Ensure(ref c.DGates, T, N, G);
+        if (HasCellState) Workspace.Ensure(ref c.Dc, N, H);
+        if (dFinal != null)
+        {
+            dFinal.H.Span.Slice(i * N * H, N * H).CopyTo(dh.Span);
+            dFinal.C?.Span.Slice(i * N * H, N * H).CopyTo(c.Dc!.Span);
+        }
+        else { dh.Zero(); c.Dc?.Zero(); }
+        // dh_{t-1} += dGh_t · W_hh, with W_hh (G·H, H) packed once.
+        var whh = WeightHh(c).Value;
+        c.Whh.Pack(false, G, H, whh.Ptr, H);
+        var dGh = HiddenGateGrads(c);
+        for (int s = 0; s < T; s++)
+        {
+            int t = c.Forward ? T - 1 - s : s;
+            byte* act = active == null ? null : active + t * N;
+            // The step's output gradient reaches h_t of rows inside their sequence.
+            for (int r = 0; r < N; r++)
+            {
+                if (act != null && act[r] == 0) continue;
+                var src = dOut.Span.Slice((t * N + r) * dirs * H + c.Dir * H, H);
+                var dst = dh.Span.Slice(r * H, H);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+            }
+            rowJob.Run(c, t, backward: true, act);
+            Gemm.Multiply(false, N, 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
+        }
+        dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
+        if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));
+    }
+
+    /// <summary>dW_ih, dW_hh, biases, and dX (+)= dGates·W_ih (both directions read the same input, so their dX add).</summary>
+    void WeightGrads(DirCache c, int layer, Tensor? dIn, bool accumulate)
+    {
+        int rows = steps * batch, H = HiddenSize, G = GateCount * H;
+        var dGates = c.DGates!;
+        var dGh = HiddenGateGrads(c);
+        var wIh = WeightIh(c);
+        // Previous states in time order: forward rows Hs[0..T-1], reverse rows Hs[1..T].
+        float* hPrev = c.Hs!.Ptr + (c.Forward ? 0 : (long)batch * H);
+        Gemm.Multiply(true, false, G, H, rows, 1f, dGh.Ptr, G, hPrev, H, 1f, WeightHh(c).Grad.Ptr, H);
+        if (BiasIh(c) is { } bIh) Reduce.AddColumnSums(dGates.Span, rows, G, bIh.Grad.Span);
+        if (BiasHh(c) is { } bHh) Reduce.AddColumnSums(dGh.Span, rows, G, bHh.Grad.Span);
+        if (layer == 0 && tokenInput)
+        {
+            // dW_ih[:, token] += dGates row: accumulate in (V, G·H) then add transposed.
+            var acc = Workspace.Ensure(ref dWIhT, InputSize, G);
+            acc.Zero();
+            for (int r = 0; r < rows; r++)
+            {
+                var row = acc.Span.Slice(tokens[r] * G, G);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, dGates.Span.Slice(r * G, G), row);
+            }
+            var g = wIh.Grad.Span;
+            var a = acc.Span;
+            for (int j = 0; j < G; j++)
+                for (int v = 0; v < InputSize; v++) g[j * InputSize + v] += a[v * G + j];
+            return;
+        }
+        var x = layer == 0 ? input! : layerIn[layer]!;
+        int d = x.Shape[2];
+        Gemm.Multiply(true, false, G, d, rows, 1f, dGates.Ptr, G, x.Ptr, d, 1f, wIh.Grad.Ptr, d);
+        if (dIn != null)
+            Gemm.Multiply(false, false, rows, d, G, 1f, dGates.Ptr, G, wIh.Value.Ptr, d, accumulate ? 1f : 0f, dIn.Ptr, d);
+    }
+
+    /// <summary>Runs a step's gate kernel over row blocks on the worker pool (rows are independent).</summary>
+    sealed class RowJob(Recurrent owner) : IParallelWork
+    {
+        const int MinElementsPerPart = 8192;
+        DirCache? cache;
+        int t, parts;
+        bool backward;
+        byte* active;
+
+        public void Run(DirCache c, int step, bool backward, byte* active)
+        {
+            cache = c; t = step; this.backward = backward; this.active = active;
+            int n = owner.batch;
+            parts = Math.Clamp(n * owner.HiddenSize / MinElementsPerPart, 1, Math.Min(n, Workers.Count));
+            if (parts == 1) Run(0);
+            else Workers.Run(this, parts);
+            cache = null;
+        }
+
+        public void Run(int part)
+        {
+            int n = owner.batch;
+            int r0 = n * part / parts, r1 = n * (part + 1) / parts;
+            if (backward) owner.BackwardRows(cache!, t, r0, r1, active);
+            else owner.ForwardRows(cache!, t, r0, r1, active);
+        }
+    }
+}

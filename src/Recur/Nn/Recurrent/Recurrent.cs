@@ -1,0 +1,320 @@
+// The machinery shared by nn.RNN, nn.GRU and nn.LSTM: stacked layers, two directions, dropout between
+// layers, an initial state in and a final state out, token (one-hot) input, and variable-length
+// sequences with packed semantics. Cell-specific math (one time step, forward and backward) lives in
+// Lstm.cs, Gru.cs and Rnn.cs.
+//
+// Shapes: T steps, N batch, D input, H hidden, G gates (LSTM 4, GRU 3, RNN 1), dirs 1 or 2.
+//   input (T, N, D) time-major, or tokens (T·N) with D = vocabulary;  output (T, N, dirs·H).
+// Per layer l and direction d (PyTorch names, suffix "_reverse" for d = 1):
+//   weight_ih_l{l} (G·H, D_l), weight_hh_l{l} (G·H, H), bias_ih_l{l} (G·H), bias_hh_l{l} (G·H).
+// Forward per layer/direction: one GEMM projects all T·N inputs; then per step a GEMM with the
+// pre-packed W_hh and a fused gate kernel. Backward sweeps time in reverse, then forms dW_ih, dW_hh
+// and dX each as a single GEMM over all steps.
+using Recur.Kernels;
+
+namespace Recur.Nn;
+
+/// <summary>Multi-layer, optionally bidirectional recurrent layer (base of <see cref="Lstm"/>, <see cref="Gru"/>, <see cref="Rnn"/>).</summary>
+public abstract unsafe partial class Recurrent : Module
+{
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int NumLayers { get; }
+    public bool Bidirectional { get; }
+    /// <summary>Dropout probability on the outputs of every layer but the last (training mode only).</summary>
+    public float Dropout { get; }
+    public bool HasBias { get; }
+    public int Directions => Bidirectional ? 2 : 1;
+    /// <summary>Gates per hidden unit: 4 (LSTM), 3 (GRU), 1 (RNN).</summary>
+    public abstract int GateCount { get; }
+    /// <summary>True for an LSTM, whose state has a cell part.</summary>
+    public virtual bool HasCellState => false;
+
+    readonly Parameter[] weightIh, weightHh;
+    readonly Parameter?[] biasIh, biasHh;
+    readonly Rng dropoutRng;
+
+    /// <summary>Forward caches and backward scratch of one layer and direction.</summary>
+    private protected sealed class DirCache
+    {
+        public int Layer, Dir;
+        public bool Forward => Dir == 0;
+        public Tensor? Gates;      // (T, N, G·H) pre-activations, then the cell's activations
+        public Tensor? Extra;      // (T, N, H) LSTM tanh(c); GRU gh_n; RNN unused
+        public Tensor? Hs, Cs;     // (T+1, N, H) states; see Cur/Prev for which row is which step
+        public Tensor? Gh;         // (N, G·H) GRU hidden projection of the current step
+        public Tensor? DGates;     // (T, N, G·H) gradient of the input-side pre-activations
+        public Tensor? DGh;        // (T, N, G·H) GRU: gradient of the hidden-side pre-activations
+        public Tensor? Dh, Dc;     // (N, H) gradient flowing back through h and c
+        public Tensor? Bias;       // (G·H) added to every input projection
+        public readonly PackedMatrix WhhT = new(), Whh = new();
+        // Forward runs t = 0..T-1 with state rows h_{t} at Hs[t+1], previous at Hs[t];
+        // the reverse direction runs t = T-1..0 with h_t at Hs[t], previous at Hs[t+1].
+        public int Cur(int t) => Forward ? t + 1 : t;
+        public int Prev(int t) => Forward ? t : t + 1;
+    }
+
+    private protected readonly DirCache[] caches;
+    Tensor?[] layerOut = [], layerIn = [], masks = [], dLayerIn = [];
+    Tensor? input, wIhT, dWIhT;
+    int[] tokens = [];
+    byte[] activeFlags = [];
+    bool hasLengths, tokenInput, forwardWasTraining;
+    int steps, batch;
+    RecurrentState? finalState, initialGrad;
+    readonly RowJob rowJob;
+
+    protected Recurrent(int inputSize, int hiddenSize, int numLayers, bool bidirectional, float dropout, bool bias, Rng rng)
+    {
+        if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inputSize), "input size, hidden size and layers must be positive");
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
+        (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout, HasBias) = (inputSize, hiddenSize, numLayers, bidirectional, dropout, bias);
+        int dirs = Directions, gh = GateCount * hiddenSize;
+        weightIh = new Parameter[numLayers * dirs]; weightHh = new Parameter[numLayers * dirs];
+        biasIh = new Parameter?[numLayers * dirs]; biasHh = new Parameter?[numLayers * dirs];
+        caches = new DirCache[numLayers * dirs];
+        for (int l = 0; l < numLayers; l++)
+            for (int d = 0; d < dirs; d++)
+            {
+                int i = l * dirs + d;
+                string suffix = $"_l{l}" + (d == 1 ? "_reverse" : "");
+                int inSize = l == 0 ? inputSize : hiddenSize * dirs;
+                weightIh[i] = AddParameter("weight_ih" + suffix, gh, inSize);
+                weightHh[i] = AddParameter("weight_hh" + suffix, gh, hiddenSize);
+                if (bias)
+                {
+                    biasIh[i] = AddParameter("bias_ih" + suffix, gh);
+                    biasHh[i] = AddParameter("bias_hh" + suffix, gh);
+                }
+                caches[i] = new DirCache { Layer = l, Dir = d };
+            }
+        // PyTorch: every weight and bias ~ U(-1/√H, 1/√H), drawn in registration order.
+        float bound = 1f / MathF.Sqrt(hiddenSize);
+        foreach (var (_, p) in NamedParameters()) rng.FillUniform(p.Value.Span, -bound, bound);
+        dropoutRng = rng.Fork();
+        rowJob = new RowJob(this);
+    }
+
+    private protected Parameter WeightIh(DirCache c) => weightIh[c.Layer * Directions + c.Dir];
+    private protected Parameter WeightHh(DirCache c) => weightHh[c.Layer * Directions + c.Dir];
+    private protected Parameter? BiasIh(DirCache c) => biasIh[c.Layer * Directions + c.Dir];
+    private protected Parameter? BiasHh(DirCache c) => biasHh[c.Layer * Directions + c.Dir];
+
+    /// <summary>The state after the last forward call (layer-owned; copy it to keep it).</summary>
+    public RecurrentState FinalState => finalState ?? throw new InvalidOperationException("no forward pass yet");
+
+    /// <summary>Gradient with respect to the initial state, after the last backward call.</summary>
+    public RecurrentState InitialStateGrad => initialGrad ?? throw new InvalidOperationException("no backward pass yet");
+
+    /// <summary>
+    /// Runs the whole sequence. <paramref name="x"/> is (T, N, D) and must stay unchanged until Backward.
+    /// <paramref name="lengths"/> (N), when given, are each sequence's true length (0..T): steps past it
+    /// are padding that never changes a result, its outputs are zero and the final state is taken at the
+    /// sequence's own last step. <paramref name="initial"/> null means zeros.
+    /// </summary>
+    /// <returns>(T, N, dirs·H), owned by the layer until the next call.</returns>
+    public Tensor Forward(Tensor x, ReadOnlySpan<int> lengths = default, RecurrentState? initial = null)
+    {
+        if (x.Rank != 3 || x.Shape[2] != InputSize)
+            throw new ArgumentException($"input {x} is not (T, N, {InputSize})");
+        tokenInput = false;
+        input = x;
+        return Run(x.Shape[0], x.Shape[1], lengths, initial);
+    }
+
+    /// <summary>
+    /// Runs token ids (T·N, time-major) as one-hot input of width InputSize (the vocabulary): the input
+    /// projection is a column lookup in W_ih, exactly what a one-hot GEMM computes, at a fraction of the cost.
+    /// </summary>
+    public Tensor ForwardTokens(ReadOnlySpan<int> ids, int steps, int batch, ReadOnlySpan<int> lengths = default, RecurrentState? initial = null)
+    {
+        if (steps <= 0 || batch <= 0 || ids.Length != steps * batch)
+            throw new ArgumentException($"{ids.Length} token ids do not make {steps} steps × {batch} sequences");
+        foreach (int id in ids)
+            if ((uint)id >= (uint)InputSize) throw new ArgumentOutOfRangeException(nameof(ids), $"token id {id} is outside the vocabulary 0..{InputSize - 1}");
+        if (tokens.Length != ids.Length) tokens = new int[ids.Length];
+        ids.CopyTo(tokens);
+        tokenInput = true;
+        input = null;
+        return Run(steps, batch, lengths, initial);
+    }
+
+    Tensor Run(int t, int n, ReadOnlySpan<int> lengths, RecurrentState? initial)
+    {
+        steps = t; batch = n;
+        int dirs = Directions, H = HiddenSize, L = NumLayers;
+        if (initial != null && !initial.Fits(L * dirs, n, H, HasCellState))
+            throw new ArgumentException($"initial state {initial.H} does not fit ({L * dirs}, {n}, {H})" + (HasCellState ? " with a cell state" : ""));
+        SetLengths(lengths);
+        if (finalState == null || !finalState.Fits(L * dirs, n, H, HasCellState)) finalState = new RecurrentState(L * dirs, n, H, HasCellState);
+        EnsureLayerBuffers();
+        forwardWasTraining = Training;
+        byte* active = null;
+        fixed (byte* flags = activeFlags)
+        {
+            if (hasLengths) active = flags;
+            for (int l = 0; l < L; l++)
+            {
+                var outL = layerOut[l]!;
+                for (int d = 0; d < dirs; d++)
+                {
+                    var c = caches[l * dirs + d];
+                    EnsureCache(c);
+                    ProjectInputs(c, l);
+                    StartState(c, initial);
+                    c.WhhT.PackTransposed(WeightHh(c).Value);
+                    for (int s = 0; s < t; s++)
+                    {
+                        int step = c.Forward ? s : t - 1 - s;
+                        byte* act = active == null ? null : active + step * n;
+                        HiddenProjection(c, step);
+                        rowJob.Run(c, step, backward: false, act);
+                    }
+                    CopyOutputs(c, outL, active);
+                    EndState(c);
+                }
+                if (l < L - 1) ApplyDropout(l);
+            }
+        }
+        return layerOut[L - 1]!;
+    }
+
+    void SetLengths(ReadOnlySpan<int> lengths)
+    {
+        hasLengths = false;
+        if (lengths.IsEmpty) return;
+        if (lengths.Length != batch) throw new ArgumentException($"{lengths.Length} lengths for a batch of {batch}");
+        if (activeFlags.Length != steps * batch) activeFlags = new byte[steps * batch];
+        for (int i = 0; i < batch; i++)
+        {
+            if (lengths[i] < 0 || lengths[i] > steps) throw new ArgumentOutOfRangeException(nameof(lengths), $"length {lengths[i]} is outside 0..{steps}");
+            if (lengths[i] < steps) hasLengths = true;
+        }
+        for (int s = 0; s < steps; s++)
+            for (int i = 0; i < batch; i++) activeFlags[s * batch + i] = (byte)(s < lengths[i] ? 1 : 0);
+    }
+
+    void EnsureLayerBuffers()
+    {
+        int L = NumLayers, width = Directions * HiddenSize;
+        if (layerOut.Length != L) { layerOut = new Tensor?[L]; layerIn = new Tensor?[L]; masks = new Tensor?[L]; dLayerIn = new Tensor?[L]; }
+        for (int l = 0; l < L; l++) Workspace.Ensure(ref layerOut[l], steps, batch, width);
+    }
+
+    void EnsureCache(DirCache c)
+    {
+        int T = steps, N = batch, H = HiddenSize, G = GateCount * H;
+        Workspace.Ensure(ref c.Gates, T, N, G);
+        Workspace.Ensure(ref c.Hs, T + 1, N, H);
+        Workspace.Ensure(ref c.Bias, G);
+        AllocateCellBuffers(c, T, N);
+    }
+
+    /// <summary>Gates (T·N, G·H) = bias + X·W_ihᵀ (or the W_ih columns of the tokens).</summary>
+    void ProjectInputs(DirCache c, int layer)
+    {
+        int rows = steps * batch, G = GateCount * HiddenSize;
+        var bias = c.Bias!.Span;
+        InputBias(c, bias);
+        var gates = c.Gates!;
+        CellMath.FillRows(gates.Span, G, bias);
+        var w = WeightIh(c).Value;
+        if (layer == 0 && tokenInput)
+        {
+            // W_ihᵀ (V, G·H) so each token's column is a contiguous row.
+            var wt = Workspace.Ensure(ref wIhT, InputSize, G);
+            Transpose(w, wt);
+            for (int r = 0; r < rows; r++)
+                System.Numerics.Tensors.TensorPrimitives.Add(gates.Span.Slice(r * G, G), wt.Span.Slice(tokens[r] * G, G), gates.Span.Slice(r * G, G));
+            return;
+        }
+        var x = layer == 0 ? input! : layerIn[layer]!;
+        int d = x.Shape[2];
+        Gemm.Multiply(false, true, rows, G, d, 1f, x.Ptr, d, w.Ptr, d, 1f, gates.Ptr, G);
+    }
+
+    void StartState(DirCache c, RecurrentState? initial)
+    {
+        int i = c.Layer * Directions + c.Dir, n = batch * HiddenSize;
+        var h0 = c.Hs!.Span.Slice(c.Prev(c.Forward ? 0 : steps - 1) * n, n);
+        if (initial == null) h0.Clear(); else initial.H.Span.Slice(i * n, n).CopyTo(h0);
+        if (c.Cs != null)
+        {
+            var c0 = c.Cs.Span.Slice(c.Prev(c.Forward ? 0 : steps - 1) * n, n);
+            if (initial == null) c0.Clear(); else initial.C!.Span.Slice(i * n, n).CopyTo(c0);
+        }
+    }
+
+    void EndState(DirCache c)
+    {
+        int i = c.Layer * Directions + c.Dir, n = batch * HiddenSize;
+        int last = c.Forward ? steps : 0;
+        c.Hs!.Span.Slice(last * n, n).CopyTo(finalState!.H.Span.Slice(i * n, n));
+        if (c.Cs != null) c.Cs.Span.Slice(last * n, n).CopyTo(finalState.C!.Span.Slice(i * n, n));
+    }
+
+    /// <summary>Writes h_t of this direction into columns [d·H, (d+1)·H) of the layer output; zero at padding.</summary>
+    void CopyOutputs(DirCache c, Tensor output, byte* active)
+    {
+        int H = HiddenSize, width = Directions * H;
+        for (int t = 0; t < steps; t++)
+        {
+            var hs = c.Hs!.Span.Slice(c.Cur(t) * batch * H, batch * H);
+            for (int i = 0; i < batch; i++)
+            {
+                var dst = output.Span.Slice((t * batch + i) * width + c.Dir * H, H);
+                if (active != null && active[t * batch + i] == 0) dst.Clear();
+                else hs.Slice(i * H, H).CopyTo(dst);
+            }
+        }
+    }
+
+    /// <summary>Input of layer l+1: layer l's output, through inverted dropout when training.</summary>
+    void ApplyDropout(int l)
+    {
+        var outL = layerOut[l]!;
+        if (!Training || Dropout == 0) { layerIn[l + 1] = outL; return; }
+        var mask = Workspace.Ensure(ref masks[l], steps, batch, Directions * HiddenSize);
+        float keep = 1f / (1f - Dropout);
+        var m = mask.Span;
+        for (int i = 0; i < m.Length; i++) m[i] = dropoutRng.NextFloat() < Dropout ? 0f : keep;
+        Tensor? dropped = layerIn[l + 1];
+        if (dropped == null || dropped == outL) dropped = null;
+        var dst = Workspace.Ensure(ref dropped, steps, batch, Directions * HiddenSize);
+        layerIn[l + 1] = dst;
+        System.Numerics.Tensors.TensorPrimitives.Multiply(outL.Span, m, dst.Span);
+    }
+
+    /// <summary>dst (cols, rows) = src (rows, cols)ᵀ.</summary>
+    private protected static void Transpose(Tensor src, Tensor dst)
+    {
+        int rows = src.Shape[0], cols = src.Shape[1];
+        var s = src.Span; var d = dst.Span;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) d[c * rows + r] = s[r * cols + c];
+    }
+
+    // ---- cell-specific parts ----
+
+    /// <summary>Allocates the cell's own buffers (Extra, Cs, Gh, ...) for T steps of N rows.</summary>
+    private protected abstract void AllocateCellBuffers(DirCache c, int steps, int batch);
+
+    /// <summary>The bias added to the input projection (LSTM/RNN: b_ih + b_hh; GRU: b_ih).</summary>
+    private protected abstract void InputBias(DirCache c, Span<float> bias);
+
+    /// <summary>Adds h_{t-1}·W_hhᵀ where the step's kernel expects it.</summary>
+    private protected abstract void HiddenProjection(DirCache c, int t);
+
+    /// <summary>The forward gate kernel for rows [r0, r1) of step t.</summary>
+    private protected abstract void ForwardRows(DirCache c, int t, int r0, int r1, byte* active);
+
+    /// <summary>The backward gate kernel for rows [r0, r1) of step t: fills the step's gate gradients from c.Dh (and c.Dc).</summary>
+    private protected abstract void BackwardRows(DirCache c, int t, int r0, int r1, byte* active);
+
+    /// <summary>Gradient of the hidden-side pre-activations (T, N, G·H), which W_hh and b_hh receive.</summary>
+    private protected virtual Tensor HiddenGateGrads(DirCache c) => c.DGates!;
+
+    private protected int Steps => steps;
+    private protected int Batch => batch;
+}
