@@ -34,6 +34,9 @@ public abstract unsafe partial class Recurrent : Module
     readonly Parameter?[] biasIh, biasHh;
     readonly Rng dropoutRng;
 
+    /// <summary>The generator of the inter-layer dropout masks; save and restore its State to resume exactly.</summary>
+    public Rng DropoutRng => dropoutRng;
+
     /// <summary>Forward caches and backward scratch of one layer and direction.</summary>
     private protected sealed class DirCache
     {

@@ -1,0 +1,159 @@
+// Behaviour of the recurrent layers beyond the PyTorch cases: central-difference gradients, whole
+// versus chunked sequences, padding invariance, cells versus layers, dropout, determinism.
+using Recur.Nn;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Nn.Recurrent;
+
+public class RecurrentBehaviourTests
+{
+    public static IEnumerable<object[]> Modes() => new[] { "lstm", "gru", "rnn_tanh", "rnn_relu" }.Select(m => new object[] { m });
+
+    static Tensor Random(Rng rng, params int[] shape)
+    {
+        var t = new Tensor(shape);
+        rng.FillUniform(t.Span, -1, 1);
+        return t;
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void GradientsMatchCentralDifferences(string mode)
+    {
+        var rng = new Rng(11);
+        int T = 4, N = 3, D = 5, H = 4, L = 2;
+        var layer = RecurrentFactory.Build(mode, D, H, L, bi: true, bias: true, rng);
+        var x = Random(rng, T, N, D);
+        int[] lengths = [4, 2, 3];
+        var h0 = new RecurrentState(L * 2, N, H, layer.HasCellState);
+        rng.FillUniform(h0.H.Span, -1, 1);
+        if (h0.C != null) rng.FillUniform(h0.C.Span, -1, 1);
+        var wy = Random(rng, T, N, 2 * H);
+        var wh = Random(rng, L * 2, N, H);
+        double Loss()
+        {
+            var y = layer.Forward(x, lengths, h0);
+            return GradCheck.Dot(y.Span, wy.Span) + GradCheck.Dot(layer.FinalState.H.Span, wh.Span);
+        }
+        Loss();
+        var dFinal = new RecurrentState(L * 2, N, H, layer.HasCellState);
+        dFinal.H.CopyFrom(wh.Span);
+        var dx = layer.Backward(wy, dFinal)!;
+        var dxCopy = dx.ToArray();
+        var dh0 = layer.InitialStateGrad.H.ToArray();
+        // ReLU has a kink at 0 that a wide central difference can straddle: use a narrower step there.
+        float eps = mode == "rnn_relu" ? 1e-3f : 1e-2f;
+        double tol = mode == "rnn_relu" ? 5e-2 : 2e-2;
+        GradCheck.Check(x.Span, dxCopy, Loss, $"{mode} dx", eps, tol);
+        GradCheck.Check(h0.H.Span, dh0, Loss, $"{mode} dh0", eps, tol);
+        foreach (var (name, p) in layer.NamedParameters())
+            GradCheck.Check(p.Value.Span, p.Grad.ToArray(), Loss, $"{mode} d{name}", eps, tol);
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void WholeSequenceEqualsChunksWithCarriedState(string mode)
+    {
+        var rng = new Rng(3);
+        int T = 9, N = 2, D = 3, H = 5, L = 2;
+        var layer = RecurrentFactory.Build(mode, D, H, L, bi: false, bias: true, rng);
+        var x = Random(rng, T, N, D);
+        var whole = layer.Forward(x).ToArray();
+        var wholeFinal = layer.FinalState.H.ToArray();
+
+        var state = new RecurrentState(L, N, H, layer.HasCellState);
+        var pieces = new List<float>();
+        foreach (var (start, len) in new[] { (0, 4), (4, 1), (5, 4) })
+        {
+            var part = x.Slice(start * N * D, len, N, D);
+            pieces.AddRange(layer.Forward(part, default, state).ToArray());
+            state.CopyFrom(layer.FinalState);
+        }
+        Close.Exact(whole, pieces.ToArray(), $"{mode} chunked output");
+        Close.Exact(wholeFinal, state.H.ToArray(), $"{mode} chunked final h");
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void PaddingNeverChangesAResult(string mode)
+    {
+        // Sequence 0 (length 3) alone equals the same sequence padded to 7 inside a batch of longer ones.
+        var rng = new Rng(5);
+        int T = 7, N = 3, D = 4, H = 6, L = 2;
+        var layer = RecurrentFactory.Build(mode, D, H, L, bi: true, bias: true, rng);
+        var x = Random(rng, T, N, D);
+        var batched = layer.Forward(x, [3, 7, 5]).ToArray();
+        var batchedFinal = layer.FinalState.H.ToArray();
+        var alone = new Tensor(3, 1, D);
+        for (int t = 0; t < 3; t++) x.Span.Slice(t * N * D, D).CopyTo(alone.Span.Slice(t * D, D));
+        var single = layer.Forward(alone).ToArray();
+        var singleFinal = layer.FinalState.H.ToArray();
+        for (int t = 0; t < T; t++)
+        {
+            var row = batched.AsSpan((t * N) * 2 * H, 2 * H);
+            if (t < 3) Close.Exact(single.AsSpan(t * 2 * H, 2 * H), row, $"{mode} t={t}");
+            else Assert.All(row.ToArray(), v => Assert.Equal(0f, v));
+        }
+        for (int ld = 0; ld < L * 2; ld++)
+            Close.Exact(singleFinal.AsSpan(ld * H, H), batchedFinal.AsSpan((ld * N) * H, H), $"{mode} final {ld}");
+    }
+
+    [Fact]
+    public void DropoutOnlyInTrainingAndReproducible()
+    {
+        var rng = new Rng(8);
+        var layer = new Lstm(3, 8, rng, numLayers: 3, dropout: 0.5f);
+        var plain = new Lstm(3, 8, new Rng(1), numLayers: 3);
+        plain.LoadStateDict(layer.StateDict().ToDictionary(p => p.Name, p => p.Data));
+        var x = Random(rng, 5, 2, 3);
+        layer.Eval();
+        Close.Exact(plain.Forward(x).ToArray(), layer.Forward(x).ToArray(), "eval ignores dropout");
+        layer.Train();
+        var saved = layer.DropoutRng.State;
+        var a = layer.Forward(x).ToArray();
+        layer.DropoutRng.State = saved;
+        var b = layer.Forward(x).ToArray();
+        Close.Exact(a, b, "same dropout state, same output");
+        Assert.NotEqual(a, plain.Forward(x).ToArray());
+    }
+
+    [Fact]
+    public void DropoutGradientMatchesCentralDifferences()
+    {
+        var rng = new Rng(12);
+        var layer = new Gru(3, 4, rng, numLayers: 2, dropout: 0.3f);
+        var x = Random(rng, 4, 2, 3);
+        var w = Random(rng, 4, 2, 4);
+        var saved = layer.DropoutRng.State;
+        double Loss()
+        {
+            layer.DropoutRng.State = saved; // the same masks every time
+            return GradCheck.Dot(layer.Forward(x).Span, w.Span);
+        }
+        Loss();
+        var dx = layer.Backward(w)!.ToArray();
+        GradCheck.Check(x.Span, dx, Loss, "dropout dx");
+        var (name, p) = layer.NamedParameters().First(e => e.Name == "weight_ih_l0");
+        GradCheck.Check(p.Value.Span, p.Grad.ToArray(), Loss, name);
+    }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void SameSeedSameBitsAnyThreadCount(string mode)
+    {
+        float[] Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.SetThreads(threads);
+            try
+            {
+                var rng = new Rng(21);
+                var layer = RecurrentFactory.Build(mode, 16, 64, 2, bi: true, bias: true, rng, dropout: 0.2f);
+                var x = Random(rng, 12, 40, 16);
+                var y = layer.Forward(x);
+                layer.Backward(y);
+                return layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray()).Concat(y.ToArray()).ToArray();
+            }
+            finally { Workers.SetThreads(saved); }
+        }
+        var once = Run(2);
+        Close.Exact(once, Run(2), $"{mode} rerun");
+        Close.Exact(once, Run(1), $"{mode} one thread");
+    }
+}
