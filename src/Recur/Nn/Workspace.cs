@@ -22,12 +22,30 @@ internal static class Workspace
         return t;
     }
 
-    /// <summary>A tensor shaped like <paramref name="like"/> but with last dimension <paramref name="last"/>.</summary>
-    public static Tensor EnsureLastDim(ref Tensor? t, Tensor like, int last) => like.Rank switch
+    /// <summary>A tensor of any rank with exactly <paramref name="shape"/>.</summary>
+    public static Tensor EnsureShape(ref Tensor? t, ReadOnlySpan<int> shape)
     {
-        1 => Ensure(ref t, last),
-        2 => Ensure(ref t, like.Shape[0], last),
-        3 => Ensure(ref t, like.Shape[0], like.Shape[1], last),
-        _ => throw new ArgumentException($"rank {like.Rank} input; expected 1 to 3"),
-    };
+        if (t == null || !t.Shape.AsSpan().SequenceEqual(shape)) t = new Tensor(shape.ToArray());
+        return t;
+    }
+
+    /// <summary>A tensor of shape (<paramref name="leading"/>..., <paramref name="last"/>), any rank.</summary>
+    public static Tensor EnsureShape(ref Tensor? t, ReadOnlySpan<int> leading, int last)
+    {
+        if (t == null || t.Rank != leading.Length + 1 || t.Shape[^1] != last || !t.Shape.AsSpan(0, leading.Length).SequenceEqual(leading))
+        {
+            var shape = new int[leading.Length + 1];
+            leading.CopyTo(shape);
+            shape[^1] = last;
+            t = new Tensor(shape);
+        }
+        return t;
+    }
+
+    /// <summary>A tensor shaped like <paramref name="like"/> (any rank from 1) but with last dimension <paramref name="last"/>.</summary>
+    public static Tensor EnsureLastDim(ref Tensor? t, Tensor like, int last)
+    {
+        if (like.Rank == 0) throw new ArgumentException("a scalar has no last dimension");
+        return EnsureShape(ref t, like.Shape.AsSpan(0, like.Rank - 1), last);
+    }
 }
