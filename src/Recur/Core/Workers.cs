@@ -73,7 +73,19 @@ public static class Workers
             }
             work = job; parts = count; next = 0; failure = null;
             Volatile.Write(ref pending, threads.Length);
-            lock (gate) { generation++; Monitor.PulseAll(gate); }
+            bool replaced;
+            lock (gate)
+            {
+                replaced = stopping;
+                if (!replaced) { generation++; Monitor.PulseAll(gate); }
+            }
+            if (replaced)
+            {
+                // A pool being replaced (SetThreads on another thread) runs the work here instead.
+                Volatile.Write(ref busy, 0);
+                RunInline(job, count);
+                return;
+            }
             RunParts();
             var spin = new SpinWait();
             while (Volatile.Read(ref pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
@@ -112,12 +124,15 @@ public static class Workers
             long seen = 0;
             while (true)
             {
-                // Spin ~tens of microseconds for the next fork; then sleep until pulsed.
-                for (int i = 0; i < 2000 && Volatile.Read(ref generation) == seen && !stopping; i++) Thread.SpinWait(20);
-                if (Volatile.Read(ref generation) == seen)
-                    lock (gate) { while (generation == seen && !stopping) Monitor.Wait(gate); }
-                if (stopping) return;
-                seen = Volatile.Read(ref generation);
+                // Spin ~tens of microseconds for the next fork; then sleep until pulsed. A fork issued
+                // before Dispose is always served, so its caller never waits on a worker that left.
+                for (int i = 0; i < 2000 && Volatile.Read(ref generation) == seen && !Volatile.Read(ref stopping); i++) Thread.SpinWait(20);
+                lock (gate)
+                {
+                    while (generation == seen && !stopping) Monitor.Wait(gate);
+                    if (generation == seen) return; // stopping, nothing left to serve
+                    seen = generation;
+                }
                 RunParts();
                 Interlocked.Decrement(ref pending);
             }

@@ -279,9 +279,8 @@ public abstract unsafe partial class Recurrent : Module
         var outL = layerOut[l]!;
         if (!Training || Dropout == 0) { layerIn[l + 1] = outL; return; }
         var mask = Workspace.Ensure(ref masks[l], steps, batch, Directions * HiddenSize);
-        float keep = 1f / (1f - Dropout);
         var m = mask.Span;
-        for (int i = 0; i < m.Length; i++) m[i] = dropoutRng.NextFloat() < Dropout ? 0f : keep;
+        Recur.Nn.Dropout.FillMask(dropoutRng, Dropout, m);
         Tensor? dropped = layerIn[l + 1];
         if (dropped == null || dropped == outL) dropped = null;
         var dst = Workspace.Ensure(ref dropped, steps, batch, Directions * HiddenSize);
