@@ -26,24 +26,41 @@ public abstract class Module
 
     protected Parameter AddParameter(string name, params int[] shape)
     {
+        CheckNewName(name);
         var p = new Parameter(name, shape);
         parameters.Add(p);
         return p;
     }
 
     /// <summary>Registers a float buffer saved in the state dict but not trained (e.g. running_mean).</summary>
-    protected void AddBuffer(string name, Tensor buffer) =>
+    protected void AddBuffer(string name, Tensor buffer)
+    {
+        CheckNewName(name);
         buffers.Add((name, () => TensorData.From(buffer), d => buffer.CopyFrom(d.Floats!), buffer.Shape, DType.F32));
+    }
 
     /// <summary>Registers a scalar int64 buffer (e.g. num_batches_tracked).</summary>
-    protected void AddCounter(string name, Func<long> get, Action<long> set) =>
+    protected void AddCounter(string name, Func<long> get, Action<long> set)
+    {
+        CheckNewName(name);
         buffers.Add((name, () => new TensorData([get()]), d => set(d.Longs![0]), [], DType.I64));
+    }
 
     protected T AddChild<T>(string name, T child) where T : Module
     {
+        CheckNewName(name);
         children.Add((name, child));
         child.Train(Training);
         return child;
+    }
+
+    /// <summary>State-dict names are dotted paths, so a name is non-empty, dot-free and unique within its module.</summary>
+    void CheckNewName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('.'))
+            throw new ArgumentException($"'{name}' cannot name a parameter, buffer or child: names are non-empty and contain no '.'");
+        if (parameters.Any(p => p.Name == name) || buffers.Any(b => b.Name == name) || children.Any(c => c.Name == name))
+            throw new ArgumentException($"'{name}' is already registered in {GetType().Name}");
     }
 
     /// <summary>Parameters of this module and its children with dotted names, in registration order.</summary>
@@ -67,8 +84,10 @@ public abstract class Module
     }
 
     /// <summary>
-    /// Copies values from a state dict. Every name and shape is checked before anything is written;
-    /// with <paramref name="strict"/>, missing and unexpected names are errors (PyTorch's strict=True).
+    /// Copies values from a state dict. Every name, dtype and shape is checked before anything is
+    /// written, so on failure the module is unchanged. With <paramref name="strict"/>, missing and
+    /// unexpected names are errors (PyTorch's strict=True); a present name of the wrong shape or dtype
+    /// is an error either way. Throws <see cref="InvalidDataException"/> naming each problem.
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, TensorData> state, bool strict = true)
     {
@@ -79,20 +98,23 @@ public abstract class Module
         foreach (var (name, shape, dtype, _) in targets)
         {
             known.Add(name);
-            if (!state.TryGetValue(name, out var d)) { if (strict) problems.Add($"missing '{name}'"); continue; }
-            if (d.DType != dtype) problems.Add($"'{name}' is {d.DType}, expected {dtype}");
+            if (!state.TryGetValue(name, out var d)) { if (strict) problems.Add($"missing {Q(name)}"); continue; }
+            if (d.DType != dtype) problems.Add($"{Q(name)} is {d.DType}, expected {dtype}");
             else if (!d.Shape.AsSpan().SequenceEqual(shape))
-                problems.Add($"'{name}' has shape {Tensor.ShapeString(d.Shape)}, expected {Tensor.ShapeString(shape)}");
+                problems.Add($"{Q(name)} has shape {Tensor.ShapeString(d.Shape)}, expected {Tensor.ShapeString(shape)}");
         }
         if (strict)
             foreach (var name in state.Keys)
-                if (!known.Contains(name)) problems.Add($"unexpected '{name}'");
+                if (!known.Contains(name)) problems.Add($"unexpected {Q(name)}");
         if (problems.Count > 0)
-            throw new FormatException("state dict does not fit the model: " + string.Join("; ", problems.Take(8)) +
-                (problems.Count > 8 ? $"; and {problems.Count - 8} more" : ""));
+            throw new InvalidDataException("state dict does not fit the model: " + string.Join("; ", problems.Take(8)) +
+                (problems.Count > 8 ? $"; and {problems.Count - 8} more" : "") +
+                " (was it saved from a model with another configuration?)");
         foreach (var (name, _, _, set) in targets)
             if (state.TryGetValue(name, out var d)) set(d);
     }
+
+    static string Q(string name) => ErrorText.Quote(name);
 
     void Collect(string prefix, List<(string, int[], DType, Action<TensorData>)> into)
     {
