@@ -14,6 +14,7 @@ static class Close
         for (int i = 0; i < expected.Length; i++)
         {
             double e = expected[i], a = actual[i];
+            if (double.IsNaN(e) && double.IsNaN(a)) continue;
             if (double.IsNaN(e) != double.IsNaN(a)) { worst = i; break; }
             double excess = Math.Abs(a - e) - (atol + rtol * Math.Abs(e));
             if (excess > worstExcess || double.IsNaN(excess)) { worstExcess = excess; worst = i; }
