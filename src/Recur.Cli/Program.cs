@@ -1,3 +1,8 @@
-// recur: the command-line tool. Commands arrive with issue 3; this stub reports the engine in use.
-Console.WriteLine($"recur {typeof(Recur.Tensor).Assembly.GetName().Version} — GEMM kernel: {Recur.Kernels.Gemm.Describe()}");
-return 0;
+// recur: train, sample and evaluate recurrent models from the command line.
+using System.CommandLine;
+using Recur.Cli;
+using Recur.Cli.Commands;
+
+var root = new RootCommand("Recur: recurrent neural networks (char-rnn language models, LSTM classifiers and forecasters) on a pure C# engine.");
+foreach (var command in CommandList.All()) root.Add(command);
+return Cli.Run(root, args);

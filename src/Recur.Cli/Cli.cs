@@ -1,0 +1,65 @@
+// Running a command: parse errors and user mistakes become one "recur: error: ..." line on stderr and
+// a non-zero exit code; only a genuine bug prints more (and only with RECUR_DEBUG=1 a stack trace).
+using System.CommandLine;
+
+namespace Recur.Cli;
+
+/// <summary>A mistake the user can fix: the message says what is wrong and what to do.</summary>
+sealed class CliError(string message) : Exception(message);
+
+static class Cli
+{
+    public const int Ok = 0, Failed = 1, Usage = 2, Interrupted = 130;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"recur: error: {e.Message}");
+            string command = parsed.CommandResult.Command.Name;
+            Console.Error.WriteLine(command == root.Name ? "Run 'recur --help' for the commands." : $"Run 'recur {CommandPath(parsed)} --help' for its options.");
+            return Usage;
+        }
+        try { return parsed.Invoke(); }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Console.Error.WriteLine($"recur: error: {OneLine(e.Message)}");
+            return Failed;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"recur: internal error: {e.GetType().Name}: {OneLine(e.Message)}");
+            if (Environment.GetEnvironmentVariable("RECUR_DEBUG") == "1") Console.Error.WriteLine(e);
+            else Console.Error.WriteLine("This is a bug in recur; rerun with RECUR_DEBUG=1 for details and please report it.");
+            return Failed;
+        }
+    }
+
+    static bool IsUserError(Exception e) => e is CliError or InvalidDataException or IOException
+        or UnauthorizedAccessException or ArgumentException or FormatException;
+
+    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var r = parsed.CommandResult; r != null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            if (r.Parent != null) names.Insert(0, r.Command.Name);
+        return string.Join(' ', names);
+    }
+
+    /// <summary>Fails with a clear message unless <paramref name="ok"/>.</summary>
+    public static void Require(bool ok, string message)
+    {
+        if (!ok) throw new CliError(message);
+    }
+
+    /// <summary>An existing readable file, or a clear error naming the path.</summary>
+    public static string ExistingFile(string path, string what)
+    {
+        if (Directory.Exists(path)) throw new CliError($"{what} '{path}' is a directory, not a file");
+        if (!File.Exists(path)) throw new CliError($"{what} '{path}' does not exist");
+        return path;
+    }
+}
