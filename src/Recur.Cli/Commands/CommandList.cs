@@ -7,6 +7,9 @@ static class CommandList
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return TrainCommand.Create();
+        yield return SampleCommand.Create();
+        yield return EvalCommand.Create();
+        yield return InfoCommand.Create();
     }
 }

@@ -1,0 +1,53 @@
+// Options several commands share, and small parsers for option values.
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Recur.Cli.Commands;
+
+static partial class CommonOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object for scripts instead of prose (prose goes to stderr)" };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Threads for the kernels",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    /// <summary>Applies --threads.</summary>
+    public static void UseThreads(int threads)
+    {
+        Cli.Require(threads >= 1, $"--threads must be at least 1 (got {threads})");
+        Workers.SetThreads(threads);
+    }
+
+    /// <summary>True when the user typed the option (not just its default).</summary>
+    public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
+    /// <summary>"90s", "30m", "1h30m", "2h", or plain seconds.</summary>
+    public static double ParseDuration(string text)
+    {
+        var m = DurationPattern().Match(text.Trim());
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && plain > 0) return plain;
+        if (!m.Success || m.Length == 0) throw new CliError($"--time '{text}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h");
+        double seconds = 0;
+        foreach (Capture c in m.Groups["part"].Captures)
+        {
+            char unit = c.Value[^1];
+            double n = double.Parse(c.Value[..^1], CultureInfo.InvariantCulture);
+            seconds += n * (unit == 'h' ? 3600 : unit == 'm' ? 60 : 1);
+        }
+        if (!(seconds > 0)) throw new CliError($"--time '{text}' must be longer than zero");
+        return seconds;
+    }
+
+    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
+    private static partial Regex DurationPattern();
+
+    public static string FormatDuration(double seconds)
+    {
+        var t = TimeSpan.FromSeconds(Math.Max(0, seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:00}s" : $"{t.TotalSeconds:0.0}s";
+    }
+}

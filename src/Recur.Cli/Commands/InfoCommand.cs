@@ -1,0 +1,53 @@
+// recur info MODEL: what a model file holds: configuration, vocabulary, size, training summary.
+using System.CommandLine;
+using System.Text.Json;
+using Recur.Cli.Output;
+using Recur.LanguageModel;
+using Recur.Text;
+
+namespace Recur.Cli.Commands;
+
+static class InfoCommand
+{
+    static readonly Argument<string> Model = new("MODEL") { Description = "A run directory or a .safetensors model file" };
+    static readonly Option<bool> Json = CommonOptions.Json();
+
+    public static Command Create()
+    {
+        var cmd = new Command("info", "Show a model's configuration, vocabulary, parameter count and training summary");
+        cmd.Add(Model);
+        cmd.Add(Json);
+        cmd.SetAction(Run);
+        return cmd;
+    }
+
+    static int Run(ParseResult p)
+    {
+        var reporter = new Reporter(p.GetValue(Json));
+        var loaded = LanguageModelFile.Load(p.GetValue(Model)!);
+        var c = loaded.Model.Config;
+        long parameters = loaded.Model.ParameterCount();
+        var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? JsonDocument.Parse(runJson).RootElement : (JsonElement?)null;
+        reporter.Line($"model file: {loaded.Path}");
+        reporter.Line($"architecture: {c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}" : "one-hot input")}, dropout {c.Dropout}; {parameters:N0} parameters");
+        reporter.Line($"text: {c.Tokens}{(c.Lowercase ? ", lowercased" : "")}{(c.Ascii ? ", ASCII only" : "")}");
+        reporter.Line($"vocabulary ({loaded.Vocabulary.Count}): {string.Concat(loaded.Vocabulary.Tokens.Select(Show))}");
+        if (run is { } r)
+        {
+            string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0 ? $"{v.GetDouble():0.0000} nats/char at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
+            reporter.Line($"training: step {r.GetProperty("step").GetInt64():N0}, epoch {r.GetProperty("epoch").GetDouble():0.00}, {r.GetProperty("tokens_seen").GetInt64():N0} tokens seen; best validation loss {val}");
+            if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
+        }
+        reporter.Result(new Dictionary<string, object?>
+        {
+            ["path"] = loaded.Path,
+            ["config"] = JsonDocument.Parse(c.ToJson()).RootElement,
+            ["parameters"] = parameters,
+            ["vocab"] = loaded.Vocabulary.Tokens,
+            ["run"] = run,
+        });
+        return Cli.Ok;
+    }
+
+    static string Show(string token) => token switch { "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠", _ => token };
+}

@@ -1,0 +1,204 @@
+// recur train CORPUS... -o RUN_DIR: trains a character-level language model (see docs/cli.md).
+using System.CommandLine;
+using Recur.Cli.Output;
+using Recur.LanguageModel;
+using Recur.Text;
+
+namespace Recur.Cli.Commands;
+
+static class TrainCommand
+{
+    static readonly Argument<string[]> Corpus = new("CORPUS") { Description = "UTF-8 text files to train on (concatenated)", Arity = ArgumentArity.ZeroOrMore };
+    static readonly Option<string?> Output = new("--output", "-o") { Description = "Run directory for the model, training state and plots" };
+    static readonly Option<string> Cell = new Option<string>("--cell") { Description = "Recurrent cell", DefaultValueFactory = _ => "lstm" }.AcceptOnlyFromAmong(ModelConfig.Cells);
+    static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 2 };
+    static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 512 };
+    static readonly Option<int> Embed = new("--embed") { Description = "Embedding size; 0 feeds one-hot characters", DefaultValueFactory = _ => 0 };
+    static readonly Option<float> Dropout = new("--dropout") { Description = "Dropout between layers and before the output layer", DefaultValueFactory = _ => 0f };
+    static readonly Option<int> Batch = new("--batch") { Description = "Sequences per batch (N)", DefaultValueFactory = _ => 64 };
+    static readonly Option<int> Seq = new("--seq") { Description = "Steps per sequence (M, the truncated-BPTT length)", DefaultValueFactory = _ => 100 };
+    static readonly Option<string> BatchingOpt = new Option<string>("--batching")
+    {
+        Description = "stateful: N contiguous streams, state carried across batches (seed 003); windows: shuffled stride-1 windows (seed 002)",
+        DefaultValueFactory = _ => "stateful",
+    }.AcceptOnlyFromAmong("stateful", "windows");
+    static readonly Option<string> OptimizerOpt = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong(TrainConfig.Optimizers);
+    static readonly Option<double> Lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 2e-3 };
+    static readonly Option<double> LrDecay = new("--lr-decay") { Description = "Multiply the learning rate by this after every epoch", DefaultValueFactory = _ => 1.0 };
+    static readonly Option<double> Clip = new("--clip") { Description = "Clip gradients to this global norm (0 = off)", DefaultValueFactory = _ => 5.0 };
+    static readonly Option<long?> Steps = new("--steps") { Description = "Stop at this step (counted from the start of the run)" };
+    static readonly Option<double?> Epochs = new("--epochs") { Description = $"Stop after this many passes over the text (default {Trainer.DefaultEpochs} when no budget is given)" };
+    static readonly Option<string?> Time = new("--time") { Description = "Stop after this much training time in all, e.g. 30m, 1h30m" };
+    static readonly Option<double> ValFrac = new("--val-frac") { Description = "Fraction of the text (a contiguous tail) held out for validation", DefaultValueFactory = _ => 0.1 };
+    static readonly Option<double> TestFrac = new("--test-frac") { Description = "Fraction of the text (the very end) held out for a final test", DefaultValueFactory = _ => 0.0 };
+    static readonly Option<int> EvalEvery = new("--eval-every") { Description = "Validate (and keep the best model) every this many steps", DefaultValueFactory = _ => 200 };
+    static readonly Option<int> CheckpointEvery = new("--checkpoint-every") { Description = "Save the training state every this many steps", DefaultValueFactory = _ => 200 };
+    static readonly Option<int> Keep = new("--keep") { Description = "Model snapshots (checkpoint-STEP.safetensors) to keep", DefaultValueFactory = _ => 2 };
+    static readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (initialisation, dropout, shuffling)", DefaultValueFactory = _ => 1UL };
+    static readonly Option<int> Threads = CommonOptions.Threads();
+    static readonly Option<bool> Lowercase = new("--lowercase") { Description = "Lowercase the text (seed 002)" };
+    static readonly Option<bool> Ascii = new("--ascii") { Description = "Transliterate the text to ASCII (seed 001's unidecode)" };
+    static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this directory exactly where it stopped" };
+    static readonly Option<bool> Json = CommonOptions.Json();
+
+    /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
+    /// --eval-every, --checkpoint-every, --keep and --threads may change).</summary>
+    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Dropout, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
+
+    public static Command Create()
+    {
+        var cmd = new Command("train", "Train a character-level language model on UTF-8 text");
+        cmd.Add(Corpus);
+        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Dropout, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
+                     Steps, Epochs, Time, ValFrac, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
+            cmd.Add(o);
+        cmd.SetAction(Run);
+        return cmd;
+    }
+
+    static int Run(ParseResult p)
+    {
+        var reporter = new Reporter(p.GetValue(Json));
+        CommonOptions.UseThreads(p.GetValue(Threads));
+        var run = p.GetValue(Resume) is string dir ? Reopen(p, dir, reporter) : Start(p, reporter);
+
+        var cfg = run.Config;
+        var m = run.ModelConfig;
+        reporter.Line($"model: {m.Cell} {m.Layers}×{m.Hidden}, {(m.Embed > 0 ? $"embedding {m.Embed}" : "one-hot input")}, dropout {m.Dropout}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");
+        reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation, {run.Corpus.Test.Length:N0} test characters; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
+        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4}, clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("recur: stopping after this step and saving (Ctrl-C again to quit at once)");
+        };
+        Console.CancelKeyPress += onCancel;
+        TrainOutcome outcome = null!;
+        try
+        {
+            reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), cancel.Token));
+        }
+        finally { Console.CancelKeyPress -= onCancel; }
+        TrainMonitor.Plot(run);
+        return Finish(run, outcome, reporter);
+    }
+
+    static TrainingRun Start(ParseResult p, Reporter reporter)
+    {
+        string? dir = p.GetValue(Output);
+        Cli.Require(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
+        var files = p.GetValue(Corpus) ?? [];
+        Cli.Require(files.Length > 0, "give at least one CORPUS text file to train on");
+        foreach (var f in files) Cli.ExistingFile(f, "corpus");
+        var model = new ModelConfig
+        {
+            Cell = p.GetValue(Cell)!, Layers = p.GetValue(Layers), Hidden = p.GetValue(Hidden), Embed = p.GetValue(Embed), Dropout = p.GetValue(Dropout),
+        };
+        var train = new TrainConfig
+        {
+            Corpus = files, Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
+            Batch = p.GetValue(Batch), Seq = p.GetValue(Seq), Optimizer = p.GetValue(OptimizerOpt)!, Lr = p.GetValue(Lr), LrDecay = p.GetValue(LrDecay),
+            Clip = p.GetValue(Clip), ValFrac = p.GetValue(ValFrac), TestFrac = p.GetValue(TestFrac), Seed = p.GetValue(Seed),
+            EvalEvery = p.GetValue(EvalEvery), CheckpointEvery = p.GetValue(CheckpointEvery), Keep = p.GetValue(Keep),
+        };
+        train = Budgets(p, train);
+        // Check sizes before reading a large corpus, so a typo fails at once.
+        (model with { VocabSize = 1 }).Validate();
+        train.Validate();
+        return TrainingRun.Create(dir!, model, train, new TextOptions(p.GetValue(Lowercase), p.GetValue(Ascii)));
+    }
+
+    static TrainingRun Reopen(ParseResult p, string dir, Reporter reporter)
+    {
+        if (p.GetValue(Output) is string o)
+            Cli.Require(Path.GetFullPath(o) == Path.GetFullPath(dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
+        var run = TrainingRun.Resume(dir, saved =>
+        {
+            var files = p.GetValue(Corpus) ?? [];
+            var updated = Budgets(p, saved) with { Corpus = files.Length > 0 ? files.Select(Path.GetFullPath).ToArray() : saved.Corpus };
+            if (CommonOptions.Given(p, Lr)) updated = updated with { Lr = p.GetValue(Lr) };
+            if (CommonOptions.Given(p, Clip)) updated = updated with { Clip = p.GetValue(Clip) };
+            return updated;
+        });
+        foreach (var option in Fixed)
+            if (CommonOptions.Given(p, option))
+            {
+                string given = p.GetResult(option)!.Tokens.Count > 0 ? string.Join(' ', p.GetResult(option)!.Tokens.Select(t => t.Value)) : "true";
+                string? saved = SavedValue(run, option);
+                Cli.Require(saved == null || saved == Normalize(option, given),
+                    $"{option.Name} {given} contradicts the saved run ({option.Name} {saved}); drop it to resume, or start a new run in another directory");
+            }
+        reporter.Line($"resuming {dir} at step {run.Progress.Step:N0} (epoch {run.EpochProgress:0.00})");
+        return run;
+    }
+
+    static TrainConfig Budgets(ParseResult p, TrainConfig c)
+    {
+        if (CommonOptions.Given(p, Steps)) c = c with { Steps = p.GetValue(Steps) };
+        if (CommonOptions.Given(p, Epochs)) c = c with { Epochs = p.GetValue(Epochs) };
+        if (p.GetValue(Time) is string t) c = c with { TimeSeconds = CommonOptions.ParseDuration(t) };
+        if (CommonOptions.Given(p, EvalEvery)) c = c with { EvalEvery = p.GetValue(EvalEvery) };
+        if (CommonOptions.Given(p, CheckpointEvery)) c = c with { CheckpointEvery = p.GetValue(CheckpointEvery) };
+        if (CommonOptions.Given(p, Keep)) c = c with { Keep = p.GetValue(Keep) };
+        return c;
+    }
+
+    /// <summary>The saved value of a fixed option, as text comparable with what the user typed.</summary>
+    static string? SavedValue(TrainingRun run, Option option)
+    {
+        var m = run.ModelConfig;
+        var c = run.Config;
+        return option.Name switch
+        {
+            "--cell" => m.Cell, "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(),
+            "--dropout" => Normalize(option, m.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--batch" => c.Batch.ToString(), "--seq" => c.Seq.ToString(), "--batching" => c.Batching.ToString().ToLowerInvariant(),
+            "--optimizer" => c.Optimizer, "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--val-frac" => Normalize(option, c.ValFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--test-frac" => Normalize(option, c.TestFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--seed" => c.Seed.ToString(), "--lowercase" => m.Lowercase ? "true" : "false", "--ascii" => m.Ascii ? "true" : "false",
+            _ => null,
+        };
+    }
+
+    /// <summary>Numbers compare by value ("0.50" = "0.5"); flags by true/false.</summary>
+    static string Normalize(Option option, string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double d)
+            ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : text.ToLowerInvariant();
+
+    static int Finish(TrainingRun run, TrainOutcome outcome, Reporter reporter)
+    {
+        var pr = run.Progress;
+        string best = double.IsFinite(pr.BestValLoss) ? $"best validation loss {pr.BestValLoss:0.0000} nats/char ({pr.BestValLoss / Math.Log(2):0.000} bits/char) at step {pr.BestStep:N0}" : "no validation split";
+        reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} of training in all, {outcome.TokensPerSecond:N0} tokens/s this session; {best}");
+        var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
+        if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/char ({test.Bits:0.000} bits/char, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} characters");
+        reporter.Result(new Dictionary<string, object?>
+        {
+            ["steps"] = outcome.Steps,
+            ["tokens_per_s"] = Math.Round(outcome.TokensPerSecond, 1),
+            ["best_val_loss"] = double.IsFinite(pr.BestValLoss) ? pr.BestValLoss : null,
+            ["elapsed_s"] = Math.Round(outcome.ElapsedSeconds, 3),
+            ["epochs"] = Math.Round(run.EpochProgress, 4),
+            ["test_loss"] = test?.Loss,
+            ["stopped"] = outcome.Stop.ToString().ToLowerInvariant(),
+            ["model"] = run.PathOf(TrainingRun.ModelFileName),
+        });
+        switch (outcome.Stop)
+        {
+            case TrainStop.Cancelled:
+                Console.Error.WriteLine($"recur: interrupted at step {outcome.Steps:N0}; state saved — continue with: recur train --resume {run.Directory}");
+                return Cli.Interrupted;
+            case TrainStop.Diverged:
+                Console.Error.WriteLine($"recur: error: {outcome.Message}");
+                return Cli.Failed;
+            default:
+                reporter.Line($"model: {run.PathOf(TrainingRun.ModelFileName)}");
+                return Cli.Ok;
+        }
+    }
+}

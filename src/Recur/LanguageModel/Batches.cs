@@ -1,0 +1,75 @@
+// Training batches of (input, target) token matrices, time-major (T·N): target = input shifted by one.
+//  - Stateful (karpathy/char-rnn, seed 003): the text is cut into N contiguous streams; batch k takes
+//    steps [kT, (k+1)T) of every stream, so each sequence continues the previous batch's and the hidden
+//    state carries across batches (truncated BPTT). An epoch is floor((len-1)/N / T) batches.
+//  - Windows (seed 002c): every stride-1 window of T+1 tokens, shuffled each epoch, N windows a batch,
+//    each from a zero state. An epoch is floor(windows / N) batches.
+// A batcher is positioned by (epoch, batch index, epoch seed) so a resumed run sees the same batches.
+namespace Recur.LanguageModel;
+
+/// <summary>How batches are cut from the text.</summary>
+public enum Batching { Stateful, Windows }
+
+/// <summary>Produces the batches of one epoch after another.</summary>
+public sealed class Batches
+{
+    readonly int[] text;
+    readonly int[] order = [];   // windows: the epoch's shuffled window starts
+    public Batching Mode { get; }
+    public int Batch { get; }
+    public int Steps { get; }
+    /// <summary>Batches per epoch.</summary>
+    public int PerEpoch { get; }
+    /// <summary>Tokens in each stateful stream.</summary>
+    readonly int streamLength;
+
+    public int[] Input { get; }
+    public int[] Target { get; }
+
+    public Batches(int[] text, Batching mode, int batch, int steps)
+    {
+        if (batch < 1 || steps < 1) throw new ArgumentException("batch and sequence length must be positive");
+        this.text = text;
+        Mode = mode;
+        Batch = batch;
+        Steps = steps;
+        if (mode == Batching.Stateful)
+        {
+            streamLength = (text.Length - 1) / batch;
+            PerEpoch = streamLength / steps;
+        }
+        else
+        {
+            int windows = Math.Max(0, text.Length - steps);
+            order = new int[windows];
+            PerEpoch = windows / batch;
+        }
+        if (PerEpoch < 1)
+            throw new ArgumentException($"the training text ({text.Length:N0} tokens) is too short for one batch of {batch} × {steps}; lower --batch or --seq");
+        Input = new int[batch * steps];
+        Target = new int[batch * steps];
+    }
+
+    /// <summary>Prepares an epoch: windows are shuffled with a generator seeded by <paramref name="epochSeed"/>.</summary>
+    public void StartEpoch(ulong epochSeed)
+    {
+        if (Mode != Batching.Windows) return;
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        new Rng(epochSeed).Shuffle(order.AsSpan());
+    }
+
+    /// <summary>Fills <see cref="Input"/> and <see cref="Target"/> with batch <paramref name="index"/> of the current epoch.</summary>
+    public void Fill(int index)
+    {
+        if ((uint)index >= (uint)PerEpoch) throw new ArgumentOutOfRangeException(nameof(index));
+        for (int n = 0; n < Batch; n++)
+        {
+            int start = Mode == Batching.Stateful ? n * streamLength + index * Steps : order[index * Batch + n];
+            for (int t = 0; t < Steps; t++)
+            {
+                Input[t * Batch + n] = text[start + t];
+                Target[t * Batch + n] = text[start + t + 1];
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+// Opening a trained language model: MODEL may be a run directory (its model.safetensors) or a file.
+using Recur.IO;
+using Recur.Text;
+
+namespace Recur.LanguageModel;
+
+/// <summary>A language model loaded from disk with its vocabulary and metadata.</summary>
+public sealed record LoadedModel(CharModel Model, Vocabulary Vocabulary, IReadOnlyDictionary<string, string> Metadata, string Path);
+
+public static class LanguageModelFile
+{
+    /// <summary>The model file a MODEL argument names: DIR/model.safetensors for a directory, else the path itself.</summary>
+    public static string Resolve(string modelArgument)
+    {
+        if (System.IO.Directory.Exists(modelArgument))
+        {
+            string inside = System.IO.Path.Combine(modelArgument, TrainingRun.ModelFileName);
+            if (!File.Exists(inside))
+                throw new InvalidDataException($"{modelArgument}: no {TrainingRun.ModelFileName} in this directory; give a run directory made by 'recur train' or a .safetensors file");
+            return inside;
+        }
+        if (!File.Exists(modelArgument)) throw new InvalidDataException($"{modelArgument}: no such model file or run directory");
+        return modelArgument;
+    }
+
+    public static LoadedModel Load(string modelArgument)
+    {
+        string path = Resolve(modelArgument);
+        var contents = ModelFile.Load(path);
+        if (!contents.Metadata.TryGetValue("recur.config", out var configJson) || !contents.Metadata.TryGetValue("recur.vocab", out var vocabJson))
+            throw new InvalidDataException($"{path}: not a Recur language model (its metadata has no recur.config and recur.vocab)");
+        ModelConfig config;
+        Vocabulary vocab;
+        try
+        {
+            config = ModelConfig.FromJson(configJson);
+            vocab = Vocabulary.FromJson(vocabJson);
+        }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        if (vocab.Count != config.VocabSize)
+            throw new InvalidDataException($"{path}: the vocabulary has {vocab.Count} tokens but the config says {config.VocabSize}");
+        var model = new CharModel(config, new Rng(0));
+        try { model.LoadStateDict(contents.Tensors); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        model.Eval();
+        return new LoadedModel(model, vocab, contents.Metadata, path);
+    }
+}

@@ -1,0 +1,57 @@
+// The shape of a language model, saved as JSON in every model file ("recur.config").
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recur.LanguageModel;
+
+/// <summary>A language model's architecture. Defaults are `recur train`'s.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>"lstm", "gru", "rnn" (tanh) or "rnn-relu".</summary>
+    public string Cell { get; init; } = "lstm";
+    /// <summary>Stacked recurrent layers.</summary>
+    public int Layers { get; init; } = 2;
+    /// <summary>Hidden units per layer.</summary>
+    public int Hidden { get; init; } = 512;
+    /// <summary>Embedding size; 0 feeds one-hot vectors (seeds 000, 001, 003).</summary>
+    public int Embed { get; init; } = 0;
+    /// <summary>Dropout between recurrent layers and before the output layer.</summary>
+    public float Dropout { get; init; } = 0f;
+    /// <summary>Number of tokens (set from the corpus).</summary>
+    public int VocabSize { get; init; }
+    /// <summary>"chars" (one token per Unicode character) or "words".</summary>
+    public string Tokens { get; init; } = "chars";
+    /// <summary>Text was lowercased before training (sampling primes are too).</summary>
+    public bool Lowercase { get; init; }
+    /// <summary>Text was transliterated to ASCII before training (sampling primes are too).</summary>
+    public bool Ascii { get; init; }
+
+    public static readonly string[] Cells = ["lstm", "gru", "rnn", "rnn-relu"];
+
+    /// <summary>Throws ArgumentException with a one-line reason if a value is out of range.</summary>
+    public void Validate()
+    {
+        if (!Cells.Contains(Cell)) throw new ArgumentException($"unknown cell '{Cell}'; choose one of {string.Join(", ", Cells)}");
+        if (Layers < 1) throw new ArgumentException($"--layers must be at least 1 (got {Layers})");
+        if (Hidden < 1) throw new ArgumentException($"--hidden must be at least 1 (got {Hidden})");
+        if (Embed < 0) throw new ArgumentException($"--embed must be 0 (one-hot) or positive (got {Embed})");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1) (got {Dropout})");
+        if (VocabSize < 1) throw new ArgumentException("the vocabulary is empty");
+        if (Tokens is not ("chars" or "words")) throw new ArgumentException($"unknown token kind '{Tokens}'");
+    }
+
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ModelConfig FromJson(string json)
+    {
+        ModelConfig? c;
+        try { c = JsonSerializer.Deserialize<ModelConfig>(json, Json); }
+        catch (JsonException e) { throw new InvalidDataException($"model config is not valid JSON ({e.Message})"); }
+        if (c == null) throw new InvalidDataException("model config is empty");
+        try { c.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"model config is invalid: {e.Message}"); }
+        return c;
+    }
+}

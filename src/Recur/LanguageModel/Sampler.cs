@@ -1,0 +1,164 @@
+// Generating text: the whole prime runs through the network, then each next token is drawn from the
+// softmax of the logits divided by the temperature (0: always the most likely), optionally restricted
+// to the k most likely (seed 000 uses 5, seed 003 uses 4) and/or the smallest set whose probability
+// reaches p (nucleus sampling). --count N draws N independent samples as one batch.
+using Recur.Text;
+
+namespace Recur.LanguageModel;
+
+/// <summary>What to generate.</summary>
+public sealed record SampleOptions
+{
+    public string Prime { get; init; } = "";
+    /// <summary>Tokens to generate after the prime.</summary>
+    public int Length { get; init; } = 500;
+    public double Temperature { get; init; } = 1.0;
+    /// <summary>Sample among the k most likely tokens (0 = all).</summary>
+    public int TopK { get; init; }
+    /// <summary>Sample among the most likely tokens whose probabilities sum to p (1 = all).</summary>
+    public double TopP { get; init; } = 1.0;
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Independent samples, computed as one batch.</summary>
+    public int Count { get; init; } = 1;
+    /// <summary>A sample ends once its generated text contains this string (kept in the output).</summary>
+    public string? Stop { get; init; }
+
+    public void Validate()
+    {
+        if (Length < 0) throw new ArgumentException($"--length must be 0 or more (got {Length})");
+        if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new ArgumentException($"--temperature must be 0 (greedy) or positive (got {Temperature})");
+        if (TopK < 0) throw new ArgumentException($"--top-k must be 0 (off) or positive (got {TopK})");
+        if (!(TopP > 0 && TopP <= 1)) throw new ArgumentException($"--top-p must be in (0, 1] (got {TopP})");
+        if (Count < 1) throw new ArgumentException($"--count must be at least 1 (got {Count})");
+        if (Stop is "") throw new ArgumentException("--stop must not be empty");
+    }
+}
+
+public sealed class Sampler
+{
+    readonly CharModel model;
+    readonly Vocabulary vocab;
+
+    public Sampler(CharModel model, Vocabulary vocab)
+    {
+        this.model = model;
+        this.vocab = vocab;
+    }
+
+    /// <summary>
+    /// Generates <see cref="SampleOptions.Count"/> samples, each the prime followed by generated text.
+    /// <paramref name="onPrime"/> receives the prime once it is known to be valid (with an empty prime: the
+    /// start token chosen), then <paramref name="onToken"/> receives (sample index, token text) as each token is chosen.
+    /// </summary>
+    public string[] Generate(SampleOptions o, Action<int, string>? onToken = null, Action<string>? onPrime = null)
+    {
+        o.Validate();
+        var cfg = model.Config;
+        string prime = o.Prime;
+        if (cfg.Ascii) prime = AsciiFold.Fold(prime);
+        if (cfg.Lowercase) prime = prime.ToLowerInvariant();
+        var rng = new Rng(o.Seed);
+        int[] primeIds = prime.Length > 0 ? vocab.EncodeCharactersStrict(prime, "the prime") : [StartToken(rng)];
+        if (prime.Length == 0) prime = vocab[primeIds[0]];
+        onPrime?.Invoke(prime);
+
+        int n = o.Count, v = cfg.VocabSize;
+        bool training = model.Training;
+        model.Eval();
+        try
+        {
+            var state = model.NewState(n);
+            var input = new int[primeIds.Length * n];
+            for (int t = 0; t < primeIds.Length; t++)
+                for (int i = 0; i < n; i++) input[t * n + i] = primeIds[t];
+            var logits = model.Forward(input, primeIds.Length, n, state);
+            int last = (primeIds.Length - 1) * n * v;
+            var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime)).ToArray();
+            var done = new bool[n];
+            var next = new int[n];
+            var scratch = new Scratch(v);
+            for (int step = 0; step < o.Length && done.Contains(false); step++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    next[i] = Choose(logits.Span.Slice(last + i * v, v), o, rng, scratch);
+                    if (done[i]) continue;
+                    string token = vocab[next[i]];
+                    texts[i].Append(token);
+                    onToken?.Invoke(i, token);
+                    if (o.Stop != null && EndsWith(texts[i], o.Stop)) done[i] = true;
+                }
+                state.CopyFrom(model.Rnn.FinalState);
+                logits = model.Forward(next, 1, n, state);
+                last = 0;
+            }
+            return texts.Select(t => t.ToString()).ToArray();
+        }
+        finally { model.Train(training); }
+    }
+
+    int StartToken(Rng rng) => vocab.TryGetId("\n", out int id) ? id : rng.NextInt(vocab.Count);
+
+    static bool EndsWith(System.Text.StringBuilder sb, string s)
+    {
+        if (sb.Length < s.Length) return false;
+        for (int i = 0; i < s.Length; i++)
+            if (sb[sb.Length - s.Length + i] != s[i]) return false;
+        return true;
+    }
+
+    /// <summary>Buffers for <see cref="Choose"/>, sized to the vocabulary, so drawing allocates nothing.</summary>
+    public sealed class Scratch(int vocab)
+    {
+        public readonly double[] Probs = new double[vocab];
+        public readonly float[] Keys = new float[vocab];
+        public readonly int[] Order = new int[vocab];
+    }
+
+    /// <summary>Draws a token id from one row of logits under the temperature, top-k and top-p rules.</summary>
+    public static int Choose(ReadOnlySpan<float> logits, SampleOptions o, Rng rng, Scratch s)
+    {
+        int v = logits.Length;
+        if (o.Temperature == 0 || o.TopK == 1)
+        {
+            int best = 0;
+            for (int j = 1; j < v; j++) if (logits[j] > logits[best]) best = j;
+            return best;
+        }
+        var probs = s.Probs;
+        var order = s.Order;
+        int keep = v;
+        if (o.TopK == 0 && o.TopP >= 1)
+            for (int j = 0; j < v; j++) order[j] = j;
+        else
+        {
+            // Candidates by decreasing logit: sort negated logits ascending, carrying the ids.
+            for (int j = 0; j < v; j++) { order[j] = j; s.Keys[j] = -logits[j]; }
+            Array.Sort(s.Keys, order, 0, v);
+            if (o.TopK > 0) keep = Math.Min(o.TopK, v);
+        }
+        // Softmax of logits / T in double over the candidates.
+        float max = logits[order[0]];
+        for (int r = 1; r < keep; r++) max = Math.Max(max, logits[order[r]]);
+        double sum = 0;
+        for (int r = 0; r < keep; r++) sum += probs[r] = Math.Exp((logits[order[r]] - max) / o.Temperature);
+        if (o.TopP < 1)
+        {
+            double cumulative = 0;
+            for (int r = 0; r < keep; r++)
+            {
+                cumulative += probs[r] / sum;
+                if (cumulative >= o.TopP) { keep = r + 1; break; }
+            }
+            sum = 0;
+            for (int r = 0; r < keep; r++) sum += probs[r];
+        }
+        double u = rng.NextDouble() * sum;
+        for (int r = 0; r < keep; r++)
+        {
+            u -= probs[r];
+            if (u < 0) return order[r];
+        }
+        return order[keep - 1];
+    }
+}

@@ -1,0 +1,71 @@
+// How a language model is trained: batching, optimizer, budgets, evaluation and checkpoints.
+// Saved as JSON in the run's state file ("recur.train_config") so a resumed run continues identically.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recur.LanguageModel;
+
+/// <summary>Training settings. Defaults are `recur train`'s.</summary>
+public sealed record TrainConfig
+{
+    /// <summary>The corpus files, in order (their texts are concatenated).</summary>
+    public string[] Corpus { get; init; } = [];
+    [JsonConverter(typeof(JsonStringEnumConverter<Batching>))]
+    public Batching Batching { get; init; } = Batching.Stateful;
+    /// <summary>N, sequences per batch.</summary>
+    public int Batch { get; init; } = 64;
+    /// <summary>T, steps per sequence (truncated-BPTT length).</summary>
+    public int Seq { get; init; } = 100;
+    /// <summary>"adam", "adamw", "sgd" or "rmsprop".</summary>
+    public string Optimizer { get; init; } = "adam";
+    public double Lr { get; init; } = 2e-3;
+    /// <summary>Learning rate multiplier applied after every epoch (1 = constant).</summary>
+    public double LrDecay { get; init; } = 1.0;
+    /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
+    public double Clip { get; init; } = 5.0;
+    /// <summary>Stop after this many optimizer steps in all (null = no limit).</summary>
+    public long? Steps { get; init; }
+    /// <summary>Stop after this many passes over the training text (null = no limit).</summary>
+    public double? Epochs { get; init; }
+    /// <summary>Stop after this much training time in all, across resumes (null = no limit).</summary>
+    public double? TimeSeconds { get; init; }
+    /// <summary>Fraction of the text, taken from the end, held out for validation.</summary>
+    public double ValFrac { get; init; } = 0.1;
+    /// <summary>Fraction of the text, taken from the very end, held out for a final test.</summary>
+    public double TestFrac { get; init; } = 0.0;
+    public int EvalEvery { get; init; } = 200;
+    public int CheckpointEvery { get; init; } = 200;
+    /// <summary>Model snapshots (checkpoint-STEP.safetensors) to keep; 0 keeps none.</summary>
+    public int Keep { get; init; } = 2;
+    public ulong Seed { get; init; } = 1;
+
+    public static readonly string[] Optimizers = ["adam", "adamw", "sgd", "rmsprop"];
+
+    public void Validate()
+    {
+        if (Batch < 1) throw new ArgumentException($"--batch must be at least 1 (got {Batch})");
+        if (Seq < 1) throw new ArgumentException($"--seq must be at least 1 (got {Seq})");
+        if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"unknown optimizer '{Optimizer}'; choose one of {string.Join(", ", Optimizers)}");
+        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"--lr must be positive (got {Lr})");
+        if (!(LrDecay > 0 && LrDecay <= 1)) throw new ArgumentException($"--lr-decay must be in (0, 1] (got {LrDecay})");
+        if (!(Clip >= 0)) throw new ArgumentException($"--clip must be 0 (off) or positive (got {Clip})");
+        if (Steps is <= 0) throw new ArgumentException($"--steps must be positive (got {Steps})");
+        if (Epochs is not null && !(Epochs > 0)) throw new ArgumentException($"--epochs must be positive (got {Epochs})");
+        if (TimeSeconds is not null && !(TimeSeconds > 0)) throw new ArgumentException("--time must be positive");
+        if (!(ValFrac >= 0 && ValFrac < 1)) throw new ArgumentException($"--val-frac must be in [0, 1) (got {ValFrac})");
+        if (!(TestFrac >= 0 && TestFrac < 1) || ValFrac + TestFrac >= 1) throw new ArgumentException($"--test-frac must be in [0, 1) and leave text for training (got {TestFrac})");
+        if (EvalEvery < 1) throw new ArgumentException($"--eval-every must be at least 1 (got {EvalEvery})");
+        if (CheckpointEvery < 1) throw new ArgumentException($"--checkpoint-every must be at least 1 (got {CheckpointEvery})");
+        if (Keep < 0) throw new ArgumentException($"--keep must be 0 or more (got {Keep})");
+    }
+
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainConfig FromJson(string json)
+    {
+        try { return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException("training config is empty"); }
+        catch (JsonException e) { throw new InvalidDataException($"training config is not valid JSON ({e.Message})"); }
+    }
+}

@@ -1,0 +1,101 @@
+// The training loop around a TrainingRun: steps until a budget (steps, epochs, time — all counted from
+// the start of the run, across resumes) is spent or the caller cancels; validates every EvalEvery steps,
+// saves state every CheckpointEvery steps, and on every way out leaves consistent files behind.
+using System.Diagnostics;
+
+namespace Recur.LanguageModel;
+
+/// <summary>What the loop reports as it goes (the CLI draws progress from it; tests may ignore it).</summary>
+public interface ITrainingMonitor
+{
+    void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone);
+    void Evaluated(TrainingRun run, EvalResult validation, bool best);
+    void Checkpointed(TrainingRun run);
+}
+
+/// <summary>How a training loop ended.</summary>
+public enum TrainStop { Budget, Cancelled, Diverged }
+
+/// <summary>The end of a training loop.</summary>
+public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double TokensPerSecond, string? Message);
+
+public static class Trainer
+{
+    public static TrainOutcome Run(TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
+    {
+        var config = run.Config;
+        var p = run.Progress;
+        var clock = Stopwatch.StartNew();
+        double before = p.ElapsedSeconds;
+        long tokensAtStart = p.TokensSeen;
+        double Elapsed() => before + clock.Elapsed.TotalSeconds;
+        double Speed() => (p.TokensSeen - tokensAtStart) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        TrainStop stop = TrainStop.Budget;
+        string? message = null;
+        bool evaluatedAtEnd = false, savedAtEnd = false;
+        while (!Spent(run, Elapsed()))
+        {
+            if (cancel.IsCancellationRequested) { stop = TrainStop.Cancelled; break; }
+            float loss;
+            try { loss = run.Step(); }
+            catch (TrainingDivergedException e) { stop = TrainStop.Diverged; message = e.Message; break; }
+            evaluatedAtEnd = savedAtEnd = false;
+            monitor?.Stepped(run, loss, Speed(), FractionDone(run, Elapsed()));
+            if (p.Step % config.EvalEvery == 0) { Evaluate(run, monitor); evaluatedAtEnd = true; }
+            if (p.Step % config.CheckpointEvery == 0)
+            {
+                p.ElapsedSeconds = Elapsed();
+                Save(run, monitor, snapshot: true);
+                savedAtEnd = true;
+            }
+        }
+        // A diverged run keeps its last good files: the weights in memory may already be poisoned.
+        if (stop != TrainStop.Diverged && p.Step > 0)
+        {
+            if (!evaluatedAtEnd) Evaluate(run, monitor);
+            p.ElapsedSeconds = Elapsed();
+            if (!savedAtEnd) Save(run, monitor, snapshot: false);
+        }
+        return new TrainOutcome(stop, p.Step, Elapsed(), Speed(), message);
+    }
+
+    static void Evaluate(TrainingRun run, ITrainingMonitor? monitor)
+    {
+        var v = run.Validate();
+        if (v is { } r) monitor?.Evaluated(run, r.Result, r.Best);
+    }
+
+    static void Save(TrainingRun run, ITrainingMonitor? monitor, bool snapshot)
+    {
+        // Without validation the latest weights are the model.
+        if (run.Corpus.Validation.Length < 2) run.SaveModel(run.PathOf(TrainingRun.ModelFileName));
+        run.SaveState();
+        if (snapshot) run.SaveSnapshot();
+        monitor?.Checkpointed(run);
+    }
+
+    /// <summary>True once any budget is used up; with no budget at all, after 10 epochs.</summary>
+    public static bool Spent(TrainingRun run, double elapsedSeconds)
+    {
+        var c = run.Config;
+        var p = run.Progress;
+        if (c.Steps is long s && p.Step >= s) return true;
+        if (c.TimeSeconds is double t && elapsedSeconds >= t) return true;
+        double epochs = c.Epochs ?? (c.Steps == null && c.TimeSeconds == null ? DefaultEpochs : double.PositiveInfinity);
+        return run.EpochProgress >= epochs - 1e-9;
+    }
+
+    public const double DefaultEpochs = 10;
+
+    /// <summary>The largest fraction of any budget used so far.</summary>
+    public static double FractionDone(TrainingRun run, double elapsedSeconds)
+    {
+        var c = run.Config;
+        double f = 0;
+        if (c.Steps is long s) f = Math.Max(f, (double)run.Progress.Step / s);
+        if (c.TimeSeconds is double t) f = Math.Max(f, elapsedSeconds / t);
+        double epochs = c.Epochs ?? (c.Steps == null && c.TimeSeconds == null ? DefaultEpochs : 0);
+        if (epochs > 0) f = Math.Max(f, run.EpochProgress / epochs);
+        return Math.Min(f, 1);
+    }
+}

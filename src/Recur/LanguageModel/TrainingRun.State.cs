@@ -1,0 +1,107 @@
+// Saving and resuming a run: state.safetensors holds every tensor the next step depends on and the
+// progress JSON; Resume rebuilds the same objects and loads them, so the continued run computes
+// exactly what an uninterrupted one would (same seed, any thread count).
+using Recur.IO;
+using Recur.Text;
+
+namespace Recur.LanguageModel;
+
+public sealed partial class TrainingRun
+{
+    /// <summary>Writes state.safetensors (atomically) and, every checkpoint, a model snapshot.</summary>
+    public void SaveState()
+    {
+        Progress.Rng = rng.State;
+        Progress.RnnDropoutRng = Model.Rnn.DropoutRng.State;
+        Progress.OutputDropoutRng = Model.OutputDropoutRng.State;
+        var tensors = new List<(string, TensorData)>();
+        tensors.AddRange(Model.StateDict().Select(p => ("model." + p.Name, p.Data)));
+        tensors.AddRange(optimizer.State().Select(p => ("optim." + p.Name, p.Data)));
+        if (schedule != null) tensors.AddRange(schedule.State().Select(p => ("sched." + p.Name, p.Data)));
+        tensors.Add(("carry.h", TensorData.From(carried.H)));
+        if (carried.C != null) tensors.Add(("carry.c", TensorData.From(carried.C)));
+        tensors.Add(("history.train_loss", new TensorData(TrainLoss.ToArray(), TrainLoss.Count)));
+        var metadata = new Dictionary<string, string>
+        {
+            ["recur.config"] = ModelConfig.ToJson(),
+            ["recur.vocab"] = Corpus.Vocabulary.ToJson(),
+            ["recur.train_config"] = Config.ToJson(),
+            ["recur.progress"] = Progress.ToJson(),
+        };
+        Safetensors.Write(PathOf(StateFileName), tensors, metadata);
+    }
+
+    /// <summary>Writes checkpoint-STEP.safetensors and removes snapshots beyond the newest <c>Keep</c>.</summary>
+    public void SaveSnapshot()
+    {
+        if (Config.Keep == 0) return;
+        SaveModel(PathOf($"checkpoint-{Progress.Step}.safetensors"));
+        var old = System.IO.Directory.GetFiles(Directory, "checkpoint-*.safetensors")
+            .Select(p => (Path: p, Step: long.TryParse(Path.GetFileNameWithoutExtension(p)["checkpoint-".Length..], out long s) ? s : -1))
+            .Where(c => c.Step >= 0).OrderByDescending(c => c.Step).Skip(Config.Keep);
+        foreach (var (path, _) in old) File.Delete(path);
+    }
+
+    /// <summary>
+    /// Reopens the run in <paramref name="dir"/>. <paramref name="update"/> may change budgets and reporting
+    /// settings (it receives the saved config); the corpus must read back to the same tokens.
+    /// </summary>
+    public static TrainingRun Resume(string dir, Func<TrainConfig, TrainConfig> update)
+    {
+        string path = Path.Combine(dir, StateFileName);
+        if (!File.Exists(path))
+            throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
+        var contents = ModelFile.Load(path);
+        string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
+            : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
+        var model = ModelConfig.FromJson(Meta("recur.config"));
+        var saved = TrainConfig.FromJson(Meta("recur.train_config"));
+        var progress = TrainingProgress.FromJson(Meta("recur.progress"));
+        var vocab = Vocabulary.FromJson(Meta("recur.vocab"));
+        var config = update(saved);
+        config.Validate();
+
+        var corpus = Corpus.Load(config.Corpus, new TextOptions(model.Lowercase, model.Ascii), config.ValFrac, config.TestFrac, vocab);
+        if (corpus.Hash != progress.CorpusHash)
+            throw new InvalidDataException($"{dir}: the corpus ({string.Join(", ", config.Corpus)}) no longer reads as it did when the run started; resume with the original text or start a new run");
+        var run = new TrainingRun(dir, model, config, corpus, progress);
+        run.Load(contents.Tensors, path);
+        return run;
+    }
+
+    void Load(IReadOnlyDictionary<string, TensorData> tensors, string path)
+    {
+        Dictionary<string, TensorData> Part(string prefix) =>
+            tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        try
+        {
+            Model.LoadStateDict(Part("model."));
+            optimizer.LoadState(Part("optim."));
+            schedule?.LoadState(Part("sched."));
+            LoadCarry(tensors);
+            rng.State = Progress.Rng;
+            Model.Rnn.DropoutRng.State = Progress.RnnDropoutRng;
+            Model.OutputDropoutRng.State = Progress.OutputDropoutRng;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        if (tensors.TryGetValue("history.train_loss", out var history) && history.Floats != null) TrainLoss.AddRange(history.Floats);
+        if (Progress.BatchInEpoch >= Batches.PerEpoch) throw new InvalidDataException($"{path}: batch position {Progress.BatchInEpoch} is past the epoch's {Batches.PerEpoch} batches");
+        Batches.StartEpoch(Progress.EpochSeed);
+    }
+
+    void LoadCarry(IReadOnlyDictionary<string, TensorData> tensors)
+    {
+        if (!tensors.TryGetValue("carry.h", out var h) || h.Floats == null || h.Length != carried.H.Length)
+            throw new FormatException("carried hidden state 'carry.h' is missing or has the wrong size");
+        carried.H.CopyFrom(h.Floats);
+        if (carried.C != null)
+        {
+            if (!tensors.TryGetValue("carry.c", out var c) || c.Floats == null || c.Length != carried.C.Length)
+                throw new FormatException("carried cell state 'carry.c' is missing or has the wrong size");
+            carried.C.CopyFrom(c.Floats);
+        }
+    }
+}

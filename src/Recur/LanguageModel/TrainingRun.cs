@@ -1,0 +1,189 @@
+// One training run in a run directory: the model, optimizer, batches and progress, with the steps that
+// advance it and the files that record it:
+//   model.safetensors          the best model so far (lowest validation loss; the latest without validation)
+//   state.safetensors          everything to resume exactly: current weights ("model.*"), optimizer state
+//                              ("optim.*"), schedule ("sched.*"), carried hidden state ("carry.*"),
+//                              per-step training loss ("history.train_loss") and JSON progress
+//   checkpoint-STEP.safetensors model snapshots at checkpoints (the last --keep of them)
+// Every file is written atomically, so a crash or kill never leaves a corrupt one.
+using Recur.IO;
+using Recur.Nn;
+using Recur.Nn.Losses;
+using Recur.Optim;
+using Recur.Text;
+
+namespace Recur.LanguageModel;
+
+/// <summary>A language-model training run bound to its directory.</summary>
+public sealed partial class TrainingRun
+{
+    public const string ModelFileName = "model.safetensors", StateFileName = "state.safetensors";
+
+    public string Directory { get; }
+    public ModelConfig ModelConfig { get; }
+    public TrainConfig Config { get; private set; }
+    public Corpus Corpus { get; }
+    public CharModel Model { get; }
+    public TrainingProgress Progress { get; }
+    public Batches Batches { get; }
+    /// <summary>Training loss of every step so far.</summary>
+    public List<float> TrainLoss { get; } = [];
+
+    readonly ParameterSet parameters;
+    readonly Optimizer optimizer;
+    readonly ExponentialLr? schedule;
+    readonly RecurrentState carried;
+    readonly Rng rng;
+    readonly CrossEntropyLoss loss = new();
+    readonly float divergenceLimit;
+    Tensor? dLogits;
+
+    TrainingRun(string dir, ModelConfig mc, TrainConfig tc, Corpus corpus, TrainingProgress progress)
+    {
+        Directory = dir;
+        ModelConfig = mc;
+        Config = tc;
+        Corpus = corpus;
+        Progress = progress;
+        Model = new CharModel(mc, new Rng(tc.Seed));
+        parameters = new ParameterSet(Model);
+        optimizer = tc.Optimizer switch
+        {
+            "adam" => new Adam(parameters, tc.Lr),
+            "adamw" => new AdamW(parameters, tc.Lr),
+            "sgd" => new Sgd(parameters, tc.Lr, momentum: 0.9),
+            _ => new RmsProp(parameters, tc.Lr),
+        };
+        if (tc.LrDecay < 1) schedule = new ExponentialLr(optimizer, tc.LrDecay);
+        Batches = new Batches(corpus.Train, tc.Batching, tc.Batch, tc.Seq);
+        carried = Model.NewState(tc.Batch);
+        rng = new Rng(tc.Seed ^ 0x5EED_0F_B47C4E5UL);
+        // A loss far above a uniform guess (ln V) means the run has blown up.
+        divergenceLimit = 3f * MathF.Log(Math.Max(2, mc.VocabSize));
+    }
+
+    /// <summary>Starts a new run in <paramref name="dir"/> (created if needed; it must not hold a run already).</summary>
+    public static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text)
+    {
+        config.Validate();
+        PrepareDirectory(dir);
+        var corpus = Corpus.Load(config.Corpus, text, config.ValFrac, config.TestFrac);
+        model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii, Tokens = "chars" };
+        model.Validate();
+        var progress = new TrainingProgress
+        {
+            CorpusHash = corpus.Hash, TrainTokens = corpus.Train.Length, ValTokens = corpus.Validation.Length, TestTokens = corpus.Test.Length,
+        };
+        var run = new TrainingRun(dir, model, config with { Corpus = config.Corpus.Select(Path.GetFullPath).ToArray() }, corpus, progress);
+        progress.EpochSeed = run.rng.NextUInt64();
+        run.Batches.StartEpoch(progress.EpochSeed);
+        return run;
+    }
+
+    static void PrepareDirectory(string dir)
+    {
+        if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
+        if (File.Exists(Path.Combine(dir, StateFileName)))
+            throw new InvalidDataException($"{dir} already holds a training run; continue it with --resume {dir}, or choose another directory");
+        try
+        {
+            System.IO.Directory.CreateDirectory(dir);
+            string probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message})");
+        }
+    }
+
+    /// <summary>The path of a file in the run directory.</summary>
+    public string PathOf(string name) => Path.Combine(Directory, name);
+
+    public double LearningRate => optimizer.LearningRate;
+
+    /// <summary>One optimizer step on the next batch; returns its training loss.</summary>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite or has exploded; nothing was updated.</exception>
+    public float Step()
+    {
+        int n = Config.Batch, t = Config.Seq;
+        Batches.Fill(Progress.BatchInEpoch);
+        optimizer.ZeroGrad();
+        var logits = Model.Forward(Batches.Input, t, n, Config.Batching == Batching.Stateful ? carried : null);
+        dLogits = Workspace.EnsureShape(ref dLogits, logits.Shape);
+        float value = loss.Forward(logits, Batches.Target, dLogits);
+        if (!float.IsFinite(value) || value > divergenceLimit)
+            throw new TrainingDivergedException(Progress.Step + 1, value);
+        Model.Backward(dLogits);
+        if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.Rnn.FinalState);
+        float norm = Config.Clip > 0 ? GradClip.ClipByGlobalNorm(parameters, Config.Clip) : 0f;
+        if (!float.IsFinite(norm)) throw new TrainingDivergedException(Progress.Step + 1, value, "the gradient norm is not finite");
+        optimizer.Step();
+
+        Progress.Step++;
+        Progress.TokensSeen += (long)n * t;
+        TrainLoss.Add(value);
+        if (++Progress.BatchInEpoch == Batches.PerEpoch) NextEpoch();
+        return value;
+    }
+
+    void NextEpoch()
+    {
+        Progress.Epoch++;
+        Progress.BatchInEpoch = 0;
+        Progress.EpochSeed = rng.NextUInt64();
+        Batches.StartEpoch(Progress.EpochSeed);
+        carried.Zero();
+        schedule?.Step();
+    }
+
+    /// <summary>Passes over the training text so far, fractional.</summary>
+    public double EpochProgress => Progress.Epoch + (double)Progress.BatchInEpoch / Batches.PerEpoch;
+
+    /// <summary>Loss on the validation split (null without one); records it and saves the model when it is the best.</summary>
+    public (EvalResult Result, bool Best)? Validate()
+    {
+        if (Corpus.Validation.Length < 2) return null;
+        var result = Evaluator.Evaluate(Model, Corpus.Validation, Config.Batch, Config.Seq);
+        Progress.ValHistory.Add([Progress.Step, result.Loss]);
+        bool best = result.Loss < Progress.BestValLoss;
+        if (best)
+        {
+            Progress.BestValLoss = result.Loss;
+            Progress.BestStep = Progress.Step;
+            SaveModel(PathOf(ModelFileName));
+        }
+        return (result, best);
+    }
+
+    /// <summary>The test split's loss, if there is one.</summary>
+    public EvalResult? Test() => Corpus.Test.Length < 2 ? null : Evaluator.Evaluate(Model, Corpus.Test, Config.Batch, Config.Seq);
+
+    /// <summary>Writes the current weights as a model file with the run's metadata.</summary>
+    public void SaveModel(string path) => ModelFile.Save(path, Model, ModelMetadata());
+
+    /// <summary>Everything a model file says about itself: config, vocabulary and a summary of the run.</summary>
+    public Dictionary<string, string> ModelMetadata() => new()
+    {
+        ["recur.config"] = ModelConfig.ToJson(),
+        ["recur.vocab"] = Corpus.Vocabulary.ToJson(),
+        ["recur.run"] = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["step"] = Progress.Step,
+            ["epoch"] = Math.Round(EpochProgress, 4),
+            ["val_loss"] = double.IsFinite(Progress.BestValLoss) ? Progress.BestValLoss : -1,
+            ["best_step"] = Progress.BestStep,
+            ["tokens_seen"] = Progress.TokensSeen,
+            ["corpus"] = Config.Corpus,
+            ["train"] = System.Text.Json.JsonDocument.Parse(Config.ToJson()).RootElement,
+        }),
+    };
+}
+
+/// <summary>Training stopped because the loss or gradient blew up.</summary>
+public sealed class TrainingDivergedException(long step, float loss, string? why = null)
+    : Exception($"training diverged at step {step}: {why ?? $"loss {loss:G4}"}; the last good model is kept — lower --lr or --clip and resume or restart")
+{
+    public long StepNumber { get; } = step;
+}

@@ -1,0 +1,56 @@
+// Reading training text. Files must be UTF-8; a leading BOM is dropped (it marks the encoding, it is
+// not text) and CRLF line endings become LF (so Windows and Unix copies of a book train alike; a lone
+// CR is kept). Binary and non-UTF-8 input is refused with the byte offset of the first bad byte.
+using System.Text;
+
+namespace Recur.Text;
+
+/// <summary>Options applied to text as it is read (the same at training and sampling time).</summary>
+public sealed record TextOptions(bool Lowercase = false, bool Ascii = false);
+
+/// <summary>UTF-8 text files to strings, validated.</summary>
+public static class TextFile
+{
+    static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads and normalises one file; throws InvalidDataException naming the file and the problem.</summary>
+    public static string Read(string path, TextOptions options)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (FileNotFoundException) { throw new InvalidDataException($"{path}: no such file"); }
+        catch (DirectoryNotFoundException) { throw new InvalidDataException($"{path}: no such file"); }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path)) { throw new InvalidDataException($"{path}: is a directory, not a text file"); }
+        return Decode(bytes, path, options);
+    }
+
+    /// <summary>Decodes and normalises UTF-8 bytes (<paramref name="name"/> appears in errors).</summary>
+    public static string Decode(ReadOnlySpan<byte> bytes, string name, TextOptions options)
+    {
+        int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var body = bytes[start..];
+        if (body.IsEmpty) throw new InvalidDataException($"{name}: the file is empty");
+        int nul = body.IndexOf((byte)0);
+        if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); Recur trains on UTF-8 text");
+        int bad = FirstInvalidUtf8(body);
+        if (bad >= 0) throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {bad + start}; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8)");
+        string text = Strict.GetString(body).Replace("\r\n", "\n");
+        if (options.Ascii) text = AsciiFold.Fold(text);
+        if (options.Lowercase) text = text.ToLowerInvariant();
+        if (text.Length == 0) throw new InvalidDataException($"{name}: no text left after --ascii");
+        return text;
+    }
+
+    /// <summary>Offset of the first byte that does not start a valid UTF-8 sequence, or -1.</summary>
+    public static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int i = 0;
+        while (i < bytes.Length)
+        {
+            var status = Rune.DecodeFromUtf8(bytes[i..], out _, out int used);
+            if (status != System.Buffers.OperationStatus.Done) return i;
+            i += used;
+        }
+        return -1;
+    }
+}

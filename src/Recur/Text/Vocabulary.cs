@@ -1,0 +1,79 @@
+// Token ↔ id maps. A character vocabulary holds every distinct Unicode scalar value of the whole corpus
+// (a surrogate pair is one character, so Chinese or emoji text works), sorted by code point; it is
+// built before the validation split, so validation text never holds an unknown character.
+using System.Text;
+using System.Text.Json;
+
+namespace Recur.Text;
+
+/// <summary>The tokens of a model in id order.</summary>
+public sealed class Vocabulary
+{
+    readonly string[] tokens;
+    readonly Dictionary<string, int> ids;
+
+    public Vocabulary(IEnumerable<string> tokens)
+    {
+        this.tokens = tokens.ToArray();
+        ids = new Dictionary<string, int>(this.tokens.Length, StringComparer.Ordinal);
+        for (int i = 0; i < this.tokens.Length; i++)
+            if (!ids.TryAdd(this.tokens[i], i)) throw new InvalidDataException($"vocabulary lists {Describe(this.tokens[i])} twice");
+        if (this.tokens.Length == 0) throw new InvalidDataException("vocabulary is empty");
+    }
+
+    public int Count => tokens.Length;
+    public IReadOnlyList<string> Tokens => tokens;
+    public string this[int id] => tokens[id];
+    public bool TryGetId(string token, out int id) => ids.TryGetValue(token, out id);
+
+    /// <summary>Every distinct character of <paramref name="text"/>, by code point.</summary>
+    public static Vocabulary FromCharacters(string text)
+    {
+        var set = new SortedSet<int>();
+        foreach (var r in text.EnumerateRunes()) set.Add(r.Value);
+        return new Vocabulary(set.Select(v => new Rune(v).ToString()));
+    }
+
+    /// <summary>Character ids of <paramref name="text"/>; characters outside the vocabulary are skipped and counted.</summary>
+    public int[] EncodeCharacters(string text, Dictionary<string, int>? unknown = null)
+    {
+        var result = new List<int>(text.Length);
+        foreach (var r in text.EnumerateRunes())
+        {
+            string s = r.ToString();
+            if (ids.TryGetValue(s, out int id)) result.Add(id);
+            else if (unknown != null) unknown[s] = unknown.GetValueOrDefault(s) + 1;
+        }
+        return result.ToArray();
+    }
+
+    /// <summary>Character ids of <paramref name="text"/>, or an error naming the first unknown character.</summary>
+    public int[] EncodeCharactersStrict(string text, string what)
+    {
+        var unknown = new Dictionary<string, int>();
+        var encoded = EncodeCharacters(text, unknown);
+        if (unknown.Count > 0)
+            throw new InvalidDataException($"{what} contains {string.Join(", ", unknown.Keys.Take(5).Select(Describe))}, which the model never saw in training");
+        return encoded;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(tokens);
+
+    public static Vocabulary FromJson(string json)
+    {
+        string[]? list;
+        try { list = JsonSerializer.Deserialize<string[]>(json); }
+        catch (JsonException e) { throw new InvalidDataException($"vocabulary is not a JSON array of strings ({e.Message})"); }
+        if (list == null || list.Any(t => t == null)) throw new InvalidDataException("vocabulary is not a JSON array of strings");
+        return new Vocabulary(list);
+    }
+
+    /// <summary>A token for messages: 'é' (U+00E9), or the escape of a control character.</summary>
+    public static string Describe(string token)
+    {
+        if (token.EnumerateRunes().Count() != 1) return $"'{token}'";
+        var r = token.EnumerateRunes().First();
+        string shown = Rune.IsControl(r) || Rune.IsWhiteSpace(r) ? JsonSerializer.Serialize(token).Trim('"') : token;
+        return $"'{shown}' (U+{r.Value:X4})";
+    }
+}

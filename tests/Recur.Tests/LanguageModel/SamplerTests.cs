@@ -1,0 +1,98 @@
+// Sampling: a fixed seed reproduces a sample, greedy decoding is deterministic, top-k and top-p keep
+// to their candidates, the prime is honoured, and a batch of samples equals samples drawn one by one.
+using Recur.LanguageModel;
+using Recur.Tests.Support;
+using Recur.Text;
+
+namespace Recur.Tests.LanguageModel;
+
+public class SamplerTests
+{
+    static LoadedModel Trained(TempDir dir)
+    {
+        string corpus = dir.Write("c.txt", TempDir.Corpus(4000));
+        var config = new TrainConfig { Corpus = [corpus], Batch = 8, Seq = 16, Steps = 40, Lr = 5e-3, EvalEvery = 40, CheckpointEvery = 40 };
+        Trainer.Run(TrainingRun.Create(dir.File("run"), new ModelConfig { Hidden = 32, Layers = 1 }, config, new TextOptions()));
+        return LanguageModelFile.Load(dir.File("run"));
+    }
+
+    [Fact]
+    public void SameSeedSameSampleDifferentSeedDifferentSample()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir);
+        var s = new Sampler(m.Model, m.Vocabulary);
+        var o = new SampleOptions { Prime = "the ", Length = 120, Seed = 5 };
+        string a = s.Generate(o)[0], b = s.Generate(o)[0], c = s.Generate(o with { Seed = 6 })[0];
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+        Assert.StartsWith("the ", a);
+        Assert.Equal(4 + 120, a.Length);
+    }
+
+    [Fact]
+    public void StreamedTokensMakeTheSample()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir);
+        var streamed = new System.Text.StringBuilder();
+        string? prime = null;
+        var text = new Sampler(m.Model, m.Vocabulary).Generate(new SampleOptions { Prime = "a", Length = 50 }, (_, t) => streamed.Append(t), p => prime = p)[0];
+        Assert.Equal(text, prime + streamed);
+    }
+
+    [Fact]
+    public void GreedyIgnoresTheSeedAndTopKOneIsGreedy()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir);
+        var s = new Sampler(m.Model, m.Vocabulary);
+        string g1 = s.Generate(new SampleOptions { Prime = "the", Length = 60, Temperature = 0, Seed = 1 })[0];
+        string g2 = s.Generate(new SampleOptions { Prime = "the", Length = 60, Temperature = 0, Seed = 99 })[0];
+        string k1 = s.Generate(new SampleOptions { Prime = "the", Length = 60, TopK = 1, Seed = 7 })[0];
+        Assert.Equal(g1, g2);
+        Assert.Equal(g1, k1);
+    }
+
+    [Fact]
+    public void TopKAndTopPKeepToTheirCandidates()
+    {
+        var logits = new float[] { 0.1f, 3f, 2f, -1f, 2.5f };
+        var rng = new Rng(1);
+        var scratch = new Sampler.Scratch(5);
+        var topK = new HashSet<int>();
+        var topP = new HashSet<int>();
+        var narrow = new HashSet<int>();
+        for (int i = 0; i < 2000; i++)
+        {
+            topK.Add(Sampler.Choose(logits, new SampleOptions { TopK = 2 }, rng, scratch));
+            topP.Add(Sampler.Choose(logits, new SampleOptions { TopP = 0.7 }, rng, scratch));
+            narrow.Add(Sampler.Choose(logits, new SampleOptions { TopP = 0.45 }, rng, scratch));
+        }
+        // Probabilities: id 1 0.488, id 4 0.296, id 2 0.180, id 0 0.027, id 3 0.009.
+        Assert.Equal(new HashSet<int> { 1, 4 }, topK);
+        Assert.Equal(new HashSet<int> { 1, 4 }, topP);
+        Assert.Equal(new HashSet<int> { 1 }, narrow);
+    }
+
+    [Fact]
+    public void GreedyBatchEqualsSingleSamples()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir);
+        var s = new Sampler(m.Model, m.Vocabulary);
+        var one = s.Generate(new SampleOptions { Prime = "a dog", Length = 40, Temperature = 0 })[0];
+        var batch = s.Generate(new SampleOptions { Prime = "a dog", Length = 40, Temperature = 0, Count = 3 });
+        Assert.All(batch, x => Assert.Equal(one, x));
+    }
+
+    [Fact]
+    public void StopStringEndsTheSample()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir);
+        var text = new Sampler(m.Model, m.Vocabulary).Generate(new SampleOptions { Prime = "the", Length = 400, Stop = "." })[0];
+        Assert.EndsWith(".", text);
+        Assert.Equal(1, text.Count(c => c == '.'));
+    }
+}

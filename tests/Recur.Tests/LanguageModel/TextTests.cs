@@ -1,0 +1,75 @@
+// Reading corpora: BOM and CRLF rules, Unicode characters kept whole, --ascii and --lowercase, and
+// clear refusals of binary, non-UTF-8 and empty input.
+using System.Text;
+using Recur.Text;
+
+namespace Recur.Tests.LanguageModel;
+
+public class TextTests
+{
+    static string Decode(byte[] bytes, TextOptions? o = null) => TextFile.Decode(bytes, "f.txt", o ?? new TextOptions());
+
+    [Fact]
+    public void BomIsDroppedAndCrlfBecomesLf()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }.Concat(Encoding.UTF8.GetBytes("a\r\nb\rc\n")).ToArray();
+        Assert.Equal("a\nb\rc\n", Decode(bytes));
+    }
+
+    [Fact]
+    public void SurrogatePairsAreOneCharacter()
+    {
+        string text = "春眠不觉晓🙂🙂a";
+        var vocab = Vocabulary.FromCharacters(text);
+        Assert.Equal(7, vocab.Count);
+        Assert.Contains("🙂", vocab.Tokens);
+        var ids = vocab.EncodeCharacters(text);
+        Assert.Equal(8, ids.Length);
+        Assert.Equal(text, string.Concat(ids.Select(i => vocab[i])));
+    }
+
+    [Fact]
+    public void VocabularyIsSortedByCodePoint()
+    {
+        var vocab = Vocabulary.FromCharacters("ba\nb😀a");
+        Assert.Equal(new[] { "\n", "a", "b", "😀" }, vocab.Tokens);
+        Assert.Equal(vocab.Tokens, Vocabulary.FromJson(vocab.ToJson()).Tokens);
+    }
+
+    [Fact]
+    public void AsciiFoldsAccentsAndTypography()
+    {
+        Assert.Equal("Francois Anna Karenina -- \"quoted\" ... Strasse", AsciiFold.Fold("François Anna Karénina — “quoted” … Straße"));
+        Assert.Equal("cafe", Decode(Encoding.UTF8.GetBytes("Café"), new TextOptions(Lowercase: true, Ascii: true)));
+    }
+
+    [Fact]
+    public void BinaryInputIsRefusedWithOffset()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Decode([65, 66, 0, 67]));
+        Assert.Contains("offset 2", e.Message);
+    }
+
+    [Fact]
+    public void InvalidUtf8IsRefusedWithOffset()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Decode([0x61, 0x62, 0x63, 0xE9, 0x20]));
+        Assert.Contains("byte offset 3", e.Message);
+        Assert.Contains("UTF-8", e.Message);
+    }
+
+    [Fact]
+    public void EmptyInputIsRefused()
+    {
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => Decode([])).Message);
+        Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => Decode([0xEF, 0xBB, 0xBF])).Message);
+    }
+
+    [Fact]
+    public void UnknownCharacterIsNamed()
+    {
+        var vocab = Vocabulary.FromCharacters("abc");
+        var e = Assert.Throws<InvalidDataException>(() => vocab.EncodeCharactersStrict("abé", "the prime"));
+        Assert.Contains("'é' (U+00E9)", e.Message);
+    }
+}

@@ -1,0 +1,117 @@
+// Training runs: the loss falls on a small corpus; a run stopped at step k and resumed ends with
+// exactly the weights of an uninterrupted run; divergence stops training and keeps the last good model.
+using Recur.IO;
+using Recur.LanguageModel;
+using Recur.Tests.Support;
+using Recur.Text;
+
+namespace Recur.Tests.LanguageModel;
+
+public class TrainingRunTests
+{
+    static readonly ModelConfig Small = new() { Cell = "lstm", Layers = 2, Hidden = 24, Embed = 0, Dropout = 0.2f };
+
+    static TrainConfig Config(string corpus, Batching batching = Batching.Stateful) => new()
+    {
+        Corpus = [corpus], Batching = batching, Batch = 8, Seq = 16, Lr = 5e-3, LrDecay = 0.9,
+        EvalEvery = 7, CheckpointEvery = 5, Keep = 2, ValFrac = 0.1, Seed = 3,
+    };
+
+    static float[] Weights(TrainingRun run) => run.Model.NamedParameters().SelectMany(p => p.Parameter.Value.ToArray()).ToArray();
+
+    [Fact]
+    public void LossFallsOnASmallCorpus()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(8000));
+        var run = TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { Steps = 120 }, new TextOptions());
+        Trainer.Run(run);
+        Assert.Equal(120, run.Progress.Step);
+        double first = run.TrainLoss.Take(5).Average(), last = run.TrainLoss.TakeLast(10).Average();
+        Assert.True(last < first - 0.5, $"loss went from {first:0.000} to {last:0.000}");
+        Assert.True(run.Progress.BestValLoss < 2.6, $"validation loss {run.Progress.BestValLoss}"); // ln V = 3.3 for a uniform guess
+        Assert.True(File.Exists(dir.File("run/model.safetensors")) && File.Exists(dir.File("run/state.safetensors")));
+        Assert.Equal(2, Directory.GetFiles(dir.File("run"), "checkpoint-*.safetensors").Length);
+    }
+
+    [Theory]
+    [InlineData(Batching.Stateful, "lstm", 0)]
+    [InlineData(Batching.Windows, "gru", 16)]
+    public void ResumedRunEqualsUninterruptedRun(Batching batching, string cell, int embed)
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var model = Small with { Cell = cell, Embed = embed };
+        // 60 steps cross several epochs (lr decay, reshuffles, state resets) and checkpoints.
+        var whole = TrainingRun.Create(dir.File("whole"), model, Config(corpus, batching) with { Steps = 60 }, new TextOptions());
+        Trainer.Run(whole);
+
+        var part = TrainingRun.Create(dir.File("part"), model, Config(corpus, batching) with { Steps = 23 }, new TextOptions());
+        Trainer.Run(part);
+        var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 60 });
+        Assert.Equal(23, resumed.Progress.Step);
+        Trainer.Run(resumed);
+
+        Assert.Equal(60, resumed.Progress.Step);
+        Support.Close.Exact(Weights(whole), Weights(resumed), "weights after resume");
+        Assert.Equal(whole.TrainLoss, resumed.TrainLoss);
+        Assert.Equal(whole.Progress.BestValLoss, resumed.Progress.BestValLoss);
+    }
+
+    [Fact]
+    public void ResumeRefusesAChangedCorpus()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        Trainer.Run(TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { Steps = 5 }, new TextOptions()));
+        File.AppendAllText(corpus, "the cat sat.");
+        var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(dir.File("run"), c => c with { Steps = 10 }));
+        Assert.Contains("no longer reads as it did", e.Message);
+    }
+
+    [Fact]
+    public void DivergenceStopsAndKeepsTheLastGoodModel()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        // An absurd learning rate without clipping blows the loss up within a few steps.
+        var config = Config(corpus) with { Steps = 200, Lr = 50, Clip = 0, EvalEvery = 1, CheckpointEvery = 1, LrDecay = 1 };
+        var run = TrainingRun.Create(dir.File("run"), Small with { Dropout = 0 }, config, new TextOptions());
+        var outcome = Trainer.Run(run);
+        Assert.Equal(TrainStop.Diverged, outcome.Stop);
+        Assert.Contains("diverged at step", outcome.Message);
+        Assert.True(outcome.Steps < 200);
+        var saved = LanguageModelFile.Load(dir.File("run"));
+        Assert.All(saved.Model.NamedParameters().SelectMany(p => p.Parameter.Value.ToArray()), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void EvaluatorEqualsOneForwardPass()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var run = TrainingRun.Create(dir.File("run"), Small with { Dropout = 0 }, Config(corpus) with { Steps = 3 }, new TextOptions());
+        Trainer.Run(run);
+        var tokens = run.Corpus.Validation.AsSpan(0, 41).ToArray();
+        var r = Evaluator.Evaluate(run.Model, tokens, batch: 1, steps: 7); // state carried over 6 chunks
+        run.Model.Eval();
+        var logits = run.Model.Forward(tokens.AsSpan(0, 40), 40, 1, null);
+        double direct = new Recur.Nn.Losses.CrossEntropyLoss().Forward(logits, tokens.AsSpan(1, 40));
+        Assert.Equal(40, r.Tokens);
+        Assert.Equal(direct, r.Loss, 5);
+    }
+
+    [Fact]
+    public void ModelFileUsesSeed002Names()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var run = TrainingRun.Create(dir.File("run"), Small with { Embed = 8, Layers = 1 }, Config(corpus) with { Steps = 2 }, new TextOptions());
+        Trainer.Run(run);
+        var contents = ModelFile.Load(dir.File("run/model.safetensors"));
+        Assert.Equal(new[] { "embedding.weight", "fc.bias", "fc.weight", "rnn.bias_hh_l0", "rnn.bias_ih_l0", "rnn.weight_hh_l0", "rnn.weight_ih_l0" },
+            contents.Tensors.Keys.Order());
+        Assert.Equal(run.Corpus.Vocabulary.Tokens, Vocabulary.FromJson(contents.Metadata["recur.vocab"]).Tokens);
+        Assert.Equal(8, ModelConfig.FromJson(contents.Metadata["recur.config"]).Embed);
+    }
+}
