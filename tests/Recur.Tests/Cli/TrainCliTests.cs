@@ -1,0 +1,150 @@
+// The recur tool end to end: JSON output, bad input as one clear line, and files that survive kills and Ctrl-C.
+using System.Diagnostics;
+using System.Text.Json;
+using Recur.IO;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Cli;
+
+public class TrainCliTests
+{
+    static readonly string[] Small = ["--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "12", "--eval-every", "20", "--checkpoint-every", "10"];
+
+    /// <summary>`recur train` with the small settings, each overridden by the same option in <paramref name="more"/>.</summary>
+    static string[] Train(string corpus, string dir, params string[] more)
+    {
+        var args = new List<string> { "train", corpus, "-o", dir };
+        for (int i = 0; i < Small.Length; i += 2)
+            if (!more.Contains(Small[i])) args.AddRange([Small[i], Small[i + 1]]);
+        args.AddRange(more);
+        return args.ToArray();
+    }
+
+    [Fact]
+    public void TrainEvalInfoAndSampleSpeakJson()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(4000));
+        string run = tmp.File("run");
+        var t = RecurProcess.Run([.. Train(corpus, run, "--steps", "30", "--json")]);
+        Assert.Equal(0, t.ExitCode);
+        var summary = JsonDocument.Parse(t.Out).RootElement;
+        Assert.Equal(30, summary.GetProperty("steps").GetInt64());
+        foreach (var key in new[] { "tokens_per_s", "best_val_loss", "elapsed_s" }) Assert.True(summary.TryGetProperty(key, out _), key);
+        Assert.True(File.Exists(Path.Combine(run, "loss.png")) && File.Exists(Path.Combine(run, "loss.svg")));
+
+        var e = RecurProcess.Run("eval", run, corpus, "--json");
+        Assert.Equal(0, e.ExitCode);
+        var ev = JsonDocument.Parse(e.Out).RootElement;
+        Assert.Equal(ev.GetProperty("loss").GetDouble() / Math.Log(2), ev.GetProperty("bpc").GetDouble(), 9);
+        Assert.Equal(0, ev.GetProperty("unknown").GetInt32());
+        Assert.True(ev.GetProperty("chars").GetInt64() > 3900);
+        Assert.True(ev.TryGetProperty("perplexity", out _));
+
+        var i = RecurProcess.Run("info", Path.Combine(run, "model.safetensors"), "--json");
+        Assert.Equal(0, i.ExitCode);
+        Assert.Equal(16, JsonDocument.Parse(i.Out).RootElement.GetProperty("config").GetProperty("hidden").GetInt32());
+
+        var s1 = RecurProcess.Run("sample", run, "--prime", "the ", "--length", "80", "--seed", "9");
+        var s2 = RecurProcess.Run("sample", run, "--prime", "the ", "--length", "80", "--seed", "9");
+        Assert.Equal(0, s1.ExitCode);
+        Assert.StartsWith("the ", s1.Out);
+        Assert.Equal(s1.Out, s2.Out);
+    }
+
+    [Fact]
+    public void EvalCountsUnknownCharacters()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "5")]).ExitCode);
+        string other = tmp.Write("o.txt", "the cat sat on the mat. Zürich ÿ the end.");
+        var e = RecurProcess.Run("eval", run, other, "--json");
+        Assert.Equal(0, e.ExitCode);
+        Assert.True(JsonDocument.Parse(e.Out).RootElement.GetProperty("unknown").GetInt32() >= 3);
+        Assert.Contains("not in the model's vocabulary", e.Err);
+    }
+
+    [Fact]
+    public void BadInputIsOneClearLine()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        RecurProcess.Run([.. Train(tmp.File("missing.txt"), run)]).AssertCleanError("does not exist");
+        RecurProcess.Run([.. Train(tmp.Write("empty.txt", ""), run)]).AssertCleanError("empty");
+        RecurProcess.Run([.. Train(tmp.WriteBytes("bin.dat", [1, 2, 0, 3, 4]), run)]).AssertCleanError("NUL byte at offset 2");
+        RecurProcess.Run([.. Train(tmp.WriteBytes("latin1.txt", [0x63, 0x61, 0x66, 0xE9]), run)]).AssertCleanError("byte offset 3");
+        RecurProcess.Run([.. Train(tmp.Write("short.txt", "tiny"), run)]).AssertCleanError("too short for one batch");
+        RecurProcess.Run([.. Train(corpus, run, "--hidden", "0")]).AssertCleanError("--hidden must be at least 1");
+        RecurProcess.Run([.. Train(corpus, run, "--batch", "-2")]).AssertCleanError("--batch must be at least 1");
+        RecurProcess.Run([.. Train(corpus, run, "--time", "soon")]).AssertCleanError("not a duration");
+        RecurProcess.Run([.. Train(corpus, Path.Combine(corpus, "run"))]).AssertCleanError("run directory");
+        Assert.False(Directory.Exists(run) && Directory.GetFiles(run).Length > 0, "a failed start left files behind");
+
+        RecurProcess.Run("sample", tmp.Write("fake.safetensors", "not a model at all")).AssertCleanError("fake.safetensors");
+        string truncated = tmp.File("trunc.safetensors");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "3")]).ExitCode);
+        var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
+        RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
+        RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9)");
+        RecurProcess.Run("sample", run, "--top-p", "0").AssertCleanError("--top-p");
+        RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
+        RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
+        RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
+    }
+
+    [Fact]
+    public void KilledTrainingLeavesLoadableFilesAndResumes()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(20000));
+        string run = tmp.File("run");
+        // Write the state at every step so kills land during writes.
+        using (var p = Process.Start(RecurProcess.Info([.. Train(corpus, run, "--steps", "100000", "--checkpoint-every", "1", "--keep", "3")]))!)
+        {
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(Path.Combine(run, "state.safetensors")) && DateTime.UtcNow < until) Thread.Sleep(50);
+            Thread.Sleep(700);
+            RecurProcess.Signal(p, "KILL");
+            p.WaitForExit();
+        }
+        foreach (var f in Directory.GetFiles(run, "*.safetensors")) ModelFile.Load(f); // throws if any is corrupt
+        Assert.Empty(Directory.GetFiles(run, "*.tmp*").Concat(Directory.GetFiles(run, ".*tmp")));
+        var r = RecurProcess.Run("train", "--resume", run, "--steps", "3000", "--json");
+        Assert.Equal(0, r.ExitCode);
+    }
+
+    [Fact]
+    public void CtrlCSavesAndResumeMatchesAnUninterruptedRun()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(6000));
+        string whole = tmp.File("whole"), part = tmp.File("part");
+        string[] extra = ["--dropout", "0.1", "--steps", "1000", "--seed", "4"];
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, whole, extra)]).ExitCode);
+
+        int code;
+        string err;
+        using (var p = Process.Start(RecurProcess.Info([.. Train(corpus, part, extra)]))!)
+        {
+            var stderr = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(Path.Combine(part, "state.safetensors")) && DateTime.UtcNow < until) Thread.Sleep(20);
+            RecurProcess.Signal(p, "INT");
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
+            code = p.ExitCode;
+            err = stderr.Result;
+        }
+        Assert.Equal(130, code); // the signal lands around step 10 of 1000
+        Assert.Contains("--resume", err);
+        Assert.Equal(0, RecurProcess.Run("train", "--resume", part, "--steps", "1000").ExitCode);
+        var a = ModelFile.Load(Path.Combine(whole, "state.safetensors")).Tensors;
+        var b = ModelFile.Load(Path.Combine(part, "state.safetensors")).Tensors;
+        foreach (var (name, data) in a.Where(kv => kv.Key.StartsWith("model.")))
+            Assert.True(data.Floats!.AsSpan().SequenceEqual(b[name].Floats), $"{name} differs after Ctrl-C and resume");
+    }
+}
