@@ -11,5 +11,6 @@ static class CommandList
         yield return SampleCommand.Create();
         yield return EvalCommand.Create();
         yield return InfoCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

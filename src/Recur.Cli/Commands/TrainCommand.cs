@@ -9,7 +9,7 @@ namespace Recur.Cli.Commands;
 static class TrainCommand
 {
     static readonly Argument<string[]> Corpus = new("CORPUS") { Description = "UTF-8 text files to train on (concatenated)", Arity = ArgumentArity.ZeroOrMore };
-    static readonly Option<string?> Output = new("--output", "-o") { Description = "Run directory for the model, training state and plots" };
+    static readonly Option<string?> Output = new("--output", "-o") { Description = "Run directory for the model, training state and plots", HelpName = "RUN_DIR" };
     static readonly Option<string> Cell = new Option<string>("--cell") { Description = "Recurrent cell", DefaultValueFactory = _ => "lstm" }.AcceptOnlyFromAmong(ModelConfig.Cells);
     static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 2 };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 512 };
@@ -28,7 +28,7 @@ static class TrainCommand
     static readonly Option<double> Clip = new("--clip") { Description = "Clip gradients to this global norm (0 = off)", DefaultValueFactory = _ => 5.0 };
     static readonly Option<long?> Steps = new("--steps") { Description = "Stop at this step (counted from the start of the run)" };
     static readonly Option<double?> Epochs = new("--epochs") { Description = $"Stop after this many passes over the text (default {Trainer.DefaultEpochs} when no budget is given)" };
-    static readonly Option<string?> Time = new("--time") { Description = "Stop after this much training time in all, e.g. 30m, 1h30m" };
+    static readonly Option<string?> Time = new("--time") { Description = "Stop after this much training time in all, e.g. 30m, 1h30m", HelpName = "DURATION" };
     static readonly Option<double> ValFrac = new("--val-frac") { Description = "Fraction of the text (a contiguous tail) held out for validation", DefaultValueFactory = _ => 0.1 };
     static readonly Option<double> TestFrac = new("--test-frac") { Description = "Fraction of the text (the very end) held out for a final test", DefaultValueFactory = _ => 0.0 };
     static readonly Option<int> EvalEvery = new("--eval-every") { Description = "Validate (and keep the best model) every this many steps", DefaultValueFactory = _ => 200 };
@@ -38,7 +38,7 @@ static class TrainCommand
     static readonly Option<int> Threads = CommonOptions.Threads();
     static readonly Option<bool> Lowercase = new("--lowercase") { Description = "Lowercase the text (seed 002)" };
     static readonly Option<bool> Ascii = new("--ascii") { Description = "Transliterate the text to ASCII (seed 001's unidecode)" };
-    static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this directory exactly where it stopped" };
+    static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this directory exactly where it stopped", HelpName = "RUN_DIR" };
     static readonly Option<bool> Json = CommonOptions.Json();
 
     /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
