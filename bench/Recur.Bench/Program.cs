@@ -1,4 +1,8 @@
-// Recur benchmarks. Usage: dotnet run -c Release --project bench/Recur.Bench -- gemm [--threads N] [--seconds S]
+// Recur benchmarks. Usage: dotnet run -c Release --project bench/Recur.Bench -- COMMAND [options]
+//   gemm      GEMM GFLOP/s at the layers' shapes, beside OpenBLAS
+//   compare   the language-model speed table (Recur vs PyTorch), see docs/performance.md
+//   measure CONFIG train|sample1|sample32   one Recur measurement (compare runs these)
+//   profile CONFIG, micro                   where a training step's time goes
 using Recur.Bench;
 
 string what = args.Length > 0 ? args[0] : "gemm";
@@ -7,7 +11,12 @@ double seconds = Arg("--seconds", 3.0);
 switch (what)
 {
     case "gemm": GemmBench.Run(threads, seconds); break;
-    default: Console.Error.WriteLine($"unknown benchmark '{what}'; choose gemm"); return 2;
+    case "measure": LmBench.Measure(args[1], args[2], seconds, threads); break;
+    case "micro": Micro.Run(threads, seconds); break;
+    case "compare": return Compare.Run(Arg("--reps", 3), Arg("--seconds", 10.0), threads,
+        (Array.IndexOf(args, "--configs") is int ci and >= 0 ? args[ci + 1].Split(',') : LmConfig.All.Select(c => c.Name).ToArray()));
+    case "profile": Profile.Run(args[1], Arg("--steps", 5), threads); break;
+    default: Console.Error.WriteLine($"unknown benchmark '{what}'; choose gemm or measure"); return 2;
 }
 return 0;
 

@@ -1,0 +1,42 @@
+// The language-model configurations the speed benchmark compares (issue 4), shared by the Recur side
+// and, by name, bench/torch_lm.py.
+using Recur.LanguageModel;
+
+namespace Recur.Bench;
+
+sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Embed, int Batch, int Seq, string What)
+{
+    public const int Vocab = 65; // tinyshakespeare's characters
+
+    public static readonly LmConfig[] All =
+    [
+        new("lstm2x512-onehot", "lstm", 2, 512, 0, 64, 100, "seed 003's shape"),
+        new("lstm1x512-emb256", "lstm", 1, 512, 256, 64, 40, "seed 002c"),
+        new("lstm2x128-emb64", "lstm", 2, 128, 64, 50, 50, "torch-rnn's default"),
+        new("gru3x512-onehot", "gru", 3, 512, 0, 64, 100, "3-layer GRU"),
+    ];
+
+    public static LmConfig Find(string name) => All.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown config '{name}'; choose one of {string.Join(", ", All.Select(c => c.Name))}");
+
+    public ModelConfig Model => new() { Cell = Cell, Layers = Layers, Hidden = Hidden, Embed = Embed, VocabSize = Vocab };
+
+    /// <summary>Multiply-adds ×2 per training token: forward 1×, backward 2× the layer GEMMs plus the output layer.</summary>
+    public double TrainFlopsPerToken
+    {
+        get
+        {
+            int g = Cell == "lstm" ? 4 : Cell == "gru" ? 3 : 1, h = Hidden;
+            double forward = 0;
+            for (int l = 0; l < Layers; l++)
+            {
+                int d = l == 0 ? (Embed > 0 ? Embed : 0) : h; // one-hot input is a lookup, not a GEMM
+                forward += 2.0 * g * h * (d + h);
+            }
+            forward += 2.0 * h * Vocab;
+            // backward: dW and dX for every GEMM (the first layer's one-hot input needs no dX)
+            double backward = 2 * forward - (Embed > 0 ? 2.0 * g * h * Embed : 0);
+            return forward + backward;
+        }
+    }
+}

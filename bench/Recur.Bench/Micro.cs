@@ -1,0 +1,44 @@
+// Micro-benchmarks of the pieces of one recurrent step (for profiling, not the published table).
+using System.Diagnostics;
+using Recur.Kernels;
+
+namespace Recur.Bench;
+
+static unsafe class Micro
+{
+    public static void Run(int threads, double seconds)
+    {
+        Workers.SetThreads(threads);
+        var rng = new Rng(1);
+        int n = 64, h = 512, g = 4 * h;
+        var hPrev = Rand(rng, n * h); var w = Rand(rng, g * h); var gates = Rand(rng, n * g);
+        var c = Rand(rng, n * h); var c2 = new Tensor(n * h); var tc = new Tensor(n * h); var hOut = new Tensor(n * h);
+        var packedT = new PackedMatrix(); packedT.PackTransposed(w.Reshape(g, h));
+        var packed = new PackedMatrix(); packed.Pack(false, g, h, w.Ptr, h);
+        var dG = Rand(rng, n * g); var dh = new Tensor(n * h);
+        Report("h·W_hhᵀ packed (64×2048×512)", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, n, 1f, hPrev.Ptr, h, packedT, 1f, gates.Ptr, g));
+        Report("h·W_hhᵀ unpacked", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, true, n, g, h, 1f, hPrev.Ptr, h, w.Ptr, h, 1f, gates.Ptr, g));
+        Report("dG·W_hh packed (64×512×2048)", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, n, 1f, dG.Ptr, g, packed, 1f, dh.Ptr, h));
+        Report("pack W_hhᵀ", 0, seconds, () => packedT.PackTransposed(w.Reshape(g, h)));
+        Report("lstm gates forward 64×512", 0, seconds, () =>
+        {
+            rng.FillUniform(gates.Span[..16], -1, 1);
+            LstmKernels.Forward(0, n, h, gates.Ptr, c.Ptr, c2.Ptr, tc.Ptr, hPrev.Ptr, hOut.Ptr, null);
+        });
+        Report("lstm gates backward 64×512", 0, seconds, () => LstmKernels.Backward(0, n, h, gates.Ptr, c.Ptr, tc.Ptr, hOut.Ptr, c2.Ptr, dG.Ptr, null));
+        int rows = 6400;
+        var x = Rand(rng, rows * h); var big = new Tensor(rows * g);
+        Report("X·W_ihᵀ (6400×2048×512)", 2.0 * rows * g * h, seconds, () => Gemm.Multiply(false, true, rows, g, h, 1f, x.Ptr, h, w.Ptr, h, 1f, big.Ptr, g));
+        var dW = new Tensor(g * h);
+        Report("dGᵀ·H (2048×512×6400)", 2.0 * rows * g * h, seconds, () => Gemm.Multiply(true, false, g, h, rows, 1f, big.Ptr, g, x.Ptr, h, 1f, dW.Ptr, h));
+        Report("dG·W_ih (6400×512×2048)", 2.0 * rows * g * h, seconds, () => Gemm.Multiply(false, false, rows, h, g, 1f, big.Ptr, g, w.Ptr, h, 0f, x.Ptr, h));
+    }
+
+    static Tensor Rand(Rng rng, int n) { var t = new Tensor(n); rng.FillUniform(t.Span, -1, 1); return t; }
+
+    static void Report(string name, double flops, double seconds, Action f)
+    {
+        double s = GemmBench.Time(f, seconds);
+        Console.WriteLine($"  {name,-34} {s * 1e6,10:0.0} µs" + (flops > 0 ? $"  {flops / s / 1e9,7:0.0} GFLOP/s" : ""));
+    }
+}

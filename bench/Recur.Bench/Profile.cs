@@ -1,0 +1,60 @@
+// Where a training step's time goes, phase by phase (forward RNN, output layer, loss, backward, clip,
+// optimizer), for one benchmark configuration. Run on a quiet machine; proportions are what matter.
+using System.Diagnostics;
+using Recur.LanguageModel;
+using Recur.Nn;
+using Recur.Nn.Losses;
+using Recur.Optim;
+using Recur.Text;
+
+namespace Recur.Bench;
+
+static class Profile
+{
+    public static void Run(string config, int steps, int threads)
+    {
+        Workers.SetThreads(threads);
+        var c = LmConfig.Find(config);
+        var text = TextFile.Read(LmBench.Corpus, new TextOptions());
+        var vocab = Vocabulary.FromCharacters(text);
+        var ids = vocab.EncodeCharacters(text);
+        var model = new CharModel(c.Model with { VocabSize = vocab.Count }, new Rng(1));
+        var parameters = new ParameterSet(model);
+        var adam = new Adam(parameters, 2e-3);
+        var loss = new CrossEntropyLoss();
+        var batches = new Batches(ids, Batching.Stateful, c.Batch, c.Seq);
+        var state = model.NewState(c.Batch);
+        var times = new Dictionary<string, double>();
+        var sw = new Stopwatch();
+        void Phase(string name, Action a)
+        {
+            sw.Restart();
+            a();
+            times[name] = times.GetValueOrDefault(name) + sw.Elapsed.TotalMilliseconds;
+        }
+        Tensor? logits = null, dLogits = null, hidden = null, dHidden = null;
+        for (int s = 0; s < steps + 2; s++)
+        {
+            if (s == 2) times.Clear();
+            batches.Fill(s % batches.PerEpoch);
+            Phase("zero grad", adam.ZeroGrad);
+            Phase("rnn forward", () => hidden = c.Embed > 0
+                ? model.Rnn.Forward(model.Embedding!.Forward(batches.Input, c.Seq, c.Batch), default, state)
+                : model.Rnn.ForwardTokens(batches.Input, c.Seq, c.Batch, default, state));
+            Phase("fc forward", () => logits = model.Fc.Forward(hidden!));
+            Phase("loss", () => { dLogits ??= new Tensor(logits!.Shape); loss.Forward(logits!, batches.Target, dLogits); });
+            Phase("fc backward", () => dHidden = model.Fc.Backward(dLogits!));
+            Phase("rnn backward", () =>
+            {
+                var dx = model.Rnn.Backward(dHidden!, null, needInputGrad: c.Embed > 0);
+                if (c.Embed > 0) model.Embedding!.Backward(dx!);
+            });
+            Phase("carry state", () => state.CopyFrom(model.Rnn.FinalState));
+            Phase("clip", () => GradClip.ClipByGlobalNorm(parameters, 5));
+            Phase("adam", adam.Step);
+        }
+        double total = times.Values.Sum();
+        Console.WriteLine($"{config}, {threads} threads, {steps} steps: {total / steps:0.0} ms/step, {c.Batch * c.Seq * steps / total * 1000:N0} tokens/s, {c.TrainFlopsPerToken * c.Batch * c.Seq * steps / total / 1e6:0.0} GFLOP/s");
+        foreach (var (name, ms) in times) Console.WriteLine($"  {name,-14} {ms / steps,8:0.00} ms  {ms / total,6:P1}");
+    }
+}
