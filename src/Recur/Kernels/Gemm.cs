@@ -36,6 +36,9 @@ public static unsafe class Gemm
 
     static int MC => MCRows / MR * MR;
 
+    /// <summary>True when the 4-row and 1-row kernels exist for this width (AVX-512).</summary>
+    static readonly bool Small = Vector512.IsHardwareAccelerated;
+
     /// <summary>C = alpha·op(A)·op(B) + beta·C over raw pointers (no bounds checks; see the span overload).</summary>
     /// <param name="transA">A is stored (K, M) with row stride lda, instead of (M, K).</param>
     /// <param name="transB">B is stored (N, K) with row stride ldb, instead of (K, N) — a PyTorch weight (out, in).</param>
@@ -174,9 +177,18 @@ public static unsafe class Gemm
                     int mr = Math.Min(MR, mc - ir);
                     float* cTile = cBlock + (long)ir * ldc + jr;
                     if (mr == MR && nr == NR) kernel(kc, ap + ir * kc, bStrip, cTile, ldc, alpha, betaBlock);
+                    else if (nr == NR && Small) SmallRows(ap + ir * kc, bStrip, kc, mr, cTile, betaBlock);
                     else EdgeTile(scratch.Tile, ap + ir * kc, bStrip, kc, mr, nr, cTile, betaBlock);
                 }
             }
+        }
+
+        /// <summary>Fewer than MR rows of full width: 4-row and 1-row kernels, computing only rows that exist.</summary>
+        void SmallRows(float* ap, float* bp, int kc, int mr, float* cTile, float betaBlock)
+        {
+            int i = 0;
+            for (; i + 4 <= mr; i += 4) GemmKernels.Kernel512x4(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
+            for (; i < mr; i++) GemmKernels.Kernel512x1(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
         }
 
         /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>

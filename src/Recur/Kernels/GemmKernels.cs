@@ -66,6 +66,54 @@ static unsafe class GemmKernels
         v1.Store(c + 16);
     }
 
+    /// <summary>
+    /// AVX-512, 4 rows × 32 columns from a packed A of row stride <paramref name="mr"/>: the edge rows of a
+    /// tile and small batches (sampling) without computing rows that do not exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512x4(int kc, float* a, int mr, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00); c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10); c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20); c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30); c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
+            a += mr;
+            b += 32;
+        }
+        Store512(c, c00, c01, alpha, beta); c += ldc;
+        Store512(c, c10, c11, alpha, beta); c += ldc;
+        Store512(c, c20, c21, alpha, beta); c += ldc;
+        Store512(c, c30, c31, alpha, beta);
+    }
+
+    /// <summary>AVX-512, 1 row × 32 columns (a GEMV strip), A of row stride <paramref name="mr"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512x1(int kc, float* a, int mr, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        // Two chains per column half would change the summation order; one chain each keeps every
+        // element's FMA sequence identical to the 8-row kernel's.
+        Vector512<float> c00 = default, c01 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b), c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b + 16), c01);
+            a += mr;
+            b += 32;
+        }
+        Store512(c, c00, c01, alpha, beta);
+    }
+
     /// <summary>AVX2: 6 rows × 16 columns, 12 ymm accumulators (16 registers in all).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)

@@ -65,6 +65,14 @@ public sealed class CharModel : Module
         if (Embedding != null) Embedding.Backward(dx!);
     }
 
+    /// <summary>Evaluation mode with weights packed once (sampling runs one step per call); Train() undoes it.</summary>
+    public void FreezeWeights()
+    {
+        Eval();
+        Rnn.FreezeWeights();
+        Fc.FreezeWeights();
+    }
+
     /// <summary>Steps and batch of the last Forward.</summary>
     public (int Steps, int Batch) LastShape => (steps, batch);
 }

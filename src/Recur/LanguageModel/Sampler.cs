@@ -64,7 +64,7 @@ public sealed class Sampler
 
         int n = o.Count, v = cfg.VocabSize;
         bool training = model.Training;
-        model.Eval();
+        model.FreezeWeights();
         try
         {
             var state = model.NewState(n);

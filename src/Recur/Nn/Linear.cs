@@ -39,9 +39,25 @@ public sealed unsafe class Linear : Module
         if (Bias != null)
             for (int r = 0; r < rows; r++) Bias.Value.Span.CopyTo(y.Span.Slice(r * OutFeatures, OutFeatures));
         // y (R, out) = x (R, in) · Wᵀ (in, out) [+ b]
-        Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, x.Ptr, InFeatures,
+        if (frozen != null) Gemm.Multiply(false, rows, 1f, x.Ptr, InFeatures, frozen, Bias != null ? 1f : 0f, y.Ptr, OutFeatures);
+        else Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, x.Ptr, InFeatures,
             Weight.Value.Ptr, InFeatures, Bias != null ? 1f : 0f, y.Ptr, OutFeatures);
         return y;
+    }
+
+    PackedMatrix? frozen;
+
+    /// <summary>Evaluation mode with W packed once for every Forward until Train() (see Recurrent.FreezeWeights).</summary>
+    public void FreezeWeights()
+    {
+        Eval();
+        frozen ??= new PackedMatrix();
+        frozen.PackTransposed(Weight.Value);
+    }
+
+    protected override void OnTrainingChanged(bool training)
+    {
+        if (training) frozen = null;
     }
 
     /// <summary>Accumulates dW, db from dy (..., out); returns dx (..., in), owned by the layer, or null when not wanted.</summary>

@@ -18,8 +18,12 @@ public abstract class Module
     public void Train(bool training = true)
     {
         Training = training;
+        OnTrainingChanged(training);
         foreach (var (_, child) in children) child.Train(training);
     }
+
+    /// <summary>Called by <see cref="Train"/> (e.g. to drop weights packed for inference).</summary>
+    protected virtual void OnTrainingChanged(bool training) { }
 
     /// <summary>Evaluation mode: the same as Train(false).</summary>
     public void Eval() => Train(false);

@@ -50,7 +50,9 @@ public abstract unsafe partial class Recurrent : Module
         public Tensor? DGh;        // (T, N, G·H) GRU: gradient of the hidden-side pre-activations
         public Tensor? Dh, Dc;     // (N, H) gradient flowing back through h and c
         public Tensor? Bias;       // (G·H) added to every input projection
-        public readonly PackedMatrix WhhT = new(), Whh = new();
+        public readonly PackedMatrix WhhT = new(), Whh = new(), WihT = new();
+        public Tensor? TokenTable;         // (V, G·H) W_ihᵀ of a token-input layer: one contiguous row per token
+        public bool WhhTReady, WihTReady, TokenTableReady;   // kept while the layer's weights are frozen
         // Forward runs t = 0..T-1 with state rows h_{t} at Hs[t+1], previous at Hs[t];
         // the reverse direction runs t = T-1..0 with h_t at Hs[t], previous at Hs[t+1].
         public int Cur(int t) => Forward ? t + 1 : t;
@@ -59,7 +61,7 @@ public abstract unsafe partial class Recurrent : Module
 
     private protected readonly DirCache[] caches;
     Tensor?[] layerOut = [], layerIn = [], masks = [], dLayerIn = [];
-    Tensor? input, wIhT, dWIhT;
+    Tensor? input, dWIhT;
     int[] tokens = [];
     byte[] activeFlags = [];
     bool hasLengths, tokenInput, forwardWasTraining;
@@ -166,7 +168,8 @@ public abstract unsafe partial class Recurrent : Module
                     EnsureCache(c);
                     ProjectInputs(c, l);
                     StartState(c, initial);
-                    c.WhhT.PackTransposed(WeightHh(c).Value);
+                    if (!c.WhhTReady) c.WhhT.PackTransposed(WeightHh(c).Value);
+                    c.WhhTReady = frozen;
                     for (int s = 0; s < t; s++)
                     {
                         int step = c.Forward ? s : t - 1 - s;
@@ -226,15 +229,43 @@ public abstract unsafe partial class Recurrent : Module
         if (layer == 0 && tokenInput)
         {
             // W_ihᵀ (V, G·H) so each token's column is a contiguous row.
-            var wt = Workspace.Ensure(ref wIhT, InputSize, G);
-            Transpose(w, wt);
+            var wt = Workspace.Ensure(ref c.TokenTable, InputSize, G);
+            if (!c.TokenTableReady) Transpose(w, wt);
+            c.TokenTableReady = frozen;
             for (int r = 0; r < rows; r++)
                 System.Numerics.Tensors.TensorPrimitives.Add(gates.Span.Slice(r * G, G), wt.Span.Slice(tokens[r] * G, G), gates.Span.Slice(r * G, G));
             return;
         }
         var x = layer == 0 ? input! : layerIn[layer]!;
         int d = x.Shape[2];
-        Gemm.Multiply(false, true, rows, G, d, 1f, x.Ptr, d, w.Ptr, d, 1f, gates.Ptr, G);
+        if (frozen)
+        {
+            if (!c.WihTReady) c.WihT.PackTransposed(w);
+            c.WihTReady = true;
+            Gemm.Multiply(false, rows, 1f, x.Ptr, d, c.WihT, 1f, gates.Ptr, G);
+        }
+        else Gemm.Multiply(false, true, rows, G, d, 1f, x.Ptr, d, w.Ptr, d, 1f, gates.Ptr, G);
+    }
+
+    bool frozen;
+
+    /// <summary>
+    /// Evaluation mode with the weights packed once and reused by every Forward, until Train() is called:
+    /// for sampling, where each call runs a single step. The weights must not change meanwhile (call
+    /// FreezeWeights again after changing them). Results equal the unfrozen layer's exactly.
+    /// </summary>
+    public void FreezeWeights()
+    {
+        Eval();
+        frozen = true;
+        foreach (var c in caches) c.WhhTReady = c.WihTReady = c.TokenTableReady = false;
+    }
+
+    protected override void OnTrainingChanged(bool training)
+    {
+        if (!training) return;
+        frozen = false;
+        foreach (var c in caches) c.WhhTReady = c.WihTReady = c.TokenTableReady = false;
     }
 
     void StartState(DirCache c, RecurrentState? initial)

@@ -156,4 +156,26 @@ public class RecurrentBehaviourTests
         Close.Exact(once, Run(2), $"{mode} rerun");
         Close.Exact(once, Run(1), $"{mode} one thread");
     }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void FrozenWeightsGiveTheSameBitsAndThawOnTrain(string mode)
+    {
+        var rng = new Rng(31);
+        var layer = RecurrentFactory.Build(mode, 7, 40, 2, bi: true, bias: true, rng);
+        int[] tokens = [1, 4, 6, 0, 2, 2];
+        var x = Random(rng, 3, 2, 7);
+        layer.Eval();
+        var plainTokens = layer.ForwardTokens(tokens, 3, 2).ToArray();
+        var plain = layer.Forward(x).ToArray();
+        layer.FreezeWeights();
+        for (int i = 0; i < 2; i++) // the second pass reuses the packed weights
+        {
+            Close.Exact(plainTokens, layer.ForwardTokens(tokens, 3, 2).ToArray(), $"{mode} frozen tokens");
+            Close.Exact(plain, layer.Forward(x).ToArray(), $"{mode} frozen input");
+        }
+        layer.Train();
+        foreach (var (_, p) in layer.NamedParameters()) p.Value.Span[0] += 0.5f;
+        layer.Eval();
+        Assert.NotEqual(plain, layer.Forward(x).ToArray());
+    }
 }
