@@ -42,3 +42,28 @@ static unsafe class Micro
         Console.WriteLine($"  {name,-34} {s * 1e6,10:0.0} µs" + (flops > 0 ? $"  {flops / s / 1e9,7:0.0} GFLOP/s" : ""));
     }
 }
+
+static unsafe class MicroSample
+{
+    public static void Run(int threads, double seconds)
+    {
+        Workers.SetThreads(threads);
+        var model = new Recur.LanguageModel.CharModel(new Recur.LanguageModel.ModelConfig { Cell = "lstm", Layers = 2, Hidden = 512, VocabSize = 65 }, new Rng(1));
+        model.FreezeWeights();
+        var state = model.NewState(1);
+        int[] tok = [3];
+        var rng = new Rng(1);
+        int n = 1, h = 512, g = 2048;
+        var x = new Tensor(n * h); var gates = new Tensor(n * g);
+        var w = new Tensor(g * h); rng.FillUniform(w.Span, -1, 1);
+        var packed = new PackedMatrix(); packed.PackTransposed(w.Reshape(g, h));
+        Report("GEMV 1×512 · packed 512×2048", seconds, () => Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed, 1f, gates.Ptr, g));
+        Report("rnn forward T=1 N=1", seconds, () => model.Rnn.ForwardTokens(tok, 1, 1, default, state));
+        Report("model forward T=1 N=1", seconds, () => model.Forward(tok, 1, 1, state));
+        var s32 = model.NewState(32); var tok32 = new int[32];
+        Report("model forward T=1 N=32", seconds, () => model.Forward(tok32, 1, 32, s32));
+    }
+
+    static void Report(string name, double seconds, Action f) =>
+        Console.WriteLine($"  {name,-34} {GemmBench.Time(f, seconds) * 1e6,10:0.0} µs");
+}

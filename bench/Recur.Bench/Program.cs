@@ -13,6 +13,7 @@ switch (what)
     case "gemm": GemmBench.Run(threads, seconds); break;
     case "measure": LmBench.Measure(args[1], args[2], seconds, threads); break;
     case "micro": Micro.Run(threads, seconds); break;
+    case "micro-sample": MicroSample.Run(threads, seconds); break;
     case "compare": return Compare.Run(Arg("--reps", 3), Arg("--seconds", 10.0), threads,
         (Array.IndexOf(args, "--configs") is int ci and >= 0 ? args[ci + 1].Split(',') : LmConfig.All.Select(c => c.Name).ToArray()));
     case "profile": Profile.Run(args[1], Arg("--steps", 5), threads); break;

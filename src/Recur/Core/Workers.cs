@@ -2,6 +2,11 @@
 // recurrent layers fork hundreds of times per training step, so workers spin briefly before sleeping
 // and a call allocates nothing. Parts write disjoint outputs, so results never depend on which
 // thread ran which part: a fixed thread count (indeed any count) gives bit-identical results.
+//
+// Parts are claimed from a ticket that carries the job's generation in its high half and the next
+// part in its low half, and the caller waits for *parts done*, not for workers to check in: a worker
+// the OS has not scheduled (a busy machine) simply finds nothing left to do, and the caller never
+// waits for it.
 using System.Runtime.ExceptionServices;
 
 namespace Recur;
@@ -41,54 +46,44 @@ public static class Workers
     sealed class Pool : IDisposable
     {
         public readonly int Threads;
-        readonly Thread[] threads;
         readonly object gate = new();
         [ThreadStatic] static bool insideWork;
 
         IParallelWork? work;
-        int parts, next, pending, busy;
-        long generation;
-        bool stopping;
+        int parts, busy, done;
+        long ticket;        // (generation << 32) | next part to claim
+        long generation;    // of the job most recently published
+        volatile bool stopping;
         ExceptionDispatchInfo? failure;
 
         public Pool(int count)
         {
             Threads = count;
-            threads = new Thread[count - 1];
-            for (int i = 0; i < threads.Length; i++)
-            {
-                threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"recur-worker-{i + 1}" };
-                threads[i].Start();
-            }
+            for (int i = 1; i < count; i++)
+                new Thread(WorkerLoop) { IsBackground = true, Name = $"recur-worker-{i}" }.Start();
         }
 
         public void Run(IParallelWork job, int count)
         {
             if (count <= 0) return;
             // Serial when there is one part, no helpers, a nested call, or another caller owns the pool.
-            if (count == 1 || threads.Length == 0 || insideWork || Interlocked.Exchange(ref busy, 1) == 1)
+            if (count == 1 || Threads == 1 || insideWork || stopping || Interlocked.Exchange(ref busy, 1) == 1)
             {
                 RunInline(job, count);
                 return;
             }
-            work = job; parts = count; next = 0; failure = null;
-            Volatile.Write(ref pending, threads.Length);
-            bool replaced;
+            work = job; parts = count; failure = null;
+            Volatile.Write(ref done, 0);
+            long gen = generation + 1;
             lock (gate)
             {
-                replaced = stopping;
-                if (!replaced) { generation++; Monitor.PulseAll(gate); }
+                generation = gen;
+                Volatile.Write(ref ticket, gen << 32);
+                Monitor.PulseAll(gate);
             }
-            if (replaced)
-            {
-                // A pool being replaced (SetThreads on another thread) runs the work here instead.
-                Volatile.Write(ref busy, 0);
-                RunInline(job, count);
-                return;
-            }
-            RunParts();
+            Claim(gen);
             var spin = new SpinWait();
-            while (Volatile.Read(ref pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            while (Volatile.Read(ref done) < count) spin.SpinOnce(sleep1Threshold: -1);
             work = null;
             var f = failure;
             Volatile.Write(ref busy, 0);
@@ -103,18 +98,23 @@ public static class Workers
             finally { insideWork = outer; }
         }
 
-        void RunParts()
+        /// <summary>Claims and runs parts of job <paramref name="gen"/> until none are left.</summary>
+        void Claim(long gen)
         {
             insideWork = true;
             try
             {
-                int p;
-                while ((p = Interlocked.Increment(ref next) - 1) < parts) work!.Run(p);
-            }
-            catch (Exception e)
-            {
-                failure ??= ExceptionDispatchInfo.Capture(e);
-                Volatile.Write(ref next, parts);
+                while (true)
+                {
+                    long t = Volatile.Read(ref ticket);
+                    if (t >> 32 != gen) return;                    // a later job: this one is over
+                    int part = (int)(t & 0xFFFFFFFF);
+                    if (part >= parts) return;                      // nothing left to claim
+                    if (Interlocked.CompareExchange(ref ticket, t + 1, t) != t) continue;
+                    try { work!.Run(part); }
+                    catch (Exception e) { Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null); }
+                    Interlocked.Increment(ref done);
+                }
             }
             finally { insideWork = false; }
         }
@@ -122,19 +122,18 @@ public static class Workers
         void WorkerLoop()
         {
             long seen = 0;
-            while (true)
+            while (!stopping)
             {
-                // Spin ~tens of microseconds for the next fork; then sleep until pulsed. A fork issued
-                // before Dispose is always served, so its caller never waits on a worker that left.
-                for (int i = 0; i < 2000 && Volatile.Read(ref generation) == seen && !Volatile.Read(ref stopping); i++) Thread.SpinWait(20);
+                // Spin ~tens of microseconds for the next fork; then sleep until pulsed.
+                for (int i = 0; i < 2000 && Volatile.Read(ref ticket) >> 32 == seen && !stopping; i++) Thread.SpinWait(20);
+                long gen;
                 lock (gate)
                 {
                     while (generation == seen && !stopping) Monitor.Wait(gate);
-                    if (generation == seen) return; // stopping, nothing left to serve
-                    seen = generation;
+                    gen = generation;
                 }
-                RunParts();
-                Interlocked.Decrement(ref pending);
+                seen = gen;
+                Claim(gen);
             }
         }
 
