@@ -168,7 +168,14 @@ public static unsafe class Gemm
 
         void Sweep(Scratch scratch, float* ap, float* bp, int mc, int nc, int kc, float* cBlock, float betaBlock)
         {
-            for (int jr = 0; jr < nc; jr += NR)
+            int jr = 0;
+            if (mc == 1 && Small)
+            {
+                // One row (sampling): four strips per call, for four times the independent FMA chains.
+                for (; jr + 4 * NR <= nc; jr += 4 * NR)
+                    GemmKernels.Kernel512x1x4(kc, ap, MR, bp + jr * kc, (long)NR * kc, cBlock + jr, alpha, betaBlock);
+            }
+            for (; jr < nc; jr += NR)
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* bStrip = bp + jr * kc;

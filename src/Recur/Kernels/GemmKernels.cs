@@ -114,6 +114,37 @@ static unsafe class GemmKernels
         Store512(c, c00, c01, alpha, beta);
     }
 
+    /// <summary>
+    /// AVX-512, 1 row × 4 strips of 32 columns (a GEMV): eight independent FMA chains hide the FMA latency
+    /// that limits <see cref="Kernel512x1"/>, while each element keeps the same single chain over k.
+    /// Strip s of B starts at b + s·stride, its C columns at c + 32·s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512x1x4(int kc, float* a, int mr, float* b, long stride, float* c, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* b1 = b + stride, b2 = b + 2 * stride, b3 = b + 3 * stride;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b), c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b + 16), c01);
+            c10 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b1), c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b1 + 16), c11);
+            c20 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b2), c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b2 + 16), c21);
+            c30 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b3), c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, Vector512.Load(b3 + 16), c31);
+            a += mr;
+            b += 32; b1 += 32; b2 += 32; b3 += 32;
+        }
+        Store512(c, c00, c01, alpha, beta);
+        Store512(c + 32, c10, c11, alpha, beta);
+        Store512(c + 64, c20, c21, alpha, beta);
+        Store512(c + 96, c30, c31, alpha, beta);
+    }
+
     /// <summary>AVX2: 6 rows × 16 columns, 12 ymm accumulators (16 registers in all).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
