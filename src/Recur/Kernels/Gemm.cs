@@ -17,7 +17,7 @@ public static unsafe class Gemm
     const int MCRows = 96;
     const int NC = 4096;
     /// <summary>Below this many multiply-adds a call runs on one thread.</summary>
-    const long ParallelThreshold = 1 << 17;
+    const long ParallelThreshold = 1 << 20;
 
     internal static readonly int MR, NR;
     static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
