@@ -120,8 +120,9 @@ public static unsafe class Gemm
         {
             int threads = (long)m * n * k < ParallelThreshold ? 1 : Workers.Count;
             int rowStrips = (m + MR - 1) / MR, colStrips = (n + NR - 1) / NR;
-            // Split columns when there are enough for every thread; else rows.
-            splitRows = colStrips < 2 * threads && rowStrips > colStrips;
+            // Each thread packs the whole of the operand it does not split, so split the longer side:
+            // rows when M > N (the thread packs all of B, K×N, and its share of A), else columns.
+            splitRows = rowStrips >= threads && (m > n || colStrips < threads);
             parts = Math.Max(1, Math.Min(threads, splitRows ? rowStrips : colStrips));
             if (parts == 1) Run(0);
             else Workers.Run(this, parts);
