@@ -26,16 +26,19 @@ static class Profile
         var state = model.NewState(c.Batch);
         var times = new Dictionary<string, double>();
         var sw = new Stopwatch();
+        var bytes = new Dictionary<string, long>();
         void Phase(string name, Action a)
         {
+            long b0 = GC.GetTotalAllocatedBytes(precise: true);
             sw.Restart();
             a();
             times[name] = times.GetValueOrDefault(name) + sw.Elapsed.TotalMilliseconds;
+            bytes[name] = bytes.GetValueOrDefault(name) + GC.GetTotalAllocatedBytes(precise: true) - b0;
         }
         Tensor? logits = null, dLogits = null, hidden = null, dHidden = null;
         for (int s = 0; s < steps + 2; s++)
         {
-            if (s == 2) times.Clear();
+            if (s == 2) { times.Clear(); bytes.Clear(); }
             batches.Fill(s % batches.PerEpoch);
             Phase("zero grad", adam.ZeroGrad);
             Phase("rnn forward", () => hidden = c.Embed > 0
@@ -55,6 +58,6 @@ static class Profile
         }
         double total = times.Values.Sum();
         Console.WriteLine($"{config}, {threads} threads, {steps} steps: {total / steps:0.0} ms/step, {c.Batch * c.Seq * steps / total * 1000:N0} tokens/s, {c.TrainFlopsPerToken * c.Batch * c.Seq * steps / total / 1e6:0.0} GFLOP/s");
-        foreach (var (name, ms) in times) Console.WriteLine($"  {name,-14} {ms / steps,8:0.00} ms  {ms / total,6:P1}");
+        foreach (var (name, ms) in times) Console.WriteLine($"  {name,-14} {ms / steps,8:0.00} ms  {ms / total,6:P1}  {bytes[name] / steps,8} bytes allocated/step");
     }
 }

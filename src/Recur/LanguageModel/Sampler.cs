@@ -73,7 +73,7 @@ public sealed class Sampler
                 for (int i = 0; i < n; i++) input[t * n + i] = primeIds[t];
             var logits = model.Forward(input, primeIds.Length, n, state);
             int last = (primeIds.Length - 1) * n * v;
-            var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime)).ToArray();
+            var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime, prime.Length + 2 * o.Length + 16)).ToArray();
             var done = new bool[n];
             var next = new int[n];
             var scratch = new Scratch(v);

@@ -57,6 +57,8 @@ public sealed partial class TrainingRun
         if (tc.LrDecay < 1) schedule = new ExponentialLr(optimizer, tc.LrDecay);
         Batches = new Batches(corpus.Train, tc.Batching, tc.Batch, tc.Seq);
         carried = Model.NewState(tc.Batch);
+        // Room for every step's loss up front, so steps never grow the list.
+        TrainLoss.Capacity = (int)Math.Min(tc.Steps ?? (long)Batches.PerEpoch * (long)Math.Ceiling(tc.Epochs ?? Trainer.DefaultEpochs), 1 << 24);
         rng = new Rng(tc.Seed ^ 0x5EED_0F_B47C4E5UL);
         // A loss far above a uniform guess (ln V) means the run has blown up.
         divergenceLimit = 3f * MathF.Log(Math.Max(2, mc.VocabSize));
