@@ -26,8 +26,9 @@ public sealed unsafe class Gru : Recurrent
     private protected override void HiddenProjection(DirCache c, int t)
     {
         int n = Batch, h = HiddenSize;
-        CellMath.FillRows(c.Gh!, BiasHh(c));
-        Gemm.Multiply(false, n, 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gh!.Ptr, 3 * h);
+        int rows = RowsAt(t);
+        CellMath.FillRows(c.Gh!.Span[..(rows * 3 * h)], 3 * h, BiasHh(c) is { } b ? b.Value.Span : default);
+        Gemm.Multiply(false, rows, 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gh!.Ptr, 3 * h);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)

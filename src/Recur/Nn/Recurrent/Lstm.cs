@@ -25,7 +25,7 @@ public sealed unsafe class Lstm : Recurrent
     private protected override void HiddenProjection(DirCache c, int t)
     {
         int n = Batch, h = HiddenSize, g = 4 * h;
-        Gemm.Multiply(false, n, 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gates!.Ptr + (long)t * n * g, g);
+        Gemm.Multiply(false, RowsAt(t), 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gates!.Ptr + (long)t * n * g, g);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)

@@ -86,7 +86,7 @@ public abstract unsafe partial class Recurrent
                 System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
             }
             rowJob.Run(c, t, backward: true, act);
-            Gemm.Multiply(false, N, 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
+            Gemm.Multiply(false, RowsAt(t), 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
         }
         dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
         if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));

@@ -64,6 +64,7 @@ public abstract unsafe partial class Recurrent : Module
     Tensor? input, dWIhT;
     int[] tokens = [];
     byte[] activeFlags = [];
+    int[] activeRows = [];   // (T) rows to compute at step t: all of them, or with lengths sorted longest first, the active prefix
     bool hasLengths, tokenInput, forwardWasTraining;
     int steps, batch;
     RecurrentState? finalState, initialGrad;
@@ -189,6 +190,7 @@ public abstract unsafe partial class Recurrent : Module
     void SetLengths(ReadOnlySpan<int> lengths)
     {
         hasLengths = false;
+        if (activeRows.Length < steps) activeRows = new int[steps];
         if (lengths.IsEmpty) return;
         if (lengths.Length != batch) throw new ArgumentException($"{lengths.Length} lengths for a batch of {batch}");
         if (activeFlags.Length != steps * batch) activeFlags = new byte[steps * batch];
@@ -199,7 +201,20 @@ public abstract unsafe partial class Recurrent : Module
         }
         for (int s = 0; s < steps; s++)
             for (int i = 0; i < batch; i++) activeFlags[s * batch + i] = (byte)(s < lengths[i] ? 1 : 0);
+        // Lengths sorted longest first (as PyTorch packs them) make the active rows of every step a prefix:
+        // the recurrent GEMMs then skip the finished sequences entirely.
+        bool sorted = true;
+        for (int i = 1; i < batch; i++) sorted &= lengths[i] <= lengths[i - 1];
+        for (int s = 0; s < steps; s++)
+        {
+            int rows = batch;
+            if (sorted) { rows = 0; while (rows < batch && lengths[rows] > s) rows++; }
+            activeRows[s] = rows;
+        }
     }
+
+    /// <summary>Rows of step t whose recurrent GEMMs must run (the rest are padding that passes state through).</summary>
+    private protected int RowsAt(int t) => hasLengths ? activeRows[t] : batch;
 
     void EnsureLayerBuffers()
     {

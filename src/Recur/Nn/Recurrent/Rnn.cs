@@ -22,7 +22,7 @@ public sealed unsafe class Rnn : Recurrent
     private protected override void HiddenProjection(DirCache c, int t)
     {
         int n = Batch, h = HiddenSize;
-        Gemm.Multiply(false, n, 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gates!.Ptr + (long)t * n * h, h);
+        Gemm.Multiply(false, RowsAt(t), 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gates!.Ptr + (long)t * n * h, h);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)
