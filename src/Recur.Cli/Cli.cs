@@ -21,7 +21,7 @@ static class Cli
             Console.Error.WriteLine(command == root.Name ? "Run 'recur --help' for the commands." : $"Run 'recur {CommandPath(parsed)} --help' for its options.");
             return Usage;
         }
-        try { return parsed.Invoke(); }
+        try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"recur: error: {OneLine(e.Message)}");
