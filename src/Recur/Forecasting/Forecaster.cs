@@ -155,7 +155,7 @@ public sealed class Forecaster
     {
         var (start, end) = table.RowsBetween(from, to);
         if (end - start >= minRows) return (start, end);
-        string range = $"{(from is { } f ? f.ToString("yyyy-MM-dd") : "the start")} to {to:yyyy-MM-dd}";
+        string range = from is { } f ? $"{f:yyyy-MM-dd} to {to:yyyy-MM-dd}" : $"up to {to:yyyy-MM-dd}";
         string have = table.Count == 0 ? "" :
             $"; its days with every feature run from {table.Dates[0]:yyyy-MM-dd} (line {table.Lines[0]}) to {table.Dates[^1]:yyyy-MM-dd} (line {table.Lines[^1]})";
         throw new InvalidDataException($"{table.Source}: the {what} {range} has {end - start} days with every feature, " +

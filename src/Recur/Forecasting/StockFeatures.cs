@@ -95,7 +95,8 @@ public static class StockFeatures
             foreach (double value in x) values.Add(value);
         }
         if (rows.Count == 0)
-            throw new InvalidDataException($"{bars.Source}: no day has every feature (each needs {FirstRow} days of history)");
+            throw new InvalidDataException($"{bars.Source}: no day has every feature: each needs {FirstRow} days of history, " +
+                "and a price or Volume constant over a window (such as Volume 0 throughout) makes a ratio 0/0");
         return new FeatureTable(bars.Source, [.. rows.Select(t => bars.Dates[t])], [.. values], [.. rows.Select(t => c[t])],
             [.. rows.Select(t => bars.Lines[t])]);
     }

@@ -9,7 +9,7 @@ namespace Recur.Tests.Forecasting;
 
 public class FeatureTests
 {
-    static readonly Lazy<FeatureTable> Nasdaq = new(() => StockFeatures.Compute(DailyBars.ReadCsv(SharedData.File("nasdaq_19900101_20230630.csv"))));
+    static readonly Lazy<FeatureTable> Nasdaq = new(() => ForecastTestData.Nasdaq);
 
     [Fact]
     public void EveryFeatureMatchesThePandasReferenceToOneInABillion()
