@@ -93,7 +93,7 @@ public sealed class DailyBars
             {
                 var prev = dates[^1];
                 if (date == prev) throw Error(line, $"date {date:yyyy-MM-dd} repeats line {rowLines[^1]} (each day must appear once)");
-                if (date < prev) throw Error(line, $"date {date:yyyy-MM-dd} comes after {prev:yyyy-MM-dd} on line {rowLines[^1]} (dates must be in ascending order)");
+                if (date < prev) throw Error(line, $"date {date:yyyy-MM-dd} is earlier than {prev:yyyy-MM-dd} on line {rowLines[^1]} (dates must be in ascending order)");
             }
             double Number(int c, string name)
             {

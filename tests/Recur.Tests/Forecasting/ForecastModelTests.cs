@@ -59,6 +59,9 @@ public class ForecastModelTests
         rng.FillNormal(x.Span, 0, 1);
         float[] weights = [0.7f, -1.3f];
         double Loss() => GradCheck.Dot(model.Forward(x).Span, weights);
+        // A first backward pass with another dy, so the check also covers reusing the model's buffers.
+        model.Forward(x);
+        model.Backward(Tensor.FromArray([5f, -2f], 2, 1));
         parameters.ZeroGrad();
         model.Forward(x);
         model.Backward(Tensor.FromArray(weights, 2, 1));
