@@ -12,7 +12,7 @@ static class ForecastPredict
     {
         var model = ForecastCommand.ModelArgument();
         var csv = ForecastCommand.CsvArgument();
-        var output = new Option<string?>("--output", "-o") { Description = "Write the CSV here (and the plot FILE-without-.csv.{png,svg}) instead of to stdout" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the CSV to this file (its folder is created if missing) and a plot beside it (same name, .png and .svg) instead of to stdout" };
         var testStart = ForecastCommand.DateOption("--test-start", "First day to predict, yyyy-mm-dd (default: the model's test start; the first window-1 days only feed the first window)");
         var testEnd = ForecastCommand.DateOption("--test-end", "Last day to predict (default: the model's test end)");
         var threads = ForecastCommand.ThreadsOption();
@@ -38,6 +38,7 @@ static class ForecastPredict
                 return Cli.Ok;
             }
             Cli.Require(!Directory.Exists(file), $"--output '{file}' is a directory; give a file name such as predictions.csv");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             ForecastCommand.WriteText(file, text);
             var reporter = new Reporter(json: false);
             string plot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file));
