@@ -54,10 +54,10 @@ public class ForecastCliTests
         Assert.Equal(metrics.GetProperty("count").GetInt32(), lines.Length - 1);
         Assert.StartsWith("2002-01-", lines[1]);
 
-        string file = Path.Combine(dir.Path, "out", "feb.csv");
-        var toFile = Recur("forecast", "predict", run, csv, "-o", file, "--test-start", "2002-02-01", "--test-end", "2002-02-28");
+        string febCsv = Path.Combine(dir.Path, "out", "feb.csv");
+        var toFile = Recur("forecast", "predict", run, csv, "-o", febCsv, "--test-start", "2002-02-01", "--test-end", "2002-02-28");
         Assert.True(toFile.Code == 0, toFile.Err);
-        var feb = File.ReadAllLines(file);
+        var feb = File.ReadAllLines(febCsv);
         Assert.Equal("date,actual,predicted", feb[0]);
         Assert.All(feb.Skip(1), l => Assert.StartsWith("2002-02-", l));
         Assert.True(File.Exists(Path.Combine(dir.Path, "out", "feb.png")) && File.Exists(Path.Combine(dir.Path, "out", "feb.svg")));
