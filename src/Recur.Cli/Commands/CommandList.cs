@@ -12,5 +12,6 @@ static class CommandList
         yield return EvalCommand.Create();
         yield return InfoCommand.Create();
         yield return DemoCommand.Create();
+        yield return ForecastCommand.Create();
     }
 }

@@ -1,0 +1,138 @@
+// `recur forecast`: seed 002's stock-price LSTM on any Yahoo-style daily OHLCV file. This file holds the
+// parent command and what its subcommands share: dates, the MODEL argument (a run directory or a
+// .safetensors file), reading a CSV into features, and the threads option.
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Recur.Cli.Output;
+using Recur.Forecasting;
+using Recur.IO;
+
+namespace Recur.Cli.Commands;
+
+static class ForecastCommand
+{
+    public const string ModelFileName = "model.safetensors";
+
+    public static Command Create()
+    {
+        var command = new Command("forecast", "Predict an index's daily close from the past with an LSTM over engineered features (seed 002's stock-price model).");
+        command.Add(ForecastTrain.Create());
+        command.Add(ForecastEval.Create());
+        command.Add(ForecastPredict.Create());
+        command.Add(ForecastBaseline.Create());
+        return command;
+    }
+
+    internal static Argument<string> CsvArgument() => new("CSV")
+    {
+        Description = "Daily bars, Yahoo-style: a header with Date,Open,High,Low,Close,Volume (Adj Close optional), dates ascending",
+    };
+
+    internal static Argument<string> ModelArgument() => new("MODEL")
+    {
+        Description = "A run directory from 'recur forecast train' or its model.safetensors",
+    };
+
+    internal static Option<string?> DateOption(string name, string description) => new(name) { Description = description };
+
+    /// <summary>
+    /// One thread by default: the seed's model is so small (batches of 128 × 16 units) that forking costs
+    /// more than it saves; on a busy 2-core machine 2 threads made an epoch 6 times slower. Results are
+    /// the same bits for any count.
+    /// </summary>
+    internal static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Threads for the kernels (the default model is too small to gain from more; results are identical for any count)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    internal static void ApplyThreads(int threads)
+    {
+        Cli.Require(threads >= 1, $"--threads {threads} must be at least 1");
+        Workers.SetThreads(threads);
+    }
+
+    /// <summary>A yyyy-mm-dd option value, or null when the option was not given.</summary>
+    internal static DateOnly? ParseDate(string? text, string option)
+    {
+        if (text == null) return null;
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
+        throw new CliError($"{option} '{text}' is not a date; write it as yyyy-mm-dd, e.g. 2023-01-01");
+    }
+
+    /// <summary>The CSV's bars and features; errors name the file and line.</summary>
+    internal static FeatureTable ReadFeatures(string csv)
+    {
+        Cli.ExistingFile(csv, "CSV");
+        return StockFeatures.Compute(DailyBars.ReadCsv(csv));
+    }
+
+    /// <summary>A model file, or a run directory holding model.safetensors.</summary>
+    internal static string ModelPath(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            string inside = Path.Combine(path, ModelFileName);
+            Cli.Require(File.Exists(inside), $"'{path}' is a directory without {ModelFileName}; give a run directory from 'recur forecast train' or a .safetensors file");
+            return inside;
+        }
+        Cli.Require(File.Exists(path), $"model '{path}' does not exist");
+        return path;
+    }
+
+    /// <summary>The windows MODEL is scored on: the given dates, else the test range saved with the model.</summary>
+    internal static WindowSet Windows(Forecaster forecaster, FeatureTable table, DateOnly? from, DateOnly? to)
+    {
+        var f = from ?? forecaster.Config.TestStart;
+        var t = to ?? forecaster.Config.TestEnd;
+        Cli.Require(f <= t, $"the range {f:yyyy-MM-dd} to {t:yyyy-MM-dd} is empty (--test-start is after --test-end)");
+        return forecaster.Windows(table, f, t);
+    }
+
+    /// <summary>date,actual,predicted[,...] rows for every window (the date is its last day).</summary>
+    internal static string PredictionCsv(WindowSet set, params (string Name, double[] Values)[] columns)
+    {
+        var sb = new StringBuilder("date,actual");
+        foreach (var (name, _) in columns) sb.Append(',').Append(name);
+        sb.Append('\n');
+        for (int i = 0; i < set.Count; i++)
+        {
+            sb.Append(set.LabelDate(i).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',').Append(Num(set.Label(i)));
+            foreach (var (_, values) in columns) sb.Append(',').Append(Num(values[i]));
+            sb.Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>The metrics as the JSON keys the issue promises (r2, mse, mae, mape) plus the count.</summary>
+    internal static Dictionary<string, object?> MetricsJson(RegressionMetrics m) => new()
+    {
+        ["r2"] = m.R2, ["mse"] = m.Mse, ["mae"] = m.Mae, ["mape"] = m.Mape, ["count"] = m.Count,
+    };
+
+    internal static string Range(WindowSet set) => $"{set.LabelDate(0):yyyy-MM-dd} to {set.LabelDate(set.Count - 1):yyyy-MM-dd}";
+
+    /// <summary>Actual and predicted closes against calendar days since the first predicted day.</summary>
+    internal static void PlotPrediction(Reporter reporter, string basePath, string title, WindowSet set, params (string Name, double[] Values)[] predictions)
+    {
+        var first = set.LabelDate(0);
+        double[] x = Enumerable.Range(0, set.Count).Select(i => (double)(set.LabelDate(i).DayNumber - first.DayNumber)).ToArray();
+        var series = new List<Series> { new("actual", x, Enumerable.Range(0, set.Count).Select(set.Label).ToArray()) };
+        foreach (var (name, values) in predictions) series.Add(new Series(name, x, values));
+        TryPlot(reporter, () => Plots.Lines(basePath, title, $"days since {first:yyyy-MM-dd}", "close", [.. series]));
+    }
+
+    internal static void TryPlot(Reporter reporter, Action draw)
+    {
+        try { draw(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
+        {
+            reporter.Warn($"could not draw a plot: {e.Message}");
+        }
+    }
+
+    internal static void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);
+}

@@ -1,0 +1,46 @@
+// `recur forecast eval MODEL CSV [--json]`: R², MSE, MAE and MAPE of a trained forecaster over a date
+// range of any daily CSV (default: the test range saved with the model). The features are scaled with
+// the model's own scaler, so a model can be scored on another index's file.
+using System.CommandLine;
+using Recur.Cli.Output;
+using Recur.Forecasting;
+
+namespace Recur.Cli.Commands;
+
+static class ForecastEval
+{
+    public static Command Create()
+    {
+        var model = ForecastCommand.ModelArgument();
+        var csv = ForecastCommand.CsvArgument();
+        var testStart = ForecastCommand.DateOption("--test-start", "First day to score, yyyy-mm-dd (default: the model's test start)");
+        var testEnd = ForecastCommand.DateOption("--test-end", "Last day to score (default: the model's test end)");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with keys r2, mse, mae, mape (a fraction), count on stdout", DefaultValueFactory = _ => false };
+        var threads = ForecastCommand.ThreadsOption();
+
+        var command = new Command("eval", "Score a forecaster's predicted closes: R², MSE, MAE and MAPE over the test range.");
+        command.Add(model);
+        command.Add(csv);
+        foreach (var o in new Option[] { testStart, testEnd, json, threads }) command.Add(o);
+        command.SetAction(parse =>
+        {
+            ForecastCommand.ApplyThreads(parse.GetValue(threads));
+            var reporter = new Reporter(parse.GetValue(json));
+            string path = ForecastCommand.ModelPath(parse.GetValue(model)!);
+            var forecaster = Forecaster.Load(path);
+            var table = ForecastCommand.ReadFeatures(parse.GetValue(csv)!);
+            var set = ForecastCommand.Windows(forecaster, table,
+                ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
+            var predicted = forecaster.Predict(set);
+            var metrics = RegressionMetrics.Compute(Enumerable.Range(0, set.Count).Select(set.Label).ToArray(), predicted);
+            reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}):");
+            reporter.Line($"R²   {metrics.R2:F4}");
+            reporter.Line($"MSE  {metrics.Mse:F2}");
+            reporter.Line($"MAE  {metrics.Mae:F2}");
+            reporter.Line($"MAPE {metrics.Mape * 100:F3} %");
+            reporter.Result(ForecastCommand.MetricsJson(metrics));
+            return Cli.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,170 @@
+// `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
+// trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
+// metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}. The test range is scored at
+// the end, beside a linear-regression baseline fit on the same training days.
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Recur.Cli.Output;
+using Recur.Forecasting;
+
+namespace Recur.Cli.Commands;
+
+static class ForecastTrain
+{
+    public static Command Create()
+    {
+        var d = new ForecastConfig();
+        var csv = ForecastCommand.CsvArgument();
+        var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, loss.csv, predictions.csv, metrics.json and plots (created if missing)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory", DefaultValueFactory = _ => false };
+
+        var trainStart = ForecastCommand.DateOption("--train-start", "First training day, yyyy-mm-dd (default: the first day with every feature)");
+        var trainEnd = new Option<string>("--train-end") { Description = "Last training day (inclusive)", DefaultValueFactory = _ => Date(d.TrainEnd) };
+        var testStart = new Option<string>("--test-start") { Description = "First test day (inclusive)", DefaultValueFactory = _ => Date(d.TestStart) };
+        var testEnd = new Option<string>("--test-end") { Description = "Last test day (inclusive)", DefaultValueFactory = _ => Date(d.TestEnd) };
+        var window = new Option<int>("--window") { Description = "Consecutive days per input sequence; the label is the close of the last one", DefaultValueFactory = _ => d.Window };
+        var scaleTarget = new Option<bool>("--scale-target") { Description = "Standardise the close too (mean and std of the training range); the seed does not", DefaultValueFactory = _ => false };
+
+        var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn (tanh)", DefaultValueFactory = _ => "lstm" };
+        cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");
+        var hidden = new Option<int>("--hidden") { Description = "Hidden size of each recurrent layer", DefaultValueFactory = _ => d.Hidden };
+        var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => d.Layers };
+        var fcHidden = new Option<int>("--fc-hidden") { Description = "Width of fc1, between the recurrent layers and the output", DefaultValueFactory = _ => d.FcHidden };
+        var dropout = new Option<float>("--dropout") { Description = "Dropout between recurrent layers (training only)", DefaultValueFactory = _ => d.Dropout };
+
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training windows", DefaultValueFactory = _ => d.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Windows per Adam step (shuffled every epoch)", DefaultValueFactory = _ => d.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => d.LearningRate };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed (initial weights, batch order, dropout)", DefaultValueFactory = _ => d.Seed };
+        var logEvery = new Option<int>("--log-every") { Description = "Print the loss at epoch 1 and every N epochs after (0: never)", DefaultValueFactory = _ => 100 };
+        var threads = ForecastCommand.ThreadsOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr)", DefaultValueFactory = _ => false };
+
+        var command = new Command("train", "Train a forecaster. Defaults are seed 002's: 37 features, windows of 5 days, 2-layer LSTM 16 → Linear 16 → ReLU → Linear 1, " +
+            "MSE, Adam 0.01, batch 128, 1000 epochs; train up to 2022-12-31, test 2023-01-01 to 2023-06-30.");
+        command.Add(csv);
+        foreach (var o in new Option[] { output, force, trainStart, trainEnd, testStart, testEnd, window, scaleTarget, cell, hidden, layers, fcHidden, dropout,
+                     epochs, batchSize, lr, seed, logEvery, threads, json })
+            command.Add(o);
+
+        command.SetAction(parse =>
+        {
+            var config = new ForecastConfig
+            {
+                TrainStart = ForecastCommand.ParseDate(parse.GetValue(trainStart), "--train-start"),
+                TrainEnd = ForecastCommand.ParseDate(parse.GetValue(trainEnd), "--train-end")!.Value,
+                TestStart = ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start")!.Value,
+                TestEnd = ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end")!.Value,
+                Window = parse.GetValue(window),
+                ScaleTarget = parse.GetValue(scaleTarget),
+                Cell = parse.GetValue(cell) switch { "gru" => CellKind.Gru, "rnn" => CellKind.Rnn, _ => CellKind.Lstm },
+                Hidden = parse.GetValue(hidden),
+                Layers = parse.GetValue(layers),
+                FcHidden = parse.GetValue(fcHidden),
+                Dropout = parse.GetValue(dropout),
+                Epochs = parse.GetValue(epochs),
+                BatchSize = parse.GetValue(batchSize),
+                LearningRate = parse.GetValue(lr),
+                Seed = parse.GetValue(seed),
+            };
+            config.Validate();
+            int every = parse.GetValue(logEvery);
+            Cli.Require(every >= 0, $"--log-every {every} must not be negative");
+            ForecastCommand.ApplyThreads(parse.GetValue(threads));
+            string runDir = parse.GetValue(output)!;
+            string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
+            Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
+            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, modelPath, every);
+        });
+        return command;
+    }
+
+    static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, string modelPath, int logEvery)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var table = ForecastCommand.ReadFeatures(csv);
+        var forecaster = Forecaster.Create(config, table);
+        var train = forecaster.TrainWindows(table);
+        var test = forecaster.Windows(table);
+        Directory.CreateDirectory(runDir);
+
+        reporter.Line($"data     {csv}: {table.Count:N0} days with all {table.FeatureCount} features, {table.Dates[0]:yyyy-MM-dd} to {table.Dates[^1]:yyyy-MM-dd}");
+        reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +
+            $"test {test.Rows:N0} days → {test.Count:N0} windows ({ForecastCommand.Range(test)})");
+        reporter.Line($"config   {config.ToJson()}");
+        reporter.Line($"model    {forecaster.Model.ParameterCount():N0} parameters; {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+
+        double[] losses = [];
+        if (config.Epochs > 0)
+        {
+            try
+            {
+                reporter.WithProgress("train", sink =>
+                {
+                    losses = ForecastTrainer.Train(forecaster, train, r =>
+                    {
+                        sink.Update((double)r.Epoch / r.Epochs, $"epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
+                        if (logEvery > 0 && (r.Epoch == 1 || (r.Epoch - 1) % logEvery == 0 || r.Epoch == r.Epochs))
+                            sink.Line($"Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
+                    });
+                });
+            }
+            catch (ArithmeticException e) { throw new CliError(e.Message); }
+        }
+        double trainSeconds = clock.Elapsed.TotalSeconds;
+
+        var predicted = forecaster.Predict(test);
+        var actual = Enumerable.Range(0, test.Count).Select(test.Label).ToArray();
+        var metrics = RegressionMetrics.Compute(actual, predicted);
+        var baseline = LinearBaseline.Fit(train);
+        var baselinePredicted = baseline.Predict(test);
+        var baselineMetrics = RegressionMetrics.Compute(actual, baselinePredicted);
+
+        var extra = new Dictionary<string, string>
+        {
+            ["source"] = Path.GetFileName(csv),
+            ["train_days"] = $"{train.Dates[0]:yyyy-MM-dd}..{train.Dates[^1]:yyyy-MM-dd}",
+            ["final_loss"] = losses.Length > 0 ? losses[^1].ToString("R", CultureInfo.InvariantCulture) : "",
+            ["test_r2"] = metrics.R2.ToString("R", CultureInfo.InvariantCulture),
+        };
+        forecaster.Save(modelPath, extra);
+        WriteLosses(Path.Combine(runDir, "loss.csv"), losses);
+        ForecastCommand.WriteText(Path.Combine(runDir, "predictions.csv"), ForecastCommand.PredictionCsv(test, ("predicted", predicted), ("linear_baseline", baselinePredicted)));
+        var result = new Dictionary<string, object?>
+        {
+            ["model"] = modelPath,
+            ["test"] = ForecastCommand.MetricsJson(metrics),
+            ["linear_baseline"] = ForecastCommand.MetricsJson(baselineMetrics),
+            ["final_loss"] = losses.Length > 0 ? losses[^1] : null,
+            ["train_windows"] = train.Count,
+            ["test_windows"] = test.Count,
+            ["train_seconds"] = trainSeconds,
+            ["config"] = JsonDocument.Parse(config.ToJson()).RootElement,
+        };
+        ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        string cellName = config.Cell.ToString().ToUpperInvariant();
+        ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {metrics.R2:F3}",
+            test, ($"{cellName} (R² {metrics.R2:F3})", predicted), ($"linear (R² {baselineMetrics.R2:F3})", baselinePredicted));
+        if (losses.Length > 0)
+            ForecastCommand.TryPlot(reporter, () => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
+                new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())));
+
+        reporter.Line($"test     {metrics}");
+        reporter.Line($"linear   {baselineMetrics} (least squares on the last day's scaled features)");
+        reporter.Line($"saved    {modelPath}; training took {trainSeconds:F1} s");
+        reporter.Result(result);
+        return Cli.Ok;
+    }
+
+    static void WriteLosses(string path, double[] losses)
+    {
+        var sb = new StringBuilder("epoch,loss\n");
+        for (int i = 0; i < losses.Length; i++) sb.Append(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{losses[i]:R}\n"));
+        ForecastCommand.WriteText(path, sb.ToString());
+    }
+}

@@ -1,0 +1,78 @@
+// The seed's training loop: every epoch the training windows are shuffled and cut into batches of
+// BatchSize (the last one smaller, as DataLoader's drop_last=False), each batch takes one Adam step on
+// the MSE of the predicted close, and the epoch's loss is the mean of the batch losses weighted by
+// batch size (the seed's total_loss / len(dataset)). Deterministic: the weights come from Rng(seed),
+// the batch order from an independent stream of the same seed, and every kernel sums in a fixed order,
+// so a seed gives the same bits on any thread count.
+// Shapes: W window, B batch, F features; x (W, B, F), y and dy (B, 1).
+using Recur.Nn;
+using Recur.Nn.Losses;
+using Recur.Optim;
+
+namespace Recur.Forecasting;
+
+/// <summary>What one finished epoch reports: its number (from 1) of all, its training MSE in price units
+/// (with ScaleTarget, the scaled loss × std²), and the time since training began.</summary>
+public sealed record EpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed);
+
+/// <summary>Trains a <see cref="Forecaster"/>'s model as the seed does.</summary>
+public static class ForecastTrainer
+{
+    /// <summary>Seed offset of the batch-order stream, so it is independent of the weights' stream.</summary>
+    const ulong ShuffleStream = 0x5348554646_4C45;   // "SHUFFLE"
+
+    /// <summary>
+    /// Runs <see cref="ForecastConfig.Epochs"/> epochs over <paramref name="train"/> and returns each epoch's loss.
+    /// Throws <see cref="ArithmeticException"/> when the loss stops being finite (the learning rate is too high).
+    /// </summary>
+    public static double[] Train(Forecaster forecaster, WindowSet train, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
+    {
+        forecaster.CheckFits(train);
+        var config = forecaster.Config;
+        var model = forecaster.Model;
+        var parameters = new ParameterSet(model);
+        var adam = new Adam(parameters, config.LearningRate);
+        var mse = new MseLoss();
+        var order = new Rng(config.Seed ^ ShuffleStream);
+        double lossScale = forecaster.TargetScaler is { } ts ? ts.Std[0] * ts.Std[0] : 1;
+
+        int n = train.Count, full = Math.Min(config.BatchSize, n), rest = n % full;
+        var ids = Enumerable.Range(0, n).ToArray();
+        var labels = new float[n];                      // (n) targets in training units
+        for (int i = 0; i < n; i++) labels[i] = forecaster.Scale(train.Label(i));
+        // Two batch shapes at most: full batches and the smaller last one, each with its own buffers.
+        var batches = new Dictionary<int, (Tensor X, Tensor Y, Tensor DY)>();
+        foreach (int b in rest == 0 ? [full] : new[] { full, rest })
+            batches[b] = (new Tensor(train.Window, b, train.Features), new Tensor(b, 1), new Tensor(b, 1));
+
+        var losses = new double[config.Epochs];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        model.Train();
+        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            order.Shuffle(ids.AsSpan());
+            double total = 0;
+            for (int start = 0; start < n; start += full)
+            {
+                int b = Math.Min(full, n - start);
+                var (x, y, dy) = batches[b];
+                var batch = ids.AsSpan(start, b);
+                train.Gather(batch, x);
+                for (int j = 0; j < b; j++) y[j] = labels[batch[j]];
+                adam.ZeroGrad();
+                var pred = model.Forward(x);                 // (B, 1)
+                float loss = mse.Forward(pred, y, dy);
+                model.Backward(dy);
+                adam.Step();
+                total += (double)loss * b;
+            }
+            losses[epoch] = total / n * lossScale;
+            if (!double.IsFinite(losses[epoch]))
+                throw new ArithmeticException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); try a lower learning rate or --scale-target");
+            onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed));
+        }
+        model.Eval();
+        return losses;
+    }
+}

@@ -1,0 +1,111 @@
+// `recur forecast` end to end, running the built recur.dll (it is copied beside the tests): a short
+// train writes the run directory, eval --json gives r2/mse/mae/mape, predict gives date,actual,predicted
+// from a run directory or the .safetensors file, --help lists every option's default, and bad input
+// is one "recur: error:" line naming the line of the file and exit code 1.
+using System.Diagnostics;
+using System.Text.Json;
+using Recur.Tests.IO;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Forecasting;
+
+public class ForecastCliTests
+{
+    static (int Code, string Out, string Err) Recur(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "recur.dll"));
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["CI"] = "true";
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void TrainEvalPredictOnTheWalk()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        var train = Recur("forecast", "train", csv, "-o", run, "--epochs", "3", "--batch-size", "32", "--hidden", "8", "--scale-target",
+            "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30", "--log-every", "1", "--json");
+        Assert.True(train.Code == 0, train.Err);
+        var result = JsonDocument.Parse(train.Out).RootElement;
+        Assert.Contains("Epoch 1 - loss:", train.Err);
+        Assert.Contains("Epoch 3 - loss:", train.Err);
+        foreach (var file in new[] { "model.safetensors", "loss.csv", "predictions.csv", "metrics.json", "prediction.png", "prediction.svg", "loss.png", "loss.svg" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing");
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "loss.csv")).Length);
+        double trainR2 = result.GetProperty("test").GetProperty("r2").GetDouble();
+
+        var eval = Recur("forecast", "eval", run, csv, "--json");
+        Assert.True(eval.Code == 0, eval.Err);
+        var metrics = JsonDocument.Parse(eval.Out).RootElement;
+        foreach (var key in new[] { "r2", "mse", "mae", "mape" }) Assert.True(metrics.TryGetProperty(key, out _), key);
+        Assert.Equal(trainR2, metrics.GetProperty("r2").GetDouble());
+
+        var predict = Recur("forecast", "predict", Path.Combine(run, "model.safetensors"), csv);
+        Assert.True(predict.Code == 0, predict.Err);
+        var lines = predict.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal("date,actual,predicted", lines[0]);
+        Assert.Equal(metrics.GetProperty("count").GetInt32(), lines.Length - 1);
+        Assert.StartsWith("2002-01-", lines[1]);
+
+        string febCsv = Path.Combine(dir.Path, "out", "feb.csv");
+        var toFile = Recur("forecast", "predict", run, csv, "-o", febCsv, "--test-start", "2002-02-01", "--test-end", "2002-02-28");
+        Assert.True(toFile.Code == 0, toFile.Err);
+        var feb = File.ReadAllLines(febCsv);
+        Assert.Equal("date,actual,predicted", feb[0]);
+        Assert.All(feb.Skip(1), l => Assert.StartsWith("2002-02-", l));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "out", "feb.png")) && File.Exists(Path.Combine(dir.Path, "out", "feb.svg")));
+
+        var again = Recur("forecast", "train", csv, "-o", run, "--epochs", "1");
+        Assert.Equal(1, again.Code);
+        Assert.Contains("already exists; choose another --output or pass --force", again.Err);
+    }
+
+    [Fact]
+    public void HelpListsEveryOptionWithItsDefault()
+    {
+        var (code, help, _) = Recur("forecast", "train", "--help");
+        Assert.Equal(0, code);
+        foreach (var expected in new[] { "--window <window>", "[default: 5]", "--hidden", "[default: 16]", "--layers", "[default: 2]", "--cell", "[default: lstm]",
+                     "--lr", "[default: 0.01]", "--batch-size", "[default: 128]", "--epochs", "[default: 1000]", "--seed", "[default: 42]",
+                     "--train-end", "[default: 2022-12-31]", "--test-start", "[default: 2023-01-01]", "--test-end", "[default: 2023-06-30]",
+                     "--dropout", "--fc-hidden", "--scale-target", "--train-start" })
+            Assert.Contains(expected, help);
+        foreach (var sub in new[] { "eval", "predict", "baseline" })
+            Assert.Equal(0, Recur("forecast", sub, "--help").Code);
+    }
+
+    [Fact]
+    public void BadCsvIsOneErrorLineNamingTheLine()
+    {
+        using var dir = new TempDir();
+        var lines = ForecastTestData.WalkLines(300);
+        (lines[100], lines[101]) = (lines[101], lines[100]);
+        string csv = ForecastTestData.Write(dir.Path, "bad.csv", lines);
+        var (code, stdout, err) = Recur("forecast", "train", csv, "-o", dir.File("run"));
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        var errLines = err.TrimEnd('\n').Split('\n');
+        Assert.Single(errLines);
+        Assert.StartsWith($"recur: error: {csv}: line 102: date", errLines[0]);
+        Assert.False(Directory.Exists(dir.File("run")));
+
+        var missing = Recur("forecast", "eval", dir.File("nothing"), csv);
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("does not exist", missing.Err);
+    }
+
+    [Fact]
+    public void BaselineCommandScoresTheSeedsSplit()
+    {
+        var (code, stdout, err) = Recur("forecast", "baseline", SharedData.File("nasdaq_19900101_20230630.csv"), "--json");
+        Assert.True(code == 0, err);
+        Assert.Equal(0.9716, JsonDocument.Parse(stdout).RootElement.GetProperty("r2").GetDouble(), 4);
+    }
+}
