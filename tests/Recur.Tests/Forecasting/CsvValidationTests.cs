@@ -3,6 +3,8 @@
 using Recur.Forecasting;
 using Recur.Tests.IO;
 
+using Recur.Tests.Support;
+
 namespace Recur.Tests.Forecasting;
 
 public class CsvValidationTests

@@ -1,6 +1,8 @@
 // AtomicFile: a write that fails midway leaves the old file byte-identical and no temporary file.
 using Recur.IO;
 
+using Recur.Tests.Support;
+
 namespace Recur.Tests.IO;
 
 public class AtomicFileTests

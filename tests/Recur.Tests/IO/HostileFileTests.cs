@@ -4,6 +4,8 @@
 using System.Text;
 using Recur.IO;
 
+using Recur.Tests.Support;
+
 namespace Recur.Tests.IO;
 
 public class HostileFileTests

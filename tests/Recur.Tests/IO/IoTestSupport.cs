@@ -1,4 +1,4 @@
-// Helpers for the file-format tests: throwaway directories, hand-made safetensors images, and small
+// Helpers for the file-format tests: hand-made safetensors images, and small
 // modules whose state dicts carry PyTorch's names (a Linear "fc" and a batch-norm-like "bn").
 using System.Buffers.Binary;
 using System.Text;
@@ -6,19 +6,6 @@ using Recur.IO;
 using Recur.Nn;
 
 namespace Recur.Tests.IO;
-
-/// <summary>A fresh directory under the temp folder, deleted on dispose.</summary>
-sealed class TempDir : IDisposable
-{
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "recur-io-" + Guid.NewGuid().ToString("N"));
-    public TempDir() => Directory.CreateDirectory(Path);
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-    public string[] Entries() => Directory.GetFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Order().ToArray()!;
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-}
 
 static class Image
 {

@@ -3,6 +3,8 @@
 // that leaves the module exactly as it was.
 using Recur.IO;
 
+using Recur.Tests.Support;
+
 namespace Recur.Tests.IO;
 
 public class ModelFileTests

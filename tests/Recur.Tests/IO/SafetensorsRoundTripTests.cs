@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Recur.IO;
 
+using Recur.Tests.Support;
+
 namespace Recur.Tests.IO;
 
 public class SafetensorsRoundTripTests

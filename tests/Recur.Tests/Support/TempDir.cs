@@ -7,6 +7,9 @@ sealed class TempDir : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Names of the files and folders in the directory, sorted.</summary>
+    public string[] Entries() => Directory.GetFileSystemEntries(Path).Select(System.IO.Path.GetFileName).Order().ToArray()!;
+
     public string Write(string name, string text)
     {
         string p = File(name);
