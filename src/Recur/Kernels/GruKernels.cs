@@ -41,7 +41,7 @@ internal static unsafe class GruKernels
             var z = VMath.Sigmoid(T.Add(T.Load(g + Hidden), T.Load(gh + Hidden)));
             var ghn = T.Load(gh + 2 * Hidden);
             var n = VMath.Tanh(T.Fma(r, ghn, T.Load(g + 2 * Hidden)));
-            var h = T.Fma(z, T.Load(HPrev + j), T.Mul(T.Sub(T.Splat(1f), z), n));
+            var h = VMath.Flush(T.Fma(z, T.Load(HPrev + j), T.Mul(T.Sub(T.Splat(1f), z), n)));
             T.Store(r, g); T.Store(z, g + Hidden); T.Store(n, g + 2 * Hidden);
             T.Store(ghn, GhN + j);
             T.Store(h, H + j);

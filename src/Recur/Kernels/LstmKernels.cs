@@ -48,12 +48,12 @@ internal static unsafe class LstmKernels
             var f = VMath.Sigmoid(T.Load(g + Hidden));
             var gg = VMath.Tanh(T.Load(g + 2 * Hidden));
             var o = VMath.Sigmoid(T.Load(g + 3 * Hidden));
-            var c = T.Fma(f, T.Load(CPrev + j), T.Mul(i, gg));
+            var c = VMath.Flush(T.Fma(f, T.Load(CPrev + j), T.Mul(i, gg)));
             var tc = VMath.Tanh(c);
             T.Store(i, g); T.Store(f, g + Hidden); T.Store(gg, g + 2 * Hidden); T.Store(o, g + 3 * Hidden);
             T.Store(c, C + j);
             T.Store(tc, TanhC + j);
-            T.Store(T.Mul(o, tc), H + j);
+            T.Store(VMath.Flush(T.Mul(o, tc)), H + j);
         }
     }
 
