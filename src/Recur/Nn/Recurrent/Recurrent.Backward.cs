@@ -37,12 +37,12 @@ public abstract unsafe partial class Recurrent
                     int d0 = l == 0 ? InputSize : dirs * H;
                     dIn = Workspace.Ensure(ref dLayerIn[l], T, N, d0);
                 }
-                for (int d = 0; d < dirs; d++)
-                {
-                    var c = caches[l * dirs + d];
-                    SweepBack(c, dOut, dFinal, active);
-                    WeightGrads(c, l, dIn, accumulate: d > 0);
-                }
+                if (SideBySide) directionJob.Run(l, dFinal, active, backward: true, dOut);
+                else
+                    for (int d = 0; d < dirs; d++) BackwardDirection(caches[l * dirs + d], dOut, dFinal, active, inline: false);
+                // Both directions read the same input, so their dX add (after both sweeps: one buffer).
+                if (dIn != null)
+                    for (int d = 0; d < dirs; d++) InputGrad(caches[l * dirs + d], dIn, accumulate: d > 0);
                 if (l > 0)
                 {
                     // Layer l's input was layer l-1's output through dropout: dOut(l-1) = dIn ∘ mask.
@@ -56,7 +56,13 @@ public abstract unsafe partial class Recurrent
         return null;
     }
 
-    void SweepBack(DirCache c, Tensor dOut, RecurrentState? dFinal, byte* active)
+    void BackwardDirection(DirCache c, Tensor dOut, RecurrentState? dFinal, byte* active, bool inline)
+    {
+        SweepBack(c, dOut, dFinal, active, inline);
+        WeightGrads(c, c.Layer);
+    }
+
+    void SweepBack(DirCache c, Tensor dOut, RecurrentState? dFinal, byte* active, bool inline)
     {
         int T = steps, N = batch, H = HiddenSize, G = GateCount * H, dirs = Directions;
         int i = c.Layer * dirs + c.Dir;
@@ -85,15 +91,16 @@ public abstract unsafe partial class Recurrent
                 var dst = dh.Span.Slice(r * H, H);
                 System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
             }
-            rowJob.Run(c, t, backward: true, act);
+            if (inline) BackwardRows(c, t, 0, N, act);
+            else rowJob.Run(c, t, backward: true, act);
             Gemm.Multiply(false, RowsAt(t), 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
         }
         dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
         if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));
     }
 
-    /// <summary>dW_ih, dW_hh, biases, and dX (+)= dGates·W_ih (both directions read the same input, so their dX add).</summary>
-    void WeightGrads(DirCache c, int layer, Tensor? dIn, bool accumulate)
+    /// <summary>dW_ih, dW_hh and the biases from one direction's sweep.</summary>
+    void WeightGrads(DirCache c, int layer)
     {
         int rows = steps * batch, H = HiddenSize, G = GateCount * H;
         var dGates = c.DGates!;
@@ -107,7 +114,7 @@ public abstract unsafe partial class Recurrent
         if (layer == 0 && tokenInput)
         {
             // dW_ih[:, token] += dGates row: accumulate in (V, G·H) then add transposed.
-            var acc = Workspace.Ensure(ref dWIhT, InputSize, G);
+            var acc = Workspace.Ensure(ref c.TokenGrad, InputSize, G);
             acc.Zero();
             for (int r = 0; r < rows; r++)
             {
@@ -123,8 +130,37 @@ public abstract unsafe partial class Recurrent
         var x = layer == 0 ? input! : layerIn[layer]!;
         int d = x.Shape[2];
         Gemm.Multiply(true, false, G, d, rows, 1f, dGates.Ptr, G, x.Ptr, d, 1f, wIh.Grad.Ptr, d);
-        if (dIn != null)
-            Gemm.Multiply(false, false, rows, d, G, 1f, dGates.Ptr, G, wIh.Value.Ptr, d, accumulate ? 1f : 0f, dIn.Ptr, d);
+    }
+
+    /// <summary>dX (=, or += when <paramref name="accumulate"/>) dGates · W_ih.</summary>
+    void InputGrad(DirCache c, Tensor dIn, bool accumulate)
+    {
+        int rows = steps * batch, G = GateCount * HiddenSize, d = dIn.Shape[2];
+        Gemm.Multiply(false, false, rows, d, G, 1f, c.DGates!.Ptr, G, WeightIh(c).Value.Ptr, d, accumulate ? 1f : 0f, dIn.Ptr, d);
+    }
+
+    /// <summary>Runs the two directions of a layer at once, one part each (see <see cref="SideBySide"/>).</summary>
+    sealed class DirectionJob(Recurrent owner) : IParallelWork
+    {
+        int layer;
+        bool backward;
+        RecurrentState? state;
+        Tensor? dOut;
+        byte* active;
+
+        public void Run(int layer, RecurrentState? state, byte* active, bool backward, Tensor? dOut = null)
+        {
+            this.layer = layer; this.state = state; this.active = active; this.backward = backward; this.dOut = dOut;
+            Workers.Run(this, 2);
+            this.state = null; this.dOut = null;
+        }
+
+        public void Run(int part)
+        {
+            var c = owner.caches[layer * 2 + part];
+            if (backward) owner.BackwardDirection(c, dOut!, state, active, inline: true);
+            else owner.ForwardDirection(c, state, active, inline: true);
+        }
     }
 
     /// <summary>Runs a step's gate kernel over row blocks on the worker pool (rows are independent).</summary>

@@ -52,6 +52,7 @@ public abstract unsafe partial class Recurrent : Module
         public Tensor? Bias;       // (G·H) added to every input projection
         public readonly PackedMatrix WhhT = new(), Whh = new(), WihT = new();
         public Tensor? TokenTable;         // (V, G·H) W_ihᵀ of a token-input layer: one contiguous row per token
+        public Tensor? TokenGrad;          // (V, G·H) its gradient, gathered per token in backward
         public bool WhhTReady, WihTReady, TokenTableReady;   // kept while the layer's weights are frozen
         // Forward runs t = 0..T-1 with state rows h_{t} at Hs[t+1], previous at Hs[t];
         // the reverse direction runs t = T-1..0 with h_t at Hs[t], previous at Hs[t+1].
@@ -61,7 +62,7 @@ public abstract unsafe partial class Recurrent : Module
 
     private protected readonly DirCache[] caches;
     Tensor?[] layerOut = [], layerIn = [], masks = [], dLayerIn = [];
-    Tensor? input, dWIhT;
+    Tensor? input;
     int[] tokens = [];
     byte[] activeFlags = [];
     int[] activeRows = [];   // (T) rows to compute at step t: all of them, or with lengths sorted longest first, the active prefix
@@ -69,6 +70,7 @@ public abstract unsafe partial class Recurrent : Module
     int steps, batch;
     RecurrentState? finalState, initialGrad;
     readonly RowJob rowJob;
+    readonly DirectionJob directionJob;
 
     protected Recurrent(int inputSize, int hiddenSize, int numLayers, bool bidirectional, float dropout, bool bias, Rng rng)
     {
@@ -100,6 +102,7 @@ public abstract unsafe partial class Recurrent : Module
         foreach (var (_, p) in NamedParameters()) rng.FillUniform(p.Value.Span, -bound, bound);
         dropoutRng = rng.Fork();
         rowJob = new RowJob(this);
+        directionJob = new DirectionJob(this);
     }
 
     private protected Parameter WeightIh(DirCache c) => weightIh[c.Layer * Directions + c.Dir];
@@ -162,29 +165,40 @@ public abstract unsafe partial class Recurrent : Module
             if (hasLengths) active = flags;
             for (int l = 0; l < L; l++)
             {
-                var outL = layerOut[l]!;
-                for (int d = 0; d < dirs; d++)
-                {
-                    var c = caches[l * dirs + d];
-                    EnsureCache(c);
-                    ProjectInputs(c, l);
-                    StartState(c, initial);
-                    if (!c.WhhTReady) c.WhhT.PackTransposed(WeightHh(c).Value);
-                    c.WhhTReady = frozen;
-                    for (int s = 0; s < t; s++)
-                    {
-                        int step = c.Forward ? s : t - 1 - s;
-                        byte* act = active == null ? null : active + step * n;
-                        HiddenProjection(c, step);
-                        rowJob.Run(c, step, backward: false, act);
-                    }
-                    CopyOutputs(c, outL, active);
-                    EndState(c);
-                }
+                if (SideBySide) directionJob.Run(l, initial, active, backward: false);
+                else
+                    for (int d = 0; d < dirs; d++) ForwardDirection(caches[l * dirs + d], initial, active, inline: false);
                 if (l < L - 1) ApplyDropout(l);
             }
         }
         return layerOut[L - 1]!;
+    }
+
+    /// <summary>
+    /// True when the two directions of a layer should run side by side, one thread each, their small
+    /// per-step kernels inline: when a step's recurrent product is too small to be worth a fork.
+    /// </summary>
+    bool SideBySide => Bidirectional && Workers.Count > 1 && (long)batch * GateCount * HiddenSize * HiddenSize < 1 << 20;
+
+    /// <summary>One layer and direction over all steps; <paramref name="inline"/> runs the gate kernels on this thread.</summary>
+    void ForwardDirection(DirCache c, RecurrentState? initial, byte* active, bool inline)
+    {
+        int t = steps, n = batch;
+        EnsureCache(c);
+        ProjectInputs(c, c.Layer);
+        StartState(c, initial);
+        if (!c.WhhTReady) c.WhhT.PackTransposed(WeightHh(c).Value);
+        c.WhhTReady = frozen;
+        for (int s = 0; s < t; s++)
+        {
+            int step = c.Forward ? s : t - 1 - s;
+            byte* act = active == null ? null : active + step * n;
+            HiddenProjection(c, step);
+            if (inline) ForwardRows(c, step, 0, n, act);
+            else rowJob.Run(c, step, backward: false, act);
+        }
+        CopyOutputs(c, layerOut[c.Layer]!, active);
+        EndState(c);
     }
 
     void SetLengths(ReadOnlySpan<int> lengths)
