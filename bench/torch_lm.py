@@ -19,6 +19,7 @@ CONFIGS = {
     "lstm1x512-emb256": ("lstm", 1, 512, 256, 64, 40),
     "lstm2x128-emb64": ("lstm", 2, 128, 64, 50, 50),
     "gru3x512-onehot": ("gru", 3, 512, 0, 64, 100),
+    "lstm-layer-512": ("lstm", 1, 512, 512, 64, 100),
 }
 
 
@@ -60,7 +61,9 @@ def main():
     index = {c: i for i, c in enumerate(chars)}
     ids = torch.tensor([index[c] for c in text], dtype=torch.long)
     model = Model(cell, layers, hidden, embed, len(chars))
-    if a.what == "train":
+    if a.what == "layer":
+        rate = layer(cell, layers, hidden, batch, seq, a.seconds)
+    elif a.what == "train":
         rate = train(model, ids, batch, seq, a.seconds)
     else:
         rate = sample(model, index["T"], 1 if a.what == "sample1" else 32, a.seconds)
@@ -97,6 +100,26 @@ def train(model, ids, batch, seq, seconds):
         step(k)
         k += 1
     return (k - 3) * batch * seq / (time.perf_counter() - start)
+
+
+def layer(cell, layers, hidden, batch, seq, seconds):
+    """One nn.LSTM/nn.GRU alone: forward and backward over (seq, batch, hidden) inputs, tokens/s."""
+    rnn = (torch.nn.LSTM if cell == "lstm" else torch.nn.GRU)(hidden, hidden, num_layers=layers)
+    x = torch.randn(seq, batch, hidden, requires_grad=True)
+    dy = torch.randn(seq, batch, hidden)
+
+    def step():
+        rnn.zero_grad()
+        y, _ = rnn(x)
+        y.backward(dy)
+
+    for _ in range(3):
+        step()
+    start, k = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds or k < 3:
+        step()
+        k += 1
+    return k * batch * seq / (time.perf_counter() - start)
 
 
 @torch.no_grad()

@@ -27,6 +27,12 @@ static class Compare
                     if (torch) Add(results, (config, what, "torch"), RunJson("/usr/bin/python3", [torchScript, config, what, "--seconds", seconds.ToString(), "--threads", threads.ToString(), "--data", data], data));
                     Console.Error.Write('.');
                 }
+        var layer = LmConfig.Layer512.Name;
+        for (int r = 0; r < reps; r++)
+        {
+            Add(results, (layer, "layer", "recur"), RunJson("dotnet", [Path.Combine(here, "Recur.Bench.dll"), "measure", layer, "layer", "--seconds", seconds.ToString(), "--threads", threads.ToString()], data));
+            if (torch) Add(results, (layer, "layer", "torch"), RunJson("/usr/bin/python3", [torchScript, layer, "layer", "--seconds", seconds.ToString(), "--threads", threads.ToString(), "--data", data], data));
+        }
         Console.Error.WriteLine();
         var blas = OpenBlasRates(threads);
 
@@ -42,6 +48,11 @@ static class Compare
                 string label = what == "train" ? "training" : what == "sample1" ? "sampling, batch 1" : "sampling, batch 32";
                 Console.WriteLine($"| {config} | {label} | {rr:N0} | {Show(tr)} | {(torch ? (rr / tr).ToString("0.0") + "×" : "n/a")} | {rm:N0} | {Show(tm)} |");
             }
+        {
+            var (rr, rm) = Median(results[(layer, "layer", "recur")]);
+            var (tr, tm) = torch ? Median(results[(layer, "layer", "torch")]) : (double.NaN, double.NaN);
+            Console.WriteLine($"| {layer} | forward + backward | {rr:N0} | {Show(tr)} | {(torch ? (rr / tr).ToString("0.0") + "×" : "n/a")} | {rm:N0} | {Show(tm)} |");
+        }
         Console.WriteLine();
         Console.WriteLine("| configuration | FLOP per training token | Recur effective GFLOP/s |");
         Console.WriteLine("|---|---:|---:|");

@@ -55,6 +55,21 @@ static class LmBench
 
     public static long GcCollections;
 
+    /// <summary>The recurrent layer alone: forward and backward over (T, N, H) inputs, tokens per second.</summary>
+    public static double Layer(LmConfig c, double seconds)
+    {
+        var rng = new Rng(1);
+        Recurrent rnn = c.Cell == "lstm" ? new Lstm(c.Hidden, c.Hidden, rng, c.Layers) : new Gru(c.Hidden, c.Hidden, rng, c.Layers);
+        var x = new Tensor(c.Seq, c.Batch, c.Hidden); rng.FillUniform(x.Span, -1, 1);
+        var dy = new Tensor(c.Seq, c.Batch, c.Hidden); rng.FillUniform(dy.Span, -1, 1);
+        void Step() { rnn.Forward(x); rnn.Backward(dy); }
+        for (int i = 0; i < 3; i++) Step();
+        var sw = Stopwatch.StartNew();
+        int steps = 0;
+        while (sw.Elapsed.TotalSeconds < seconds || steps < 3) { Step(); steps++; }
+        return (double)steps * c.Batch * c.Seq / sw.Elapsed.TotalSeconds;
+    }
+
     /// <summary>Characters per second of sampling <paramref name="batch"/> streams (temperature 1, no top-k).</summary>
     public static double Sample(LmConfig c, int batch, double seconds)
     {
@@ -86,6 +101,7 @@ static class LmBench
         double rate = what switch
         {
             "train" => Train(c, seconds),
+            "layer" => Layer(c, seconds),
             "sample1" => Sample(c, 1, seconds),
             "sample32" => Sample(c, 32, seconds),
             _ => throw new ArgumentException($"unknown measurement '{what}'"),

@@ -16,7 +16,10 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
         new("gru3x512-onehot", "gru", 3, 512, 0, 64, 100, "3-layer GRU"),
     ];
 
-    public static LmConfig Find(string name) => All.FirstOrDefault(c => c.Name == name)
+    /// <summary>A single LSTM layer 512 → 512 at batch 64 × 100 steps (issue 2's layer benchmark).</summary>
+    public static readonly LmConfig Layer512 = new("lstm-layer-512", "lstm", 1, 512, 512, 64, 100, "one nn.LSTM(512, 512)");
+
+    public static LmConfig Find(string name) => All.Append(Layer512).FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"unknown config '{name}'; choose one of {string.Join(", ", All.Select(c => c.Name))}");
 
     public ModelConfig Model => new() { Cell = Cell, Layers = Layers, Hidden = Hidden, Embed = Embed, VocabSize = Vocab };
