@@ -76,7 +76,7 @@ public class WordCliTests
         string generated = s.Out[prime.Length..^1];           // the tool ends the sample with a newline
         Assert.DoesNotContain(" ,", generated);                 // no space before a comma
         Assert.DoesNotContain("<eos>", generated);
-        Assert.Equal(40, Recur.Text.WordTokenizer.Tokenize(generated).Count);
+        Assert.Equal(40, Recur.Text.WordTokenizer.Tokenize(generated.Replace("<unk>", "unk")).Count);   // <unk> prints as itself
     }
 
     [Fact]
