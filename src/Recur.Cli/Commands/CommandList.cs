@@ -11,6 +11,7 @@ static class CommandList
         yield return SampleCommand.Create();
         yield return EvalCommand.Create();
         yield return InfoCommand.Create();
+        yield return NumbersCommand.Create();
         yield return DemoCommand.Create();
         yield return ForecastCommand.Create();
     }

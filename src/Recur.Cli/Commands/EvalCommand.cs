@@ -1,4 +1,6 @@
-// recur eval MODEL FILE: the model's loss on a text file, in nats and bits per character, and perplexity.
+// recur eval MODEL FILE: the model's loss on a text file (nats and bits per token, perplexity), its argmax
+// accuracy, and with --continuation K seed 004's test: how often a greedy K-token continuation of each
+// K-token window is entirely right.
 using System.CommandLine;
 using Recur.Cli.Output;
 using Recur.LanguageModel;
@@ -11,16 +13,20 @@ static class EvalCommand
     static readonly Argument<string> Model = new("MODEL") { Description = "A run directory or a .safetensors model file" };
     static readonly Argument<string> File = new("FILE") { Description = "UTF-8 text to evaluate on" };
     static readonly Option<int> Batch = new("--batch") { Description = "Sequences evaluated side by side", DefaultValueFactory = _ => 64 };
-    static readonly Option<int> Seq = new("--seq") { Description = "Steps per forward pass", DefaultValueFactory = _ => 100 };
+    static readonly Option<int> Seq = new("--seq") { Description = "Steps per forward pass; last-token accuracy is measured at the end of each", DefaultValueFactory = _ => 100 };
+    static readonly Option<int> ContinuationOpt = new("--continuation")
+    {
+        Description = "Also continue every K-token window greedily for K tokens and report how often all K are right (seed 004 uses 20)", HelpName = "K",
+    };
     static readonly Option<int> Threads = CommonOptions.Threads();
     static readonly Option<bool> Json = CommonOptions.Json();
 
     public static Command Create()
     {
-        var cmd = new Command("eval", "Loss, bits per character and perplexity of a model on a text file");
+        var cmd = new Command("eval", "Loss, perplexity and accuracy of a model on a text file, and greedy continuations");
         cmd.Add(Model);
         cmd.Add(File);
-        foreach (var o in new Option[] { Batch, Seq, Threads, Json }) cmd.Add(o);
+        foreach (var o in new Option[] { Batch, Seq, ContinuationOpt, Threads, Json }) cmd.Add(o);
         cmd.SetAction(Run);
         return cmd;
     }
@@ -29,25 +35,43 @@ static class EvalCommand
     {
         var reporter = new Reporter(p.GetValue(Json));
         Cli.Require(p.GetValue(Batch) >= 1 && p.GetValue(Seq) >= 1, "--batch and --seq must be at least 1");
+        bool continuing = CommonOptions.Given(p, ContinuationOpt);
+        int k = p.GetValue(ContinuationOpt);
+        Cli.Require(!continuing || k >= 1, $"--continuation must be at least 1 (got {k})");
         CommonOptions.UseThreads(p.GetValue(Threads));
         var loaded = LanguageModelFile.Load(p.GetValue(Model)!);
         string path = Cli.ExistingFile(p.GetValue(File)!, "text file");
         var cfg = loaded.Model.Config;
         string text = TextFile.Read(path, new TextOptions(cfg.Lowercase, cfg.Ascii));
         var unknown = new Dictionary<string, int>();
-        var tokens = loaded.Vocabulary.EncodeCharacters(text, unknown);
+        var tokens = TokenText.Encode(text, cfg.Tokens, loaded.Vocabulary, unknown);
         int skipped = unknown.Values.Sum();
         if (skipped > 0)
-            reporter.Warn($"{skipped:N0} characters are not in the model's vocabulary and were skipped: " +
+            reporter.Warn($"{skipped:N0} {TokenText.UnknownNote(cfg.Tokens)}: " +
                 string.Join(", ", unknown.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value}")));
-        Cli.Require(tokens.Length >= 2, $"{path}: fewer than two characters the model knows; nothing to evaluate");
+        string unit = TokenText.Unit(cfg.Tokens);
+        Cli.Require(tokens.Length >= 2, $"{path}: fewer than two tokens the model knows; nothing to evaluate");
+        Cli.Require(!continuing || tokens.Length >= 2 * k, $"{path}: {tokens.Length} tokens are too few for --continuation {k} (it needs {2 * k})");
         var r = Evaluator.Evaluate(loaded.Model, tokens, p.GetValue(Batch), p.GetValue(Seq));
-        reporter.Line($"{path}: loss {r.Loss:0.0000} nats/char, {r.Bits:0.0000} bits/char, perplexity {r.Perplexity:0.000} over {r.Tokens:N0} predicted characters" +
-            (skipped > 0 ? $" ({skipped:N0} unknown characters skipped)" : ""));
-        reporter.Result(new Dictionary<string, object?>
+        reporter.Line($"{path}: loss {r.Loss:0.0000} nats/{unit}, {r.Bits:0.0000} bits/{unit}, perplexity {r.Perplexity:0.000} over {r.Tokens:N0} predicted {unit}s" +
+            (skipped > 0 ? $" ({skipped:N0} unknown)" : ""));
+        reporter.Line($"accuracy {r.TokenAccuracy:P2} over every token, {r.LastTokenAccuracy:P2} on the last token of each {p.GetValue(Seq)}-token window");
+        var c = continuing ? Continuation.Evaluate(loaded.Model, tokens, k, p.GetValue(Batch)) : null;
+        if (c != null)
+            reporter.Line($"greedy {k}-token continuations of {k}-token windows: {c.Exact:N0} of {c.Windows:N0} entirely right ({c.ExactRate:P2}); {c.TokenRate:P2} of their tokens right");
+        var result = new Dictionary<string, object?>
         {
-            ["loss"] = r.Loss, ["bpc"] = r.Bits, ["perplexity"] = r.Perplexity, ["chars"] = r.Tokens, ["unknown"] = skipped,
-        });
+            ["loss"] = r.Loss, ["bpc"] = r.Bits, ["perplexity"] = r.Perplexity, ["tokens"] = r.Tokens, ["unknown"] = skipped,
+            ["token_accuracy"] = r.TokenAccuracy, ["last_token_accuracy"] = r.LastTokenAccuracy,
+        };
+        if (cfg.Tokens == ModelConfig.Chars) result["chars"] = r.Tokens;
+        if (c != null)
+        {
+            result["exact_continuation"] = c.ExactRate;
+            result["continuation_token_accuracy"] = c.TokenRate;
+            result["continuations"] = c.Windows;
+        }
+        reporter.Result(result);
         return Cli.Ok;
     }
 }

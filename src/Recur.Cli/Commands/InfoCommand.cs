@@ -29,14 +29,21 @@ static class InfoCommand
         long parameters = loaded.Model.ParameterCount();
         var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? JsonDocument.Parse(runJson).RootElement : (JsonElement?)null;
         reporter.Line($"model file: {loaded.Path}");
-        reporter.Line($"architecture: {c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}" : "one-hot input")}, dropout {c.Dropout}; {parameters:N0} parameters");
+        reporter.Line($"architecture: {Architecture(c)}; {parameters:N0} parameters");
         reporter.Line($"text: {c.Tokens}{(c.Lowercase ? ", lowercased" : "")}{(c.Ascii ? ", ASCII only" : "")}");
-        reporter.Line($"vocabulary ({loaded.Vocabulary.Count}): {string.Concat(loaded.Vocabulary.Tokens.Select(Show))}");
+        var tokens = loaded.Vocabulary.Tokens;
+        reporter.Line(c.Tokens == ModelConfig.Words
+            ? $"vocabulary ({tokens.Count}, by frequency): {string.Join(' ', tokens.Take(60))}{(tokens.Count > 60 ? $" … and {tokens.Count - 60:N0} more" : "")}"
+            : $"vocabulary ({tokens.Count}): {string.Concat(tokens.Select(Show))}");
         if (run is { } r)
         {
-            string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0 ? $"{v.GetDouble():0.0000} nats/char at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
+            string unit = TokenText.Unit(c.Tokens);
+            string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0
+                ? $"{v.GetDouble():0.0000} nats/{unit} (perplexity {Math.Exp(v.GetDouble()):0.00}) at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
             reporter.Line($"training: step {r.GetProperty("step").GetInt64():N0}, epoch {r.GetProperty("epoch").GetDouble():0.00}, {r.GetProperty("tokens_seen").GetInt64():N0} tokens seen; best validation loss {val}");
             if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
+            if (r.TryGetProperty("train", out var train) && train.TryGetProperty("val_file", out var valFile) && valFile.ValueKind == JsonValueKind.String)
+                reporter.Line($"validation file: {valFile.GetString()}");
         }
         reporter.Result(new Dictionary<string, object?>
         {
@@ -48,6 +55,11 @@ static class InfoCommand
         });
         return Cli.Ok;
     }
+
+    /// <summary>"lstm 2×512, embedding 64, dropout 0.2", or for the seed's recurrence "loop (seed 004) 64 hidden, embedding added to h, batch norm".</summary>
+    public static string Architecture(ModelConfig c) => c.Cell == LoopModel.CellName
+        ? $"loop (seed 004's recurrence), {c.Hidden} hidden, embedding {c.Embed} added to h, ReLU, batch norm"
+        : $"{c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}" : "one-hot input")}, dropout {c.Dropout}";
 
     static string Show(string token) => token switch { "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠", _ => token };
 }

@@ -8,10 +8,10 @@ static class SampleCommand
 {
     static readonly Argument<string> Model = new("MODEL") { Description = "A run directory or a .safetensors model file" };
     static readonly Option<string> Prime = new("--prime") { Description = "Text the model reads first; the sample continues it (default: a newline)", DefaultValueFactory = _ => "" };
-    static readonly Option<int> Length = new("--length") { Description = "Characters to generate after the prime", DefaultValueFactory = _ => 500 };
+    static readonly Option<int> Length = new("--length") { Description = "Tokens (characters or words) to generate after the prime", DefaultValueFactory = _ => 500 };
     static readonly Option<double> Temperature = new("--temperature") { Description = "Divide logits by this before sampling; 0 always picks the most likely", DefaultValueFactory = _ => 1.0 };
-    static readonly Option<int> TopK = new("--top-k") { Description = "Sample among the k most likely characters (0 = all)", DefaultValueFactory = _ => 0 };
-    static readonly Option<double> TopP = new("--top-p") { Description = "Sample among the most likely characters whose probabilities sum to p (1 = all)", DefaultValueFactory = _ => 1.0 };
+    static readonly Option<int> TopK = new("--top-k") { Description = "Sample among the k most likely tokens (0 = all)", DefaultValueFactory = _ => 0 };
+    static readonly Option<double> TopP = new("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to p (1 = all)", DefaultValueFactory = _ => 1.0 };
     static readonly Option<ulong> Seed = new("--seed") { Description = "Random seed; the same seed gives the same sample", DefaultValueFactory = _ => 1UL };
     static readonly Option<int> Count = new("--count") { Description = "Independent samples, computed as one batch", DefaultValueFactory = _ => 1 };
     static readonly Option<string?> Stop = new("--stop") { Description = "End a sample once it has generated this string" };
@@ -40,7 +40,7 @@ static class SampleCommand
         var stdout = Console.Out;
         if (options.Count == 1)
         {
-            sampler.Generate(options, (_, token) => { stdout.Write(token); if (token == "\n") stdout.Flush(); }, prime => stdout.Write(prime));
+            sampler.Generate(options, (_, token) => { stdout.Write(token); if (token.EndsWith('\n')) stdout.Flush(); }, prime => stdout.Write(prime));
             stdout.WriteLine();
         }
         else

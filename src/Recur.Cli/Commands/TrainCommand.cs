@@ -1,4 +1,4 @@
-// recur train CORPUS... -o RUN_DIR: trains a character-level language model (see docs/cli.md).
+// recur train CORPUS... -o RUN_DIR: trains a character- or word-level language model (see docs/cli.md).
 using System.CommandLine;
 using Recur.Cli.Output;
 using Recur.LanguageModel;
@@ -10,10 +10,19 @@ static class TrainCommand
 {
     static readonly Argument<string[]> Corpus = new("CORPUS") { Description = "UTF-8 text files to train on (concatenated)", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<string?> Output = new("--output", "-o") { Description = "Run directory for the model, training state and plots", HelpName = "RUN_DIR" };
-    static readonly Option<string> Cell = new Option<string>("--cell") { Description = "Recurrent cell", DefaultValueFactory = _ => "lstm" }.AcceptOnlyFromAmong(ModelConfig.Cells);
-    static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 2 };
+    static readonly Option<string> Cell = new Option<string>("--cell")
+    {
+        Description = "Recurrent cell; loop is seed 004's hand-written recurrence (embedding added to h, linear + ReLU, batch norm)", DefaultValueFactory = _ => "lstm",
+    }.AcceptOnlyFromAmong(ModelConfig.Cells);
+    static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers (loop: 1)", DefaultValueFactory = _ => 2 };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 512 };
-    static readonly Option<int> Embed = new("--embed") { Description = "Embedding size; 0 feeds one-hot characters", DefaultValueFactory = _ => 0 };
+    static readonly Option<int> Embed = new("--embed") { Description = "Embedding size; 0 feeds one-hot tokens (loop: the hidden size)", DefaultValueFactory = _ => 0 };
+    static readonly Option<string> TokensOpt = new Option<string>("--tokens")
+    {
+        Description = "chars: one token per character; words: words, punctuation marks and <eos> at line ends", DefaultValueFactory = _ => ModelConfig.Chars,
+    }.AcceptOnlyFromAmong(ModelConfig.Chars, ModelConfig.Words);
+    static readonly Option<int> MaxVocab = new("--max-vocab") { Description = "Words: keep the most frequent tokens, this many with <unk> (0 = all)", DefaultValueFactory = _ => 0 };
+    static readonly Option<string?> ValFile = new("--val-file") { Description = "Validate on this text instead of a split of the corpus", HelpName = "FILE" };
     static readonly Option<float> Dropout = new("--dropout") { Description = "Dropout between layers and before the output layer", DefaultValueFactory = _ => 0f };
     static readonly Option<int> Batch = new("--batch") { Description = "Sequences per batch (N)", DefaultValueFactory = _ => 64 };
     static readonly Option<int> Seq = new("--seq") { Description = "Steps per sequence (M, the truncated-BPTT length)", DefaultValueFactory = _ => 100 };
@@ -43,14 +52,14 @@ static class TrainCommand
 
     /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
     /// --eval-every, --checkpoint-every, --keep and --threads may change).</summary>
-    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Dropout, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
+    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
 
     public static Command Create()
     {
-        var cmd = new Command("train", "Train a character-level language model on UTF-8 text");
+        var cmd = new Command("train", "Train a character- or word-level language model on UTF-8 text");
         cmd.Add(Corpus);
-        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Dropout, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
-                     Steps, Epochs, Time, ValFrac, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
+        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
+                     Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
             cmd.Add(o);
         cmd.SetAction(Run);
         return cmd;
@@ -64,8 +73,11 @@ static class TrainCommand
 
         var cfg = run.Config;
         var m = run.ModelConfig;
-        reporter.Line($"model: {m.Cell} {m.Layers}×{m.Hidden}, {(m.Embed > 0 ? $"embedding {m.Embed}" : "one-hot input")}, dropout {m.Dropout}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");
-        reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation, {run.Corpus.Test.Length:N0} test characters; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
+        reporter.Line($"model: {InfoCommand.Architecture(m)}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");
+        string unit = m.Tokens == ModelConfig.Words ? "word tokens" : "characters";
+        reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation{(cfg.ValFile != null ? $" (from {cfg.ValFile})" : "")}, {run.Corpus.Test.Length:N0} test {unit}; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
+        if (m.Tokens == ModelConfig.Words)
+            reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
         reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4}, clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
 
         using var cancel = new CancellationTokenSource();
@@ -97,12 +109,27 @@ static class TrainCommand
         var model = new ModelConfig
         {
             Cell = p.GetValue(Cell)!, Layers = p.GetValue(Layers), Hidden = p.GetValue(Hidden), Embed = p.GetValue(Embed), Dropout = p.GetValue(Dropout),
+            Tokens = p.GetValue(TokensOpt)!,
         };
+        // The seed's recurrence is one layer with an embedding of the hidden size: those are its defaults.
+        if (model.Cell == LoopModel.CellName)
+            model = model with
+            {
+                Layers = CommonOptions.Given(p, Layers) ? model.Layers : 1,
+                Embed = CommonOptions.Given(p, Embed) ? model.Embed : model.Hidden,
+            };
+        string? valFile = p.GetValue(ValFile);
+        if (valFile != null)
+        {
+            Cli.ExistingFile(valFile, "validation file");
+            Cli.Require(!CommonOptions.Given(p, ValFrac), "--val-file replaces the validation split; leave --val-frac out");
+        }
+        Cli.Require(model.Tokens == ModelConfig.Words || !CommonOptions.Given(p, MaxVocab), "--max-vocab applies to --tokens words");
         var train = new TrainConfig
         {
-            Corpus = files, Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
+            Corpus = files, ValFile = valFile, MaxVocab = p.GetValue(MaxVocab), Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
             Batch = p.GetValue(Batch), Seq = p.GetValue(Seq), Optimizer = p.GetValue(OptimizerOpt)!, Lr = p.GetValue(Lr), LrDecay = p.GetValue(LrDecay),
-            Clip = p.GetValue(Clip), ValFrac = p.GetValue(ValFrac), TestFrac = p.GetValue(TestFrac), Seed = p.GetValue(Seed),
+            Clip = p.GetValue(Clip), ValFrac = valFile != null ? 0 : p.GetValue(ValFrac), TestFrac = p.GetValue(TestFrac), Seed = p.GetValue(Seed),
             EvalEvery = p.GetValue(EvalEvery), CheckpointEvery = p.GetValue(CheckpointEvery), Keep = p.GetValue(Keep),
         };
         train = Budgets(p, train);
@@ -120,6 +147,12 @@ static class TrainCommand
         {
             var files = p.GetValue(Corpus) ?? [];
             var updated = Budgets(p, saved) with { Corpus = files.Length > 0 ? files.Select(Path.GetFullPath).ToArray() : saved.Corpus };
+            // A moved validation file may be named again; one cannot be added to or dropped from a run.
+            if (p.GetValue(ValFile) is string valFile)
+            {
+                Cli.Require(saved.ValFile != null, $"--val-file {valFile} contradicts the saved run, which validates on a split of its corpus; drop it to resume");
+                updated = updated with { ValFile = Path.GetFullPath(Cli.ExistingFile(valFile, "validation file")) };
+            }
             if (CommonOptions.Given(p, Lr)) updated = updated with { Lr = p.GetValue(Lr) };
             if (CommonOptions.Given(p, Clip)) updated = updated with { Clip = p.GetValue(Clip) };
             return updated;
@@ -154,7 +187,7 @@ static class TrainCommand
         var c = run.Config;
         return option.Name switch
         {
-            "--cell" => m.Cell, "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(),
+            "--cell" => m.Cell, "--tokens" => m.Tokens, "--max-vocab" => c.MaxVocab.ToString(), "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(),
             "--dropout" => Normalize(option, m.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--batch" => c.Batch.ToString(), "--seq" => c.Seq.ToString(), "--batching" => c.Batching.ToString().ToLowerInvariant(),
             "--optimizer" => c.Optimizer, "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
@@ -173,15 +206,25 @@ static class TrainCommand
     static int Finish(TrainingRun run, TrainOutcome outcome, Reporter reporter)
     {
         var pr = run.Progress;
-        string best = double.IsFinite(pr.BestValLoss) ? $"best validation loss {pr.BestValLoss:0.0000} nats/char ({pr.BestValLoss / Math.Log(2):0.000} bits/char) at step {pr.BestStep:N0}" : "no validation split";
+        string unit = TokenText.Unit(run.ModelConfig.Tokens);
+        // The accuracies of the best validation (older entries hold only step and loss).
+        var bestEntry = pr.ValHistory.LastOrDefault(v => v[0] == pr.BestStep && v.Length >= 4);
+        double? valAcc = bestEntry?[2], valLastAcc = bestEntry?[3];
+        string best = double.IsFinite(pr.BestValLoss)
+            ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {Math.Exp(pr.BestValLoss):0.00}) at step {pr.BestStep:N0}" +
+              (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} (last token {l:P1})" : "")
+            : "no validation split";
         reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} of training in all, {outcome.TokensPerSecond:N0} tokens/s this session; {best}");
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
-        if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/char ({test.Bits:0.000} bits/char, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} characters");
+        if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");
         reporter.Result(new Dictionary<string, object?>
         {
             ["steps"] = outcome.Steps,
             ["tokens_per_s"] = Math.Round(outcome.TokensPerSecond, 1),
             ["best_val_loss"] = double.IsFinite(pr.BestValLoss) ? pr.BestValLoss : null,
+            ["best_val_perplexity"] = double.IsFinite(pr.BestValLoss) ? Math.Exp(pr.BestValLoss) : null,
+            ["val_token_accuracy"] = valAcc,
+            ["val_last_token_accuracy"] = valLastAcc,
             ["elapsed_s"] = Math.Round(outcome.ElapsedSeconds, 3),
             ["epochs"] = Math.Round(run.EpochProgress, 4),
             ["test_loss"] = test?.Loss,

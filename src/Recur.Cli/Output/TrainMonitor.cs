@@ -1,38 +1,58 @@
-// Shows a language-model run as it trains: the progress status (step, epoch, smoothed loss, speed),
-// a line per evaluation, and the loss-curve plot (loss.png / loss.svg) after every evaluation.
+// Shows a language-model run as it trains: the progress status (step, epoch, smoothed loss and
+// last-token accuracy, speed), a line per evaluation, and the plots loss.png / loss.svg and
+// accuracy.png / accuracy.svg after every evaluation.
 using Recur.LanguageModel;
 
 namespace Recur.Cli.Output;
 
 sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
 {
-    double smoothed = double.NaN;
+    double smoothed = double.NaN, smoothedAccuracy = double.NaN;
 
     public void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone)
     {
+        float accuracy = run.TrainLastAccuracy[^1];
         smoothed = double.IsNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
-        sink.Update(fractionDone, $"step {run.Progress.Step:N0} · epoch {run.EpochProgress:0.00} · loss {smoothed:0.000} · {tokensPerSecond:N0} tok/s");
+        smoothedAccuracy = double.IsNaN(smoothedAccuracy) ? accuracy : 0.98 * smoothedAccuracy + 0.02 * accuracy;
+        sink.Update(fractionDone, $"step {run.Progress.Step:N0} · epoch {run.EpochProgress:0.00} · loss {smoothed:0.000} · last-token accuracy {smoothedAccuracy:P0} · {tokensPerSecond:N0} tok/s");
     }
 
     public void Evaluated(TrainingRun run, EvalResult v, bool best)
     {
-        sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/char, {v.Bits:0.000} bits/char, perplexity {v.Perplexity:0.00}{(best ? " (best so far, saved)" : "")}");
+        string unit = TokenText.Unit(run.ModelConfig.Tokens);
+        sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {v.Perplexity:0.00}, " +
+            $"accuracy {v.TokenAccuracy:P1} (last token {v.LastTokenAccuracy:P1}){(best ? " (best so far, saved)" : "")}");
         Plot(run);
     }
 
     public void Checkpointed(TrainingRun run) { }
 
-    /// <summary>loss.png and loss.svg: training loss (rolling mean) and validation loss against steps.</summary>
+    /// <summary>Steps per point of the training curves: a rolling mean of 4 (as seed 004 plots them), wider on long runs.</summary>
+    public static int Window(int steps) => Math.Max(4, steps / 250);
+
+    /// <summary>
+    /// loss.png/.svg: training loss (rolling mean) and validation loss against steps; accuracy.png/.svg: training
+    /// accuracy over every token and on the last token of each sequence (rolling means), and the validation ones.
+    /// </summary>
     public static void Plot(TrainingRun run)
     {
-        var train = run.TrainLoss;
-        if (train.Count == 0) return;
-        int window = Math.Clamp(train.Count / 50, 1, 100);
-        var xs = Enumerable.Range(1, train.Count).Select(i => (double)i).ToArray();
-        var ys = Plots.RollingMean(train.Select(v => (double)v).ToList(), window);
+        int count = run.TrainLoss.Count;
+        if (count == 0) return;
+        int window = Window(count);
+        var xs = Enumerable.Range(1, count).Select(i => (double)i).ToArray();
+        double[] Smooth(List<float> values) => Plots.RollingMean(values.Select(v => (double)v).ToList(), window);
+        string mean = $"(mean of {window} steps)";
         var val = run.Progress.ValHistory;
-        Plots.Lines(run.PathOf("loss"), "Loss (nats per token)", "step", "cross-entropy",
-            new Series(window > 1 ? $"train (mean of {window} steps)" : "train", xs, ys),
+        Plots.Lines(run.PathOf("loss"), $"Loss (nats per {TokenText.Unit(run.ModelConfig.Tokens)})", "step", "cross-entropy",
+            new Series($"train {mean}", xs, Smooth(run.TrainLoss)),
             new Series("validation", val.Select(p => p[0]).ToArray(), val.Select(p => p[1]).ToArray()));
+        var valAcc = val.Where(p => p.Length >= 4).ToList();
+        // A run resumed from a state file older than the accuracy history has it for its last steps only.
+        var accXs = xs[(count - run.TrainAccuracy.Count)..];
+        Plots.Lines(run.PathOf("accuracy"), "Accuracy (argmax = next token)", "step", "accuracy",
+            new Series($"train, last token {mean}", accXs, Smooth(run.TrainLastAccuracy)),
+            new Series($"train, every token {mean}", accXs, Smooth(run.TrainAccuracy)),
+            new Series("validation, last token", valAcc.Select(p => p[0]).ToArray(), valAcc.Select(p => p[3]).ToArray()),
+            new Series("validation, every token", valAcc.Select(p => p[0]).ToArray(), valAcc.Select(p => p[2]).ToArray()));
     }
 }

@@ -7,24 +7,21 @@ using Recur.Nn;
 
 namespace Recur.LanguageModel;
 
-/// <summary>A token-level recurrent language model.</summary>
-public sealed class CharModel : Module
+/// <summary>A token-level recurrent language model over nn.LSTM / nn.GRU / nn.RNN layers.</summary>
+public sealed class CharModel : TokenModel
 {
-    public ModelConfig Config { get; }
     public Embedding? Embedding { get; }
     public Recurrent Rnn { get; }
     public Linear Fc { get; }
     readonly Dropout outputDropout;
 
-    /// <summary>The generator of the output-dropout masks (its State is saved with a run).</summary>
-    public Rng OutputDropoutRng { get; }
+    readonly Rng outputDropoutRng;
 
     int steps, batch;
 
-    public CharModel(ModelConfig config, Rng rng)
+    public CharModel(ModelConfig config, Rng rng) : base(config)
     {
-        config.Validate();
-        Config = config;
+        if (config.Cell == LoopModel.CellName) throw new ArgumentException($"--cell {LoopModel.CellName} is a LoopModel; use TokenModel.Create");
         int v = config.VocabSize, h = config.Hidden;
         if (config.Embed > 0) Embedding = AddChild("embedding", new Embedding(v, config.Embed, rng));
         int input = config.Embed > 0 ? config.Embed : v;
@@ -36,18 +33,16 @@ public sealed class CharModel : Module
             _ => new Rnn(input, h, rng, config.Layers, dropout: config.Dropout, relu: true),
         });
         Fc = AddChild("fc", new Linear(h, v, rng));
-        OutputDropoutRng = rng.Fork();
-        outputDropout = AddChild("drop", new Dropout(config.Dropout, OutputDropoutRng));
+        outputDropoutRng = rng.Fork();
+        outputDropout = AddChild("drop", new Dropout(config.Dropout, outputDropoutRng));
     }
 
-    /// <summary>A zero state for <paramref name="batch"/> sequences.</summary>
-    public RecurrentState NewState(int batch) => new(Config.Layers, batch, Config.Hidden, Rnn.HasCellState);
+    public override Rng? RecurrentDropoutRng => Rnn.DropoutRng;
+    public override Rng? OutputDropoutRng => outputDropoutRng;
 
-    /// <summary>
-    /// Logits (T, N, V) for tokens (T·N, time-major) from <paramref name="state"/> (null: zeros). The final
-    /// state is in <c>Rnn.FinalState</c>. The result is owned by the model until the next call.
-    /// </summary>
-    public Tensor Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState? state)
+    public override RecurrentState NewState(int batch) => new(Config.Layers, batch, Config.Hidden, Rnn.HasCellState);
+
+    public override Tensor Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState? state)
     {
         this.steps = steps;
         this.batch = batch;
@@ -57,8 +52,9 @@ public sealed class CharModel : Module
         return Fc.Forward(outputDropout.Forward(hidden));
     }
 
-    /// <summary>Accumulates every parameter gradient from dLogits (T, N, V) of the last Forward (truncated BPTT: no gradient to the initial state).</summary>
-    public void Backward(Tensor dLogits)
+    public override RecurrentState FinalState => Rnn.FinalState;
+
+    public override void Backward(Tensor dLogits)
     {
         var dHidden = outputDropout.Backward(Fc.Backward(dLogits)!);
         var dx = Rnn.Backward(dHidden, null, needInputGrad: Embedding != null);
@@ -66,7 +62,7 @@ public sealed class CharModel : Module
     }
 
     /// <summary>Evaluation mode with weights packed once (sampling runs one step per call); Train() undoes it.</summary>
-    public void FreezeWeights()
+    public override void FreezeWeights()
     {
         Eval();
         Rnn.FreezeWeights();

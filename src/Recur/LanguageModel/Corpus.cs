@@ -1,7 +1,10 @@
-// The text a run trains on: files read and normalised (TextFile), joined, encoded with the character
-// vocabulary of the whole text, and split into contiguous train | validation | test parts (the held-out
-// parts are the tail, as char-rnn does). A hash of the encoded text lets a resumed run check it reads
-// the same corpus.
+// The text a run trains on: files read and normalised (TextFile), joined, cut into tokens and split into
+// contiguous train | validation | test parts (the held-out parts are the tail, as char-rnn does), or
+// validated on a separate file (--val-file). Characters: the vocabulary is every character of all the
+// text given, so validation never meets an unknown one. Words: the vocabulary is counted on the training
+// part only (WordTokenizer, Vocabulary.FromWords), so held-out words it lacks read as <unk>. A hash of
+// the encoded text lets a resumed run check that it reads the same corpus.
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Recur.Text;
 
@@ -14,28 +17,71 @@ public sealed class Corpus
     public int[] Train { get; }
     public int[] Validation { get; }
     public int[] Test { get; }
-    /// <summary>SHA-256 of the encoded token ids, hex.</summary>
+    /// <summary>SHA-256 of the encoded token ids (the corpus, then a validation file), hex.</summary>
     public string Hash { get; }
+    /// <summary>Word tokens read as &lt;unk&gt; in the training part / in the held-out parts.</summary>
+    public int UnknownTrain { get; }
+    public int UnknownHeldOut { get; }
     public int Length => Train.Length + Validation.Length + Test.Length;
 
-    Corpus(Vocabulary vocab, int[] tokens, double valFrac, double testFrac)
+    Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)
     {
         Vocabulary = vocab;
-        int test = (int)(tokens.Length * testFrac), val = (int)(tokens.Length * valFrac);
-        int train = tokens.Length - val - test;
-        Train = tokens[..train];
-        Validation = tokens[train..(train + val)];
-        Test = tokens[(train + val)..];
-        Hash = Convert.ToHexString(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(tokens.AsSpan()))).ToLowerInvariant();
+        Train = train;
+        Validation = validation;
+        Test = test;
+        Hash = hash;
+        UnknownTrain = unknownTrain;
+        UnknownHeldOut = unknownHeldOut;
     }
 
-    /// <summary>Reads the files and builds the vocabulary from all of their text (or uses <paramref name="vocab"/>, e.g. on resume).</summary>
-    public static Corpus Load(IReadOnlyList<string> files, TextOptions options, double valFrac, double testFrac, Vocabulary? vocab = null)
+    /// <summary>
+    /// Reads <c>config.Corpus</c> (and <c>config.ValFile</c>) as <paramref name="tokens"/> ("chars" or "words") and
+    /// builds the vocabulary, or uses <paramref name="vocab"/> (on resume).
+    /// </summary>
+    public static Corpus Load(TrainConfig config, string tokens, TextOptions options, Vocabulary? vocab = null)
     {
-        if (files.Count == 0) throw new ArgumentException("no corpus files given");
-        string text = string.Concat(files.Select(f => TextFile.Read(f, options)));
-        vocab ??= Vocabulary.FromCharacters(text);
-        var tokens = vocab.EncodeCharactersStrict(text, "the corpus");
-        return new Corpus(vocab, tokens, valFrac, testFrac);
+        if (config.Corpus.Length == 0) throw new ArgumentException("no corpus files given");
+        string text = string.Concat(config.Corpus.Select(f => TextFile.Read(f, options)));
+        string? valText = config.ValFile != null ? TextFile.Read(config.ValFile, options) : null;
+        return tokens == ModelConfig.Words ? Words(config, text, valText, vocab) : Characters(config, text, valText, vocab);
+    }
+
+    static Corpus Characters(TrainConfig config, string text, string? valText, Vocabulary? vocab)
+    {
+        vocab ??= Vocabulary.FromCharacters(text + valText);
+        var ids = vocab.EncodeCharactersStrict(text, "the corpus");
+        var val = valText != null ? vocab.EncodeCharactersStrict(valText, "the validation file") : null;
+        return Split(vocab, ids, val, config, 0, 0);
+    }
+
+    static Corpus Words(TrainConfig config, string text, string? valText, Vocabulary? vocab)
+    {
+        var words = WordTokenizer.Tokenize(text);
+        var (train, _, _) = Sizes(words.Count, config, valText != null);
+        vocab ??= Vocabulary.FromWords(words.Take(train), config.MaxVocab);
+        var ids = vocab.EncodeWords(words);
+        var val = valText != null ? vocab.EncodeWords(WordTokenizer.Tokenize(valText)) : null;
+        if (!vocab.TryGetId(Vocabulary.Unknown, out int unk)) throw new InvalidDataException("the saved vocabulary is not a word vocabulary (it has no <unk>)");
+        int unknownTrain = ids.AsSpan(0, train).Count(unk);
+        int unknownHeldOut = ids.AsSpan(train).Count(unk) + (val != null ? val.AsSpan().Count(unk) : 0);
+        return Split(vocab, ids, val, config, unknownTrain, unknownHeldOut);
+    }
+
+    /// <summary>Token counts of the train, validation and test parts of <paramref name="length"/> corpus tokens.</summary>
+    static (int Train, int Val, int Test) Sizes(int length, TrainConfig config, bool valFile)
+    {
+        int test = (int)(length * config.TestFrac), val = valFile ? 0 : (int)(length * config.ValFrac);
+        return (length - val - test, val, test);
+    }
+
+    static Corpus Split(Vocabulary vocab, int[] ids, int[]? valFile, TrainConfig config, int unknownTrain, int unknownHeldOut)
+    {
+        var (train, val, _) = Sizes(ids.Length, config, valFile != null);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(MemoryMarshal.AsBytes(ids.AsSpan()));
+        if (valFile != null) sha.AppendData(MemoryMarshal.AsBytes(valFile.AsSpan()));
+        string hash = Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+        return new Corpus(vocab, ids[..train], valFile ?? ids[train..(train + val)], ids[(train + val)..], hash, unknownTrain, unknownHeldOut);
     }
 }

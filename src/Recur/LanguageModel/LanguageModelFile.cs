@@ -5,7 +5,7 @@ using Recur.Text;
 namespace Recur.LanguageModel;
 
 /// <summary>A language model loaded from disk with its vocabulary and metadata.</summary>
-public sealed record LoadedModel(CharModel Model, Vocabulary Vocabulary, IReadOnlyDictionary<string, string> Metadata, string Path);
+public sealed record LoadedModel(TokenModel Model, Vocabulary Vocabulary, IReadOnlyDictionary<string, string> Metadata, string Path);
 
 public static class LanguageModelFile
 {
@@ -39,7 +39,9 @@ public static class LanguageModelFile
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
         if (vocab.Count != config.VocabSize)
             throw new InvalidDataException($"{path}: the vocabulary has {vocab.Count} tokens but the config says {config.VocabSize}");
-        var model = new CharModel(config, new Rng(0));
+        if (config.Tokens == ModelConfig.Words && !vocab.TryGetId(Vocabulary.Unknown, out _))
+            throw new InvalidDataException($"{path}: a word model's vocabulary must hold {Vocabulary.Unknown}");
+        var model = TokenModel.Create(config, new Rng(0));
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
         model.Eval();

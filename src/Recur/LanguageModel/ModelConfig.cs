@@ -7,13 +7,13 @@ namespace Recur.LanguageModel;
 /// <summary>A language model's architecture. Defaults are `recur train`'s.</summary>
 public sealed record ModelConfig
 {
-    /// <summary>"lstm", "gru", "rnn" (tanh) or "rnn-relu".</summary>
+    /// <summary>"lstm", "gru", "rnn" (tanh), "rnn-relu", or "loop" (seed 004's recurrence, <see cref="LoopModel"/>).</summary>
     public string Cell { get; init; } = "lstm";
     /// <summary>Stacked recurrent layers.</summary>
     public int Layers { get; init; } = 2;
     /// <summary>Hidden units per layer.</summary>
     public int Hidden { get; init; } = 512;
-    /// <summary>Embedding size; 0 feeds one-hot vectors (seeds 000, 001, 003).</summary>
+    /// <summary>Embedding size; 0 feeds one-hot vectors (seeds 000, 001, 003). For "loop" it is the hidden size.</summary>
     public int Embed { get; init; } = 0;
     /// <summary>Dropout between recurrent layers and before the output layer.</summary>
     public float Dropout { get; init; } = 0f;
@@ -26,7 +26,10 @@ public sealed record ModelConfig
     /// <summary>Text was transliterated to ASCII before training (sampling primes are too).</summary>
     public bool Ascii { get; init; }
 
-    public static readonly string[] Cells = ["lstm", "gru", "rnn", "rnn-relu"];
+    public static readonly string[] Cells = ["lstm", "gru", "rnn", "rnn-relu", LoopModel.CellName];
+
+    /// <summary>The token kinds: one per Unicode character, or words and punctuation marks (WordTokenizer).</summary>
+    public const string Chars = "chars", Words = "words";
 
     /// <summary>Throws ArgumentException with a one-line reason if a value is out of range.</summary>
     public void Validate()
@@ -37,7 +40,14 @@ public sealed record ModelConfig
         if (Embed < 0) throw new ArgumentException($"--embed must be 0 (one-hot) or positive (got {Embed})");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1) (got {Dropout})");
         if (VocabSize < 1) throw new ArgumentException("the vocabulary is empty");
-        if (Tokens is not ("chars" or "words")) throw new ArgumentException($"unknown token kind '{Tokens}'");
+        if (Tokens is not (Chars or Words)) throw new ArgumentException($"unknown token kind '{Tokens}'; choose chars or words");
+        if (Cell == LoopModel.CellName)
+        {
+            // The seed's recurrence is one layer whose embedding is added to the hidden state.
+            if (Layers != 1) throw new ArgumentException($"--cell loop has exactly one layer (got --layers {Layers})");
+            if (Embed != Hidden) throw new ArgumentException($"--cell loop adds the embedding to the hidden state, so --embed must equal --hidden ({Hidden}; got {Embed})");
+            if (Dropout != 0) throw new ArgumentException("--cell loop has no dropout (as in seed 004); leave --dropout out");
+        }
     }
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };

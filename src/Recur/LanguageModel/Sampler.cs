@@ -1,7 +1,9 @@
 // Generating text: the whole prime runs through the network, then each next token is drawn from the
 // softmax of the logits divided by the temperature (0: always the most likely), optionally restricted
 // to the k most likely (seed 000 uses 5, seed 003 uses 4) and/or the smallest set whose probability
-// reaches p (nucleus sampling). --count N draws N independent samples as one batch.
+// reaches p (nucleus sampling). --count N draws N independent samples as one batch. A word model reads
+// its prime with the word tokenizer (unknown words as <unk>) and joins what it generates with
+// WordJoiner's spacing rule; Length counts tokens either way.
 using Recur.Text;
 
 namespace Recur.LanguageModel;
@@ -36,10 +38,10 @@ public sealed record SampleOptions
 
 public sealed class Sampler
 {
-    readonly CharModel model;
+    readonly TokenModel model;
     readonly Vocabulary vocab;
 
-    public Sampler(CharModel model, Vocabulary vocab)
+    public Sampler(TokenModel model, Vocabulary vocab)
     {
         this.model = model;
         this.vocab = vocab;
@@ -48,7 +50,8 @@ public sealed class Sampler
     /// <summary>
     /// Generates <see cref="SampleOptions.Count"/> samples, each the prime followed by generated text.
     /// <paramref name="onPrime"/> receives the prime once it is known to be valid (with an empty prime: the
-    /// start token chosen), then <paramref name="onToken"/> receives (sample index, token text) as each token is chosen.
+    /// start token chosen), then <paramref name="onToken"/> receives (sample index, text) as each token is chosen: the
+    /// token itself, or for words the token with the space before it (if any), or a line break for &lt;eos&gt;.
     /// </summary>
     public string[] Generate(SampleOptions o, Action<int, string>? onToken = null, Action<string>? onPrime = null)
     {
@@ -58,8 +61,12 @@ public sealed class Sampler
         if (cfg.Ascii) prime = AsciiFold.Fold(prime);
         if (cfg.Lowercase) prime = prime.ToLowerInvariant();
         var rng = new Rng(o.Seed);
-        int[] primeIds = prime.Length > 0 ? vocab.EncodeCharactersStrict(prime, "the prime") : [StartToken(rng)];
-        if (prime.Length == 0) prime = vocab[primeIds[0]];
+        bool words = cfg.Tokens == ModelConfig.Words;
+        int[] primeIds = prime.Length == 0 ? [StartToken(rng)]
+            : words ? TokenText.Encode(prime, cfg.Tokens, vocab)
+            : vocab.EncodeCharactersStrict(prime, "the prime");
+        if (primeIds.Length == 0) throw new ArgumentException("the prime holds no word or mark; give some text, or leave --prime out");
+        if (prime.Length == 0) prime = words ? "" : vocab[primeIds[0]];
         onPrime?.Invoke(prime);
 
         int n = o.Count, v = cfg.VocabSize;
@@ -74,6 +81,7 @@ public sealed class Sampler
             var logits = model.Forward(input, primeIds.Length, n, state);
             int last = (primeIds.Length - 1) * n * v;
             var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime, prime.Length + 2 * o.Length + 16)).ToArray();
+            var joiners = Enumerable.Range(0, n).Select(_ => TokenText.Joiner(cfg.Tokens, prime)).ToArray();
             var done = new bool[n];
             var next = new int[n];
             var scratch = new Scratch(v);
@@ -83,12 +91,12 @@ public sealed class Sampler
                 {
                     next[i] = Choose(logits.Span.Slice(last + i * v, v), o, rng, scratch);
                     if (done[i]) continue;
-                    string token = vocab[next[i]];
+                    string token = joiners[i](vocab[next[i]]);
                     texts[i].Append(token);
                     onToken?.Invoke(i, token);
                     if (o.Stop != null && EndsWith(texts[i], o.Stop)) done[i] = true;
                 }
-                state.CopyFrom(model.Rnn.FinalState);
+                state.CopyFrom(model.FinalState);
                 logits = model.Forward(next, 1, n, state);
                 last = 0;
             }
@@ -97,7 +105,8 @@ public sealed class Sampler
         finally { model.Train(training); }
     }
 
-    int StartToken(Rng rng) => vocab.TryGetId("\n", out int id) ? id : rng.NextInt(vocab.Count);
+    /// <summary>With no prime, generation starts after a line end (a newline character, or &lt;eos&gt; for words).</summary>
+    int StartToken(Rng rng) => vocab.TryGetId("\n", out int id) || vocab.TryGetId(Recur.Text.WordTokenizer.EndOfLine, out id) ? id : rng.NextInt(vocab.Count);
 
     static bool EndsWith(System.Text.StringBuilder sb, string s)
     {

@@ -10,6 +10,10 @@ public sealed record TrainConfig
 {
     /// <summary>The corpus files, in order (their texts are concatenated).</summary>
     public string[] Corpus { get; init; } = [];
+    /// <summary>A separate validation text used instead of a split of the corpus (null: --val-frac splits).</summary>
+    public string? ValFile { get; init; }
+    /// <summary>Words mode: the most tokens the vocabulary keeps, &lt;unk&gt; included (0 = every word of the training text).</summary>
+    public int MaxVocab { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<Batching>))]
     public Batching Batching { get; init; } = Batching.Stateful;
     /// <summary>N, sequences per batch.</summary>
@@ -54,6 +58,8 @@ public sealed record TrainConfig
         if (TimeSeconds is not null && !(TimeSeconds > 0)) throw new ArgumentException("--time must be positive");
         if (!(ValFrac >= 0 && ValFrac < 1)) throw new ArgumentException($"--val-frac must be in [0, 1) (got {ValFrac})");
         if (!(TestFrac >= 0 && TestFrac < 1) || ValFrac + TestFrac >= 1) throw new ArgumentException($"--test-frac must be in [0, 1) and leave text for training (got {TestFrac})");
+        if (ValFile != null && ValFrac != 0) throw new ArgumentException("--val-file replaces the validation split; leave --val-frac out");
+        if (MaxVocab is < 0 or 1) throw new ArgumentException($"--max-vocab must be 0 (no limit) or at least 2 (got {MaxVocab})");
         if (EvalEvery < 1) throw new ArgumentException($"--eval-every must be at least 1 (got {EvalEvery})");
         if (CheckpointEvery < 1) throw new ArgumentException($"--checkpoint-every must be at least 1 (got {CheckpointEvery})");
         if (Keep < 0) throw new ArgumentException($"--keep must be 0 or more (got {Keep})");

@@ -12,8 +12,8 @@ public sealed partial class TrainingRun
     public void SaveState()
     {
         Progress.Rng = rng.State;
-        Progress.RnnDropoutRng = Model.Rnn.DropoutRng.State;
-        Progress.OutputDropoutRng = Model.OutputDropoutRng.State;
+        Progress.RnnDropoutRng = Model.RecurrentDropoutRng?.State ?? [];
+        Progress.OutputDropoutRng = Model.OutputDropoutRng?.State ?? [];
         var tensors = new List<(string, TensorData)>();
         tensors.AddRange(Model.StateDict().Select(p => ("model." + p.Name, p.Data)));
         tensors.AddRange(optimizer.State().Select(p => ("optim." + p.Name, p.Data)));
@@ -21,6 +21,8 @@ public sealed partial class TrainingRun
         tensors.Add(("carry.h", TensorData.From(carried.H)));
         if (carried.C != null) tensors.Add(("carry.c", TensorData.From(carried.C)));
         tensors.Add(("history.train_loss", new TensorData(TrainLoss.ToArray(), TrainLoss.Count)));
+        tensors.Add(("history.train_accuracy", new TensorData(TrainAccuracy.ToArray(), TrainAccuracy.Count)));
+        tensors.Add(("history.train_last_accuracy", new TensorData(TrainLastAccuracy.ToArray(), TrainLastAccuracy.Count)));
         var metadata = new Dictionary<string, string>
         {
             ["recur.config"] = ModelConfig.ToJson(),
@@ -61,7 +63,7 @@ public sealed partial class TrainingRun
         var config = update(saved);
         config.Validate();
 
-        var corpus = Corpus.Load(config.Corpus, new TextOptions(model.Lowercase, model.Ascii), config.ValFrac, config.TestFrac, vocab);
+        var corpus = Corpus.Load(config, model.Tokens, new TextOptions(model.Lowercase, model.Ascii), vocab);
         if (corpus.Hash != progress.CorpusHash)
             throw new InvalidDataException($"{dir}: the corpus ({string.Join(", ", config.Corpus)}) no longer reads as it did when the run started; resume with the original text or start a new run");
         var run = new TrainingRun(dir, model, config, corpus, progress);
@@ -80,16 +82,24 @@ public sealed partial class TrainingRun
             schedule?.LoadState(Part("sched."));
             LoadCarry(tensors);
             rng.State = Progress.Rng;
-            Model.Rnn.DropoutRng.State = Progress.RnnDropoutRng;
-            Model.OutputDropoutRng.State = Progress.OutputDropoutRng;
+            if (Model.RecurrentDropoutRng is { } recurrentRng) recurrentRng.State = Progress.RnnDropoutRng;
+            if (Model.OutputDropoutRng is { } outputRng) outputRng.State = Progress.OutputDropoutRng;
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
         if (tensors.TryGetValue("history.train_loss", out var history) && history.Floats != null) TrainLoss.AddRange(history.Floats);
+        LoadHistory(tensors, "history.train_accuracy", TrainAccuracy);
+        LoadHistory(tensors, "history.train_last_accuracy", TrainLastAccuracy);
         if (Progress.BatchInEpoch >= Batches.PerEpoch) throw new InvalidDataException($"{path}: batch position {Progress.BatchInEpoch} is past the epoch's {Batches.PerEpoch} batches");
         Batches.StartEpoch(Progress.EpochSeed);
+    }
+
+    /// <summary>A per-step history (a state file written before accuracies were kept has none: the list then covers the last steps only).</summary>
+    static void LoadHistory(IReadOnlyDictionary<string, TensorData> tensors, string name, List<float> into)
+    {
+        if (tensors.TryGetValue(name, out var saved) && saved.Floats != null) into.AddRange(saved.Floats);
     }
 
     void LoadCarry(IReadOnlyDictionary<string, TensorData> tensors)

@@ -3,7 +3,7 @@
 //   model.safetensors          the best model so far (lowest validation loss; the latest without validation)
 //   state.safetensors          everything to resume exactly: current weights ("model.*"), optimizer state
 //                              ("optim.*"), schedule ("sched.*"), carried hidden state ("carry.*"),
-//                              per-step training loss ("history.train_loss") and JSON progress
+//                              per-step training loss and accuracies ("history.*") and JSON progress
 //   checkpoint-STEP.safetensors model snapshots at checkpoints (the last --keep of them)
 // Every file is written atomically, so a crash or kill never leaves a corrupt one.
 using Recur.IO;
@@ -23,11 +23,15 @@ public sealed partial class TrainingRun
     public ModelConfig ModelConfig { get; }
     public TrainConfig Config { get; private set; }
     public Corpus Corpus { get; }
-    public CharModel Model { get; }
+    public TokenModel Model { get; }
     public TrainingProgress Progress { get; }
     public Batches Batches { get; }
     /// <summary>Training loss of every step so far.</summary>
     public List<float> TrainLoss { get; } = [];
+    /// <summary>Argmax accuracy of every step so far, over all its tokens.</summary>
+    public List<float> TrainAccuracy { get; } = [];
+    /// <summary>Argmax accuracy of every step so far, over the last token of each of its sequences (seed 004's metric).</summary>
+    public List<float> TrainLastAccuracy { get; } = [];
 
     readonly ParameterSet parameters;
     readonly Optimizer optimizer;
@@ -45,7 +49,7 @@ public sealed partial class TrainingRun
         Config = tc;
         Corpus = corpus;
         Progress = progress;
-        Model = new CharModel(mc, new Rng(tc.Seed));
+        Model = TokenModel.Create(mc, new Rng(tc.Seed));
         parameters = new ParameterSet(Model);
         optimizer = tc.Optimizer switch
         {
@@ -68,15 +72,22 @@ public sealed partial class TrainingRun
     public static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text)
     {
         config.Validate();
+        (model with { VocabSize = 1 }).Validate();
+        if (model.Tokens != ModelConfig.Words && config.MaxVocab != 0) throw new ArgumentException("--max-vocab applies to --tokens words");
+        if (model.Cell == LoopModel.CellName && config.Batch < 2)
+            throw new ArgumentException($"--cell loop normalises each step over the batch, so it needs --batch 2 or more (got {config.Batch})");
         PrepareDirectory(dir);
-        var corpus = Corpus.Load(config.Corpus, text, config.ValFrac, config.TestFrac);
-        model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii, Tokens = "chars" };
+        var corpus = Corpus.Load(config, model.Tokens, text);
+        model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
         model.Validate();
         var progress = new TrainingProgress
         {
             CorpusHash = corpus.Hash, TrainTokens = corpus.Train.Length, ValTokens = corpus.Validation.Length, TestTokens = corpus.Test.Length,
         };
-        var run = new TrainingRun(dir, model, config with { Corpus = config.Corpus.Select(Path.GetFullPath).ToArray() }, corpus, progress);
+        var run = new TrainingRun(dir, model, config with
+        {
+            Corpus = config.Corpus.Select(Path.GetFullPath).ToArray(), ValFile = config.ValFile != null ? Path.GetFullPath(config.ValFile) : null,
+        }, corpus, progress);
         progress.EpochSeed = run.rng.NextUInt64();
         run.Batches.StartEpoch(progress.EpochSeed);
         return run;
@@ -117,8 +128,9 @@ public sealed partial class TrainingRun
         float value = loss.Forward(logits, Batches.Target, dLogits);
         if (!float.IsFinite(value) || value > divergenceLimit)
             throw new TrainingDivergedException(Progress.Step + 1, value);
+        int hits = Predictions.Correct(logits.Span, Batches.Target), lastHits = Predictions.Correct(logits.Span, Batches.Target, (t - 1) * n);
         Model.Backward(dLogits);
-        if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.Rnn.FinalState);
+        if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.FinalState);
         float norm = Config.Clip > 0 ? GradClip.ClipByGlobalNorm(parameters, Config.Clip) : 0f;
         if (!float.IsFinite(norm)) throw new TrainingDivergedException(Progress.Step + 1, value, "the gradient norm is not finite");
         optimizer.Step();
@@ -126,6 +138,8 @@ public sealed partial class TrainingRun
         Progress.Step++;
         Progress.TokensSeen += (long)n * t;
         TrainLoss.Add(value);
+        TrainAccuracy.Add((float)hits / (n * t));
+        TrainLastAccuracy.Add((float)lastHits / n);
         if (++Progress.BatchInEpoch == Batches.PerEpoch) NextEpoch();
         return value;
     }
@@ -148,7 +162,7 @@ public sealed partial class TrainingRun
     {
         if (Corpus.Validation.Length < 2) return null;
         var result = Evaluator.Evaluate(Model, Corpus.Validation, Config.Batch, Config.Seq);
-        Progress.ValHistory.Add([Progress.Step, result.Loss]);
+        Progress.ValHistory.Add([Progress.Step, result.Loss, result.TokenAccuracy, result.LastTokenAccuracy]);
         bool best = result.Loss < Progress.BestValLoss;
         if (best)
         {

@@ -1,6 +1,9 @@
 // Token ↔ id maps. A character vocabulary holds every distinct Unicode scalar value of the whole corpus
 // (a surrogate pair is one character, so Chinese or emoji text works), sorted by code point; it is
 // built before the validation split, so validation text never holds an unknown character.
+// A word vocabulary (--tokens words) is <unk> (id 0) followed by the training split's tokens by
+// decreasing frequency, ties in ordinal string order, cut to --max-vocab entries; any other token is
+// read as <unk>.
 using System.Text;
 using System.Text.Json;
 
@@ -21,6 +24,9 @@ public sealed class Vocabulary
         if (this.tokens.Length == 0) throw new InvalidDataException("vocabulary is empty");
     }
 
+    /// <summary>The token that stands for every word outside a word vocabulary.</summary>
+    public const string Unknown = "<unk>";
+
     public int Count => tokens.Length;
     public IReadOnlyList<string> Tokens => tokens;
     public string this[int id] => tokens[id];
@@ -32,6 +38,38 @@ public sealed class Vocabulary
         var set = new SortedSet<int>();
         foreach (var r in text.EnumerateRunes()) set.Add(r.Value);
         return new Vocabulary(set.Select(v => new Rune(v).ToString()));
+    }
+
+    /// <summary>
+    /// &lt;unk&gt; and then the distinct <paramref name="words"/> by decreasing count (ties by ordinal order),
+    /// at most <paramref name="maxSize"/> entries in all (0: every word).
+    /// </summary>
+    public static Vocabulary FromWords(IEnumerable<string> words, int maxSize = 0)
+    {
+        if (maxSize is < 0 or 1) throw new ArgumentException($"--max-vocab must be 0 (no limit) or at least 2 (got {maxSize})");
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var w in words)
+            if (w != Unknown) counts[w] = counts.GetValueOrDefault(w) + 1;
+        var ordered = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key);
+        if (maxSize > 0) ordered = ordered.Take(maxSize - 1);
+        return new Vocabulary(ordered.Prepend(Unknown));
+    }
+
+    /// <summary>Ids of word tokens; a word outside the vocabulary becomes &lt;unk&gt; and is counted in <paramref name="unknown"/>.</summary>
+    public int[] EncodeWords(IReadOnlyList<string> words, Dictionary<string, int>? unknown = null)
+    {
+        if (!ids.TryGetValue(Unknown, out int unk)) throw new InvalidOperationException("not a word vocabulary: it has no <unk>");
+        var result = new int[words.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (ids.TryGetValue(words[i], out int id)) result[i] = id;
+            else
+            {
+                result[i] = unk;
+                if (unknown != null) unknown[words[i]] = unknown.GetValueOrDefault(words[i]) + 1;
+            }
+        }
+        return result;
     }
 
     /// <summary>Character ids of <paramref name="text"/>; characters outside the vocabulary are skipped and counted.</summary>

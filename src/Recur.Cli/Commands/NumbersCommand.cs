@@ -1,0 +1,39 @@
+// recur numbers -o DIR: writes seed 004's "human numbers" corpus, the numbers in English words separated
+// by " , " tokens: DIR/train.txt holds 1..8000 and DIR/valid.txt 8001..9999, each file one line.
+using System.CommandLine;
+using Recur.Cli.Output;
+using Recur.IO;
+using Recur.Text;
+
+namespace Recur.Cli.Commands;
+
+static class NumbersCommand
+{
+    static readonly Option<string?> Output = new("--output", "-o") { Description = "Directory for train.txt and valid.txt (created if needed)", HelpName = "DIR" };
+
+    public static Command Create()
+    {
+        var cmd = new Command("numbers", "Write seed 004's counting corpus: 1..8000 (train.txt) and 8001..9999 (valid.txt) in English words");
+        cmd.Add(Output);
+        cmd.SetAction(Run);
+        return cmd;
+    }
+
+    static int Run(ParseResult p)
+    {
+        var reporter = new Reporter(json: false);
+        string? dir = p.GetValue(Output);
+        Cli.Require(dir != null, "give the output directory with -o DIR");
+        Cli.Require(!File.Exists(dir!), $"{dir} is a file; -o names a directory");
+        Directory.CreateDirectory(dir!);
+        foreach (var (name, first, last) in new[] { ("train.txt", 1, HumanNumbers.TrainLast), ("valid.txt", HumanNumbers.TrainLast + 1, HumanNumbers.ValidLast) })
+        {
+            string path = Path.Combine(dir!, name);
+            string text = HumanNumbers.Text(first, last);
+            AtomicFile.WriteAllText(path, text);
+            reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
+        }
+        reporter.Line($"train a model on it with e.g.: recur train {Path.Combine(dir!, "train.txt")} --val-file {Path.Combine(dir!, "valid.txt")} --tokens words --cell gru -o runs/numbers-gru");
+        return Cli.Ok;
+    }
+}

@@ -1,0 +1,35 @@
+// Text ↔ token ids for a model's token kind, shared by training, evaluation and sampling so that they
+// agree: "chars" is one token per Unicode character; "words" is WordTokenizer's words, marks and <eos>.
+using Recur.Text;
+
+namespace Recur.LanguageModel;
+
+public static class TokenText
+{
+    /// <summary>
+    /// Token ids of <paramref name="text"/>. A character outside a character vocabulary is skipped; a word
+    /// outside a word vocabulary becomes &lt;unk&gt;. Either is counted in <paramref name="unknown"/>.
+    /// </summary>
+    public static int[] Encode(string text, string kind, Vocabulary vocab, Dictionary<string, int>? unknown = null) =>
+        kind == ModelConfig.Words ? vocab.EncodeWords(WordTokenizer.Tokenize(text), unknown) : vocab.EncodeCharacters(text, unknown);
+
+    /// <summary>What "unknown" means for the kind, for messages: "characters … skipped" or "words … read as &lt;unk&gt;".</summary>
+    public static string UnknownNote(string kind) =>
+        kind == ModelConfig.Words ? $"words are not in the model's vocabulary and were read as {Vocabulary.Unknown}" : "characters are not in the model's vocabulary and were skipped";
+
+    /// <summary>The unit of a loss per token in messages: "char" or "word".</summary>
+    public static string Unit(string kind) => kind == ModelConfig.Words ? "word" : "char";
+
+    /// <summary>
+    /// Turns generated tokens into text that continues <paramref name="after"/>: characters are themselves;
+    /// words are joined by WordJoiner's spacing rule and &lt;eos&gt; is a line break.
+    /// </summary>
+    public static Func<string, string> Joiner(string kind, string after)
+    {
+        if (kind != ModelConfig.Words) return token => token;
+        var joiner = new WordJoiner();
+        foreach (var t in WordTokenizer.Tokenize(after)) joiner.Next(t);
+        joiner.After(after);
+        return joiner.Next;
+    }
+}

@@ -1,0 +1,118 @@
+// Word tokens (--tokens words) and how generated tokens are joined back into text. The rule, also in
+// docs/cli.md:
+//  - a word is a maximal run of letters, digits and combining marks, with an apostrophe (' or ’) kept
+//    inside it when a letter or digit stands on both sides ("don't", "o'clock"); any other apostrophe
+//    is a mark of its own;
+//  - every other character that is not whitespace (punctuation, symbols) is a token by itself, so
+//    "--" is two "-" tokens and "..." three "." tokens;
+//  - whitespace only separates, except a line end, which is the token <eos>.
+// Joining puts one space between tokens except: none before , . ; : ! ? % ) ] } » ” ’ or a closing
+// quote; none after ( [ { « “ ‘ $ # or an opening quote; none on either side of - – — / ; a line
+// break for <eos> with nothing after it. A straight quote (" or ') opens when an even number of its
+// kind has been seen since the last blank line, and closes otherwise.
+using System.Globalization;
+using System.Text;
+
+namespace Recur.Text;
+
+/// <summary>Splits text into word and punctuation tokens.</summary>
+public static class WordTokenizer
+{
+    /// <summary>The token a line end becomes.</summary>
+    public const string EndOfLine = "<eos>";
+
+    public static List<string> Tokenize(string text)
+    {
+        var tokens = new List<string>(text.Length / 4);
+        var word = new StringBuilder();
+        var runes = text.EnumerateRunes().ToArray();
+        void Flush()
+        {
+            if (word.Length == 0) return;
+            tokens.Add(word.ToString());
+            word.Clear();
+        }
+        for (int i = 0; i < runes.Length; i++)
+        {
+            var r = runes[i];
+            if (IsWordRune(r) || (IsApostrophe(r) && word.Length > 0 && i + 1 < runes.Length && Rune.IsLetterOrDigit(runes[i + 1])
+                                  && Rune.IsLetterOrDigit(runes[i - 1])))
+            {
+                word.Append(r.ToString());
+                continue;
+            }
+            Flush();
+            if (r.Value == '\n') tokens.Add(EndOfLine);
+            else if (!Rune.IsWhiteSpace(r)) tokens.Add(r.ToString());
+        }
+        Flush();
+        return tokens;
+    }
+
+    static bool IsWordRune(Rune r) => Rune.IsLetterOrDigit(r) || Rune.GetUnicodeCategory(r) is
+        UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
+    static bool IsApostrophe(Rune r) => r.Value is '\'' or '\u2019';
+
+    /// <summary>Joins tokens into text by the rule above.</summary>
+    public static string Detokenize(IEnumerable<string> tokens)
+    {
+        var joiner = new WordJoiner();
+        var sb = new StringBuilder();
+        foreach (var t in tokens) sb.Append(joiner.Next(t));
+        return sb.ToString();
+    }
+}
+
+/// <summary>Joins word tokens one at a time (sampling streams them), keeping the spacing and quote state.</summary>
+public sealed class WordJoiner
+{
+    const string NoSpaceBefore = ",.;:!?%)]}»”’";
+    const string NoSpaceAfter = "([{«“‘$#";
+    const string Joining = "-–—/";
+
+    bool lineStart = true;   // nothing on the line yet, or the previous text ended in whitespace
+    bool glueNext;           // the previous token wants no space after it
+    string? previous;
+    int doubleQuotes, singleQuotes;   // straight quotes seen since the last blank line
+
+    /// <summary>Continues after <paramref name="text"/> (e.g. a prime) once its tokens went through Next: a trailing space means no space is added before the next token.</summary>
+    public void After(string text)
+    {
+        if (text.Length > 0 && char.IsWhiteSpace(text[^1])) lineStart = true;
+    }
+
+    /// <summary>The text that token adds: a separator (or none) and the token, or a line break for &lt;eos&gt;.</summary>
+    public string Next(string token)
+    {
+        if (token == WordTokenizer.EndOfLine)
+        {
+            if (previous == WordTokenizer.EndOfLine) doubleQuotes = singleQuotes = 0;   // a blank line ends a paragraph
+            previous = token;
+            lineStart = true;
+            glueNext = false;
+            return "\n";
+        }
+        bool space = !lineStart && !glueNext;
+        bool glueAfter = false;
+        if (token.Length == 1)
+        {
+            char c = token[0];
+            if (c == '"' || c == '\'')
+            {
+                ref int count = ref c == '"' ? ref doubleQuotes : ref singleQuotes;
+                bool opening = count % 2 == 0;
+                count++;
+                if (opening) glueAfter = true;
+                else space = false;
+            }
+            else if (NoSpaceBefore.Contains(c)) space = false;
+            else if (NoSpaceAfter.Contains(c)) glueAfter = true;
+            else if (Joining.Contains(c)) { space = false; glueAfter = true; }
+        }
+        previous = token;
+        lineStart = false;
+        glueNext = glueAfter;
+        return space ? " " + token : token;
+    }
+}
