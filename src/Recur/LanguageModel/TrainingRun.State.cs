@@ -53,6 +53,7 @@ public sealed partial class TrainingRun
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
             throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
+        RemoveLeftoverTemporaryFiles(dir);
         var contents = ModelFile.Load(path);
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
@@ -69,6 +70,17 @@ public sealed partial class TrainingRun
         var run = new TrainingRun(dir, model, config, corpus, progress);
         run.Load(contents.Tensors, path);
         return run;
+    }
+
+    /// <summary>
+    /// Deletes the temporary files (".NAME.*.tmp*") that a process killed in the middle of an atomic write
+    /// leaves beside its target: the targets themselves are whole, the leftovers are litter.
+    /// </summary>
+    static void RemoveLeftoverTemporaryFiles(string dir)
+    {
+        foreach (var f in System.IO.Directory.GetFiles(dir, ".*"))
+            if (Path.GetFileName(f).Contains(".tmp"))
+                try { File.Delete(f); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     void Load(IReadOnlyDictionary<string, TensorData> tensors, string path)
