@@ -25,6 +25,13 @@ static unsafe class Micro
             rng.FillUniform(gates.Span[..16], -1, 1);
             LstmKernels.Forward(0, n, h, gates.Ptr, c.Ptr, c2.Ptr, tc.Ptr, hPrev.Ptr, hOut.Ptr, null);
         });
+        var pre = new Tensor(n * g);
+        rng.FillUniform(pre.Span, -3, 3);
+        var outp = new Tensor(n * g);
+        Report("sigmoid over 131072", 0, seconds, () => Activations.Sigmoid(pre.Span, outp.Span));
+        Report("tanh over 131072", 0, seconds, () => Activations.Tanh(pre.Span, outp.Span));
+        Report("exp over 131072", 0, seconds, () => Activations.Exp(pre.Span, outp.Span));
+        Report("TensorPrimitives.Sigmoid 131072", 0, seconds, () => System.Numerics.Tensors.TensorPrimitives.Sigmoid(pre.Span, outp.Span));
         Report("lstm gates backward 64×512", 0, seconds, () => LstmKernels.Backward(0, n, h, gates.Ptr, c.Ptr, tc.Ptr, hOut.Ptr, c2.Ptr, dG.Ptr, null));
         int rows = 6400;
         var x = Rand(rng, rows * h); var big = new Tensor(rows * g);

@@ -16,7 +16,8 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Exp<T>(T x) where T : struct, IVec<T>
     {
-        x = T.Min(T.Max(x, T.Splat(-87f)), T.Splat(88.5f));
+        // The clamps keep NaN (it is the second operand of the one-instruction min/max), so NaN propagates.
+        x = T.MinFast(T.Splat(88.5f), T.MaxFast(T.Splat(-87f), x));
         var n = T.Round(T.Mul(x, T.Splat(Log2E)));
         // r = x - n·ln2 in two parts for precision.
         var r = T.Fma(n, T.Splat(-Ln2Hi), x);
@@ -36,7 +37,7 @@ internal static class VMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sigmoid<T>(T x) where T : struct, IVec<T>
     {
-        var e = Exp(T.Min(T.Sub(T.Splat(0f), x), T.Splat(80f)));
+        var e = Exp(T.MinFast(T.Splat(80f), T.Sub(T.Splat(0f), x)));
         return T.Div(T.Splat(1f), T.Add(T.Splat(1f), e));
     }
 
@@ -45,7 +46,7 @@ internal static class VMath
     public static T Tanh<T>(T x) where T : struct, IVec<T>
     {
         var ax = T.Abs(x);
-        var e = Exp(T.Min(T.Add(ax, ax), T.Splat(88f)));
+        var e = Exp(T.MinFast(T.Splat(88f), T.Add(ax, ax)));
         var big = T.Sub(T.Splat(1f), T.Div(T.Splat(2f), T.Add(e, T.Splat(1f))));
         big = T.CopySign(big, x);
         var z = T.Mul(x, x);

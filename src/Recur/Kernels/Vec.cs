@@ -23,6 +23,10 @@ internal unsafe interface IVec<T> where T : struct, IVec<T>
     static abstract T Fma(T a, T b, T c);
     static abstract T Min(T a, T b);
     static abstract T Max(T a, T b);
+    /// <summary>min for clamping: one instruction (x86 minps: the second operand when either is NaN).</summary>
+    static abstract T MinFast(T a, T b);
+    /// <summary>max for clamping: one instruction (x86 maxps: the second operand when either is NaN).</summary>
+    static abstract T MaxFast(T a, T b);
     static abstract T Abs(T a);
     static abstract T Sqrt(T a);
     /// <summary>Round to nearest, ties to even.</summary>
@@ -55,11 +59,13 @@ internal unsafe struct V512 : IVec<V512>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Fma(V512 a, V512 b, V512 c) => new(Vector512.FusedMultiplyAdd(a.V, b.V, c.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Min(V512 a, V512 b) => new(Vector512.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Max(V512 a, V512 b) => new(Vector512.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 MinFast(V512 a, V512 b) => new(Vector512.MinNative(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 MaxFast(V512 a, V512 b) => new(Vector512.MaxNative(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Abs(V512 a) => new(Vector512.Abs(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Sqrt(V512 a) => new(Vector512.Sqrt(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Round(V512 a) => new(Vector512.Round(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V512 Pow2(V512 n) => new((Vector512.ConvertToInt32(n.V) + Vector512.Create(127) << 23).AsSingle());
+    public static V512 Pow2(V512 n) => new((Vector512.ConvertToInt32Native(n.V) + Vector512.Create(127) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 Select(V512 m, V512 a, V512 b) => new(Vector512.ConditionalSelect(m.V, a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 LessThan(V512 a, V512 b) => new(Vector512.LessThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V512 GreaterThan(V512 a, V512 b) => new(Vector512.GreaterThan(a.V, b.V));
@@ -85,11 +91,13 @@ internal unsafe struct V256 : IVec<V256>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Fma(V256 a, V256 b, V256 c) => new(Vector256.FusedMultiplyAdd(a.V, b.V, c.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Min(V256 a, V256 b) => new(Vector256.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Max(V256 a, V256 b) => new(Vector256.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 MinFast(V256 a, V256 b) => new(Vector256.MinNative(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 MaxFast(V256 a, V256 b) => new(Vector256.MaxNative(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Abs(V256 a) => new(Vector256.Abs(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Sqrt(V256 a) => new(Vector256.Sqrt(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Round(V256 a) => new(Vector256.Round(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V256 Pow2(V256 n) => new((Vector256.ConvertToInt32(n.V) + Vector256.Create(127) << 23).AsSingle());
+    public static V256 Pow2(V256 n) => new((Vector256.ConvertToInt32Native(n.V) + Vector256.Create(127) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 Select(V256 m, V256 a, V256 b) => new(Vector256.ConditionalSelect(m.V, a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 LessThan(V256 a, V256 b) => new(Vector256.LessThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V256 GreaterThan(V256 a, V256 b) => new(Vector256.GreaterThan(a.V, b.V));
@@ -115,11 +123,13 @@ internal unsafe struct V128 : IVec<V128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Fma(V128 a, V128 b, V128 c) => new(Vector128.FusedMultiplyAdd(a.V, b.V, c.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Min(V128 a, V128 b) => new(Vector128.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Max(V128 a, V128 b) => new(Vector128.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 MinFast(V128 a, V128 b) => new(Vector128.MinNative(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 MaxFast(V128 a, V128 b) => new(Vector128.MaxNative(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Abs(V128 a) => new(Vector128.Abs(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Sqrt(V128 a) => new(Vector128.Sqrt(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Round(V128 a) => new(Vector128.Round(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V128 Pow2(V128 n) => new((Vector128.ConvertToInt32(n.V) + Vector128.Create(127) << 23).AsSingle());
+    public static V128 Pow2(V128 n) => new((Vector128.ConvertToInt32Native(n.V) + Vector128.Create(127) << 23).AsSingle());
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Select(V128 m, V128 a, V128 b) => new(Vector128.ConditionalSelect(m.V, a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 LessThan(V128 a, V128 b) => new(Vector128.LessThan(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 GreaterThan(V128 a, V128 b) => new(Vector128.GreaterThan(a.V, b.V));
@@ -147,6 +157,8 @@ internal unsafe struct V1 : IVec<V1>
     // Vector Min/Max follow IEEE 754-2019 (NaN propagates, -0 < +0), as MathF.Min/Max do.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Min(V1 a, V1 b) => new(MathF.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Max(V1 a, V1 b) => new(MathF.Max(a.V, b.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 MinFast(V1 a, V1 b) => new(a.V < b.V ? a.V : b.V);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 MaxFast(V1 a, V1 b) => new(a.V > b.V ? a.V : b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Abs(V1 a) => new(MathF.Abs(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Sqrt(V1 a) => new(MathF.Sqrt(a.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Round(V1 a) => new(MathF.Round(a.V, MidpointRounding.ToEven));

@@ -108,4 +108,18 @@ public class ActivationTests
             }
         }
     }
+
+    [Fact]
+    public void NaNPropagates()
+    {
+        foreach (var (name, f, _) in Forwards)
+            for (int n = 1; n <= 40; n++)
+            {
+                var x = new float[n];
+                x[n / 2] = float.NaN;
+                var y = new float[n];
+                f(x, y);
+                Assert.True(float.IsNaN(y[n / 2]), $"{name} of NaN at {n / 2} of {n} is {y[n / 2]}");
+            }
+    }
 }
