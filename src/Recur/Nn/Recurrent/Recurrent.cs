@@ -51,7 +51,7 @@ public abstract unsafe partial class Recurrent : Module
         public Tensor? Dh, Dc;     // (N, H) gradient flowing back through h and c
         public Tensor? Bias;       // (G·H) added to every input projection
         public readonly PackedMatrix WhhT = new(), Whh = new(), WihT = new();
-        public Tensor? TokenTable;         // (V, G·H) W_ihᵀ of a token-input layer: one contiguous row per token
+        public Tensor? TokenTable;         // (V, G·H) W_ihᵀ + input bias of a token-input layer: one contiguous row per token
         public Tensor? TokenGrad;          // (V, G·H) its gradient, gathered per token in backward
         public bool WhhTReady, WihTReady, TokenTableReady;   // kept while the layer's weights are frozen
         // Forward runs t = 0..T-1 with state rows h_{t} at Hs[t+1], previous at Hs[t];
@@ -253,18 +253,23 @@ public abstract unsafe partial class Recurrent : Module
         var bias = c.Bias!.Span;
         InputBias(c, bias);
         var gates = c.Gates!;
-        CellMath.FillRows(gates.Span, G, bias);
         var w = WeightIh(c).Value;
         if (layer == 0 && tokenInput)
         {
-            // W_ihᵀ (V, G·H) so each token's column is a contiguous row.
-            var wt = Workspace.Ensure(ref c.TokenTable, InputSize, G);
-            if (!c.TokenTableReady) Transpose(w, wt);
+            // Table (V, G·H) = W_ihᵀ + bias: one contiguous row per token, so a row of gates is one copy.
+            // (bias + W[:, token] is exactly what a one-hot GEMM on top of the bias computes.)
+            var table = Workspace.Ensure(ref c.TokenTable, InputSize, G);
+            if (!c.TokenTableReady)
+            {
+                Transpose(w, table);
+                for (int v = 0; v < InputSize; v++)
+                    System.Numerics.Tensors.TensorPrimitives.Add(table.Span.Slice(v * G, G), bias, table.Span.Slice(v * G, G));
+            }
             c.TokenTableReady = frozen;
-            for (int r = 0; r < rows; r++)
-                System.Numerics.Tensors.TensorPrimitives.Add(gates.Span.Slice(r * G, G), wt.Span.Slice(tokens[r] * G, G), gates.Span.Slice(r * G, G));
+            for (int r = 0; r < rows; r++) table.Span.Slice(tokens[r] * G, G).CopyTo(gates.Span.Slice(r * G, G));
             return;
         }
+        CellMath.FillRows(gates.Span, G, bias);
         var x = layer == 0 ? input! : layerIn[layer]!;
         int d = x.Shape[2];
         if (frozen)

@@ -212,4 +212,25 @@ public class RecurrentBehaviourTests
         foreach (var (name, p) in shuffled.NamedParameters())
             Close.Assert(grads[name], p.Grad, $"{mode} d{name}", 1e-6f, 1e-5f); // same terms, summed in another row order
     }
+
+    [Theory, MemberData(nameof(Modes))]
+    public void TokensEqualOneHotInputExactly(string mode)
+    {
+        var rng = new Rng(51);
+        int T = 5, N = 3, V = 11, H = 20;
+        var layer = RecurrentFactory.Build(mode, V, H, 2, bi: true, bias: true, rng);
+        var ids = Enumerable.Range(0, T * N).Select(_ => rng.NextInt(V)).ToArray();
+        var oneHot = new Tensor(T, N, V);
+        for (int i = 0; i < ids.Length; i++) oneHot.Span[i * V + ids[i]] = 1f;
+        var dy = Random(rng, T, N, 2 * H);
+        var a = layer.ForwardTokens(ids, T, N).ToArray();
+        layer.Backward(dy);
+        var gradsA = layer.NamedParameters().Select(p => p.Parameter.Grad.ToArray()).ToArray();
+        foreach (var (_, p) in layer.NamedParameters()) p.Grad.Zero();
+        var b = layer.Forward(oneHot).ToArray();
+        layer.Backward(dy);
+        Close.Exact(a, b, $"{mode} token vs one-hot output");
+        var gradsB = layer.NamedParameters().Select(p => p.Parameter.Grad.ToArray()).ToArray();
+        for (int i = 0; i < gradsA.Length; i++) Close.Assert(gradsB[i], gradsA[i], $"{mode} grad {i}", 1e-6f, 1e-6f);
+    }
 }
