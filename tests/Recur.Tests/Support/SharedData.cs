@@ -10,7 +10,7 @@ static class SharedData
         get
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Recur.slnx"))) return dir.FullName;
+                if (System.IO.File.Exists(Path.Combine(dir.FullName, "Recur.slnx"))) return dir.FullName;
             throw new InvalidOperationException($"no Recur.slnx above {AppContext.BaseDirectory}");
         }
     }
