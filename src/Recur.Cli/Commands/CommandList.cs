@@ -7,6 +7,6 @@ static class CommandList
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return ClassifyCommand.Create();
     }
 }
