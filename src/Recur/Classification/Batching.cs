@@ -1,6 +1,9 @@
-// Batches of encoded texts for the recurrent layer: a time-major token matrix (T, N) padded with
-// <pad> (id 0) to the batch's longest text, and each text's true length, so the layer reads every text
-// only up to its own last token (packed semantics) and padding never changes a result.
+// Batches of encoded texts for the recurrent layer, texts sorted longest first, in two layouts:
+//   padded  a time-major token matrix (T, N) filled with <pad> (id 0) past each text's end, plus the
+//           lengths, for the engine's Recurrent layers (which read each text only to its own end);
+//   packed  only the real tokens, step by step: step t holds the n_t texts longer than t (a prefix of
+//           the batch, as it is sorted), at rows Offsets[t] .. Offsets[t] + n_t; P = Σ lengths rows.
+// Either way padding never changes a result.
 // Plans say which texts form each batch: shuffled as the seed's DataLoader (shuffle=True), bucketed
 // (similar lengths together, batches in random order) to cut padding, or by length for inference.
 namespace Recur.Classification;
@@ -12,7 +15,7 @@ public sealed class Batch
     public int Steps { get; private set; }
     /// <summary>N, the number of texts.</summary>
     public int Size { get; private set; }
-    int[] ids = [], lengths = [], items = [];
+    int[] ids = [], lengths = [], items = [], packed = [], stepSizes = [], offsets = [];
     float[] targets = [];
 
     /// <summary>(T·N) token ids, time-major: the token of text i at step t is at t·N + i; 0 past a text's end.</summary>
@@ -21,35 +24,61 @@ public sealed class Batch
     public ReadOnlySpan<int> Lengths => lengths.AsSpan(0, Size);
     /// <summary>(N) class targets 0 or 1 (all 0 when the texts have no labels).</summary>
     public ReadOnlySpan<float> Targets => targets.AsSpan(0, Size);
-    /// <summary>(N) the texts' indices in the data set.</summary>
+    /// <summary>(P) the real tokens, packed: token t of text i at Offsets[t] + i.</summary>
+    public ReadOnlySpan<int> PackedIds => packed.AsSpan(0, (int)Tokens);
+    /// <summary>(T) n_t, how many texts are longer than t; non-increasing (texts are sorted longest first).</summary>
+    public ReadOnlySpan<int> StepSizes => stepSizes.AsSpan(0, Steps);
+    /// <summary>(T + 1) the first packed row of each step; Offsets[T] = P.</summary>
+    public ReadOnlySpan<int> Offsets => offsets.AsSpan(0, Steps + 1);
+    /// <summary>(N) the texts' indices in the data set, in batch order (longest first).</summary>
     public ReadOnlySpan<int> Items => items.AsSpan(0, Size);
     /// <summary>Real tokens in the batch (the sum of the lengths).</summary>
     public long Tokens { get; private set; }
 
-    /// <summary>Fills the batch with texts <paramref name="which"/> of <paramref name="sequences"/>.</summary>
+    /// <summary>Fills the batch with texts <paramref name="which"/> of <paramref name="sequences"/>, longest first (ties in the given order).</summary>
     public void Fill(IReadOnlyList<int[]> sequences, ReadOnlySpan<float> allTargets, ReadOnlySpan<int> which)
     {
         int n = which.Length;
         if (n == 0) throw new ArgumentException("a batch needs at least one text");
-        int steps = 1;
-        long tokens = 0;
-        foreach (int i in which)
+        Grow(ref lengths, n); Grow(ref items, n); Grow(ref targets, n);
+        which.CopyTo(items);
+        // Stable sort by length, descending: insertion sort, as batches are small.
+        for (int j = 1; j < n; j++)
         {
-            steps = Math.Max(steps, sequences[i].Length);
-            tokens += sequences[i].Length;
+            int item = items[j], len = sequences[item].Length, k = j - 1;
+            while (k >= 0 && sequences[items[k]].Length < len) { items[k + 1] = items[k]; k--; }
+            items[k + 1] = item;
         }
-        Grow(ref ids, steps * n); Grow(ref lengths, n); Grow(ref items, n); Grow(ref targets, n);
+        long tokens = 0;
+        for (int j = 0; j < n; j++)
+        {
+            lengths[j] = sequences[items[j]].Length;
+            targets[j] = allTargets.IsEmpty ? 0 : allTargets[items[j]];
+            tokens += lengths[j];
+        }
+        if (tokens > int.MaxValue) throw new ArgumentException("a batch of more than 2^31 tokens");
+        int steps = Math.Max(1, lengths[0]);
         Steps = steps; Size = n; Tokens = tokens;
+
+        Grow(ref ids, steps * n);
         var idSpan = ids.AsSpan(0, steps * n);
         idSpan.Clear();
         for (int j = 0; j < n; j++)
         {
-            var seq = sequences[which[j]];
+            var seq = sequences[items[j]];
             for (int t = 0; t < seq.Length; t++) idSpan[t * n + j] = seq[t];
-            lengths[j] = seq.Length;
-            items[j] = which[j];
-            targets[j] = allTargets.IsEmpty ? 0 : allTargets[which[j]];
         }
+
+        Grow(ref packed, (int)tokens); Grow(ref stepSizes, steps); Grow(ref offsets, steps + 1);
+        int row = 0, active = n;
+        for (int t = 0; t < steps; t++)
+        {
+            while (active > 0 && lengths[active - 1] <= t) active--;
+            stepSizes[t] = active;
+            offsets[t] = row;
+            for (int j = 0; j < active; j++) packed[row++] = sequences[items[j]][t];
+        }
+        offsets[steps] = row;
     }
 
     static void Grow<T>(ref T[] array, int length)

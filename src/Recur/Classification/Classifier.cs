@@ -57,7 +57,8 @@ public sealed class Classifier
         {
             batch.Fill(sequences, default, which);
             var p = Model.Predict(batch);
-            for (int j = 0; j < which.Length; j++) result[which[j]] = p[j];
+            var items = batch.Items;
+            for (int j = 0; j < items.Length; j++) result[items[j]] = p[j];
             done += which.Length;
             textsDone?.Invoke(done);
         }
