@@ -84,7 +84,7 @@ public sealed class ClassifierTraining
             return Classifier.Cut(ids, config.MaxLen);
         }
         var targets = labels.Targets(items);
-        var net = new TextClassifier(model, vocab.Count, initRng);
+        var net = new TextClassifier(model, vocab.Count, initRng, config.PaddedLstm);
         var classifier = new Classifier(net, vocab, labels, config.MaxLen);
         return new ClassifierTraining(config, classifier,
             trainIdx.Select(Encode).ToArray(), trainIdx.Select(i => targets[i]).ToArray(),
