@@ -12,7 +12,7 @@ static class ClassifyPredict
     {
         var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
         var texts = new Argument<string[]>("TEXT") { Description = "Texts to classify (quote each one)", Arity = ArgumentArity.ZeroOrMore };
-        var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv file: its text column)" };
+        var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv file: its text column) (default: none)" };
         var layout = new ClassifyCommand.LayoutOptions();
         var threshold = new Option<double>("--threshold") { Description = "A text is labelled positive when its probability is at least this", DefaultValueFactory = _ => 0.5 };
         var threads = ClassifyCommand.ThreadsOption();
@@ -26,7 +26,7 @@ static class ClassifyPredict
         command.Add(threshold);
         command.Add(threads);
         command.Add(json);
-        command.SetAction(parse =>
+        command.SetAction(ClassifyCommand.Guarded(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
             double th = parse.GetValue(threshold);
@@ -51,7 +51,7 @@ static class ClassifyPredict
             }
             reporter.Result(new Dictionary<string, object?> { ["predictions"] = rows, ["labels"] = classifier.Labels.Names });
             return Cli.Ok;
-        });
+        }));
         return command;
     }
 

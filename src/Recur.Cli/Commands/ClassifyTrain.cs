@@ -17,7 +17,7 @@ static class ClassifyTrain
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, history.csv and plots (created if missing)", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory (default: off)", DefaultValueFactory = _ => false };
         var layout = new ClassifyCommand.LayoutOptions();
-        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later word in ordinal order)" };
+        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order)" };
 
         var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn", DefaultValueFactory = _ => "lstm" };
         cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");
@@ -51,7 +51,7 @@ static class ClassifyTrain
         foreach (var o in new Option[] { cell, embed, hidden, layers, bidirectional, fc, dropout, epochs, batchSize, lr, seed, valSplit, maxLen, bucket, minFreq, maxVocab, clip, paddedLstm, threads, json })
             command.Add(o);
 
-        command.SetAction(parse =>
+        command.SetAction(ClassifyCommand.Guarded(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
             var modelConfig = new ModelConfig
@@ -73,7 +73,7 @@ static class ClassifyTrain
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
             Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
             return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath);
-        });
+        }));
         return command;
     }
 

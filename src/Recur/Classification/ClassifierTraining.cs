@@ -10,6 +10,9 @@ using Recur.Optim;
 
 namespace Recur.Classification;
 
+/// <summary>Training stopped because the loss stopped being a finite number.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
 /// <summary>What one epoch did. Seconds count the training steps only; validation is timed apart.</summary>
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
     double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
@@ -125,7 +128,7 @@ public sealed class ClassifierTraining
             tokens += batch.Tokens;
             padded += (long)batch.Steps * n;
             if (!float.IsFinite(batchLoss))
-                throw new InvalidOperationException($"epoch {epoch} step {b + 1}: the loss is {batchLoss}; lower the learning rate or set --clip");
+                throw new TrainingDivergedException($"epoch {epoch} step {b + 1}: the loss is {batchLoss}; lower the learning rate or set --clip");
             progress?.Invoke((double)(b + 1) / plan.Count,
                 $"loss {lossSum / seen:F4} acc {(double)correct / seen:F4} {seen / clock.Elapsed.TotalSeconds:F0} reviews/s");
         }
