@@ -10,6 +10,11 @@ CSV files Recur reads. Run with Debian's python3-torch (1.13, OpenBLAS):
 Prints each epoch's training time (tokenizing and evaluation excluded), reviews/s and tokens/s.
 --layers 2 --bidirectional times the 2-layer bidirectional variant (fc1 reads both directions' final
 states, as Recur's model does). --test FILE also reports test accuracy after the last epoch.
+
+    /usr/bin/python3 bench/classify_torch.py --load runs/imdb/model.safetensors --test ../shared/data/imdb/test.csv
+
+loads a model trained by `recur classify train` into this PyTorch module (tensors by the seed's names,
+vocabulary and labels from the file's metadata) and reports its test accuracy, no training.
 """
 import argparse
 import csv
@@ -18,8 +23,13 @@ import sys
 import time
 from collections import Counter
 
+import json
+import os
+
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools', 'reference'))
 
 
 def tokenizer(text):
@@ -60,9 +70,44 @@ class Model(nn.Module):
         return self.sigmoid(self.fc2(self.relu(self.fc1(out))))
 
 
+def evaluate(model, vocab, labels, test, max_len=None):
+    """Accuracy of p >= 0.5 on labelled rows; unknown words are <unk> (1)."""
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for start in range(0, len(test), 256):
+            chunk = test[start:start + 256]
+            texts = [torch.tensor(([vocab.get(w, 1) for w in tokenizer(t)] or [1])[:max_len], dtype=torch.int64) for _, t in chunk]
+            lengths = torch.tensor([len(t) for t in texts])
+            pred = model(nn.utils.rnn.pad_sequence(texts, batch_first=True), lengths)[:, 0]
+            y = torch.tensor([1.0 if label == labels[1] else 0.0 for label, _ in chunk])
+            correct += ((pred >= 0.5).float() == y).float().sum().item()
+    return correct / len(test)
+
+
+def evaluate_recur_model(args):
+    import st
+    path = os.path.join(args.load, 'model.safetensors') if os.path.isdir(args.load) else args.load
+    state, meta = st.load(path)
+    config = json.loads(meta['config'])
+    if config['cell'] != 'lstm':
+        raise SystemExit(f"{path}: this script builds the seed's LSTM model, not a {config['cell']} one")
+    vocab = {w: i for i, w in enumerate(json.loads(meta['vocab']))}
+    labels = json.loads(meta['labels'])
+    max_len = int(meta['max_len']) if meta.get('max_len') else None
+    model = Model(len(vocab), config['embed'], config['hidden'], config['fc'], config['layers'], config['bidirectional'])
+    model.load_state_dict(state)  # strict: every name and shape must match the seed's module
+    print(f'loaded {path} into the PyTorch module: {sum(p.numel() for p in model.parameters())} parameters, '
+          f'vocabulary {len(vocab)}, labels {labels}', flush=True)
+    if args.test:
+        print(f'test accuracy {100 * evaluate(model, vocab, labels, read(args.test), max_len):.2f} % (PyTorch forward pass)')
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('train', help='training CSV (label,rating,id,text)')
+    ap.add_argument('train', nargs='?', help='training CSV (label,rating,id,text)')
+    ap.add_argument('--load', help="a Recur classifier file (or run directory) to evaluate in PyTorch instead of training")
     ap.add_argument('--test', help='test CSV: report accuracy after the last epoch')
     ap.add_argument('--epochs', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
@@ -74,6 +119,10 @@ def main():
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
+    if args.load:
+        return evaluate_recur_model(args)
+    if not args.train:
+        ap.error('give a training CSV, or --load a Recur model')
     train = read(args.train, args.limit)
     labels = sorted({label for label, _ in train}, key=lambda s: (int(s) if s.lstrip('-').isdigit() else 0, s))
     tokens = [tokenizer(text) for _, text in train]
@@ -116,18 +165,8 @@ def main():
               f'{seconds:.1f} s {seen / seconds:.1f} reviews/s {total_tokens / seconds:,.0f} tokens/s', flush=True)
 
     if args.test:
-        test = read(args.test)
-        model.eval()
-        correct = 0
-        with torch.no_grad():
-            for start in range(0, len(test), 256):
-                chunk = test[start:start + 256]
-                texts = [torch.tensor([vocab.get(w, 1) for w in tokenizer(t)] or [1], dtype=torch.int64) for _, t in chunk]
-                lengths = torch.tensor([len(t) for t in texts])
-                pred = model(nn.utils.rnn.pad_sequence(texts, batch_first=True), lengths)[:, 0]
-                y = torch.tensor([1.0 if label == labels[1] else 0.0 for label, _ in chunk])
-                correct += ((pred >= 0.5).float() == y).float().sum().item()
-        print(f'test accuracy {100 * correct / len(test):.2f} % on {len(test)} reviews')
+        accuracy = evaluate(model, vocab, labels, read(args.test))
+        print(f'test accuracy {100 * accuracy:.2f} %')
     return 0
 
 

@@ -205,22 +205,31 @@ public sealed unsafe partial class PackedLstm : Module
     /// </summary>
     sealed class SweepJob(PackedLstm owner) : IParallelWork
     {
-        int layer;
+        /// <summary>Below this many multiply-adds in one sweep's products, both directions run on the calling thread.</summary>
+        const long MinParallelWork = 1 << 20;
+        int layer, parts;
         bool backward;
         Tensor? dFinal, dOut;
 
         public void Run(int layer, bool backward, Tensor? dFinal = null, Tensor? dOut = null)
         {
             (this.layer, this.backward, this.dFinal, this.dOut) = (layer, backward, dFinal, dOut);
-            Workers.Run(this, owner.Directions);
+            long work = (long)owner.rows * 4 * owner.HiddenSize * owner.HiddenSize;
+            parts = work < MinParallelWork ? 1 : owner.Directions;
+            Workers.Run(this, parts);
             this.dFinal = this.dOut = null;
         }
 
+        /// <summary>Part p sweeps directions [p·dirs/parts, (p+1)·dirs/parts).</summary>
         public void Run(int part)
         {
-            var c = owner.caches[layer * owner.Directions + part];
-            if (backward) owner.BackwardSweep(c, dFinal, dOut);
-            else owner.ForwardSweep(c);
+            int dirs = owner.Directions;
+            for (int d = part * dirs / parts; d < (part + 1) * dirs / parts; d++)
+            {
+                var c = owner.caches[layer * dirs + d];
+                if (backward) owner.BackwardSweep(c, dFinal, dOut);
+                else owner.ForwardSweep(c);
+            }
         }
     }
 
