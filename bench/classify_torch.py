@@ -7,7 +7,14 @@ CSV files Recur reads. Run with Debian's python3-torch (1.13, OpenBLAS):
 
     /usr/bin/python3 bench/classify_torch.py ../shared/data/imdb/train.csv --epochs 1 --threads 2
 
-Prints each epoch's training time (tokenizing and evaluation excluded), reviews/s and tokens/s.
+Prints each epoch's training time (tokenizing and evaluation excluded) and processor time (all
+threads), reviews/s and tokens/s.
+
+On this 2-core VM under load, glibc's malloc hands PyTorch's large, short-lived buffers back to the
+kernel and faults them in again, step after step (~1 million page faults per LSTM backward of a
+300-step batch): the packed LSTM's backward then runs 20-30x slower. Setting
+    MALLOC_MMAP_THRESHOLD_=4000000000 MALLOC_TRIM_THRESHOLD_=4000000000 MALLOC_TOP_PAD_=536870912
+keeps that memory in the process (bench/classify_epoch.sh does, unless TORCH_MALLOC=default).
 --layers 2 --bidirectional times the 2-layer bidirectional variant (fc1 reads both directions' final
 states, as Recur's model does). --test FILE also reports test accuracy after the last epoch.
 
@@ -150,7 +157,7 @@ def main():
     for epoch in range(1, args.epochs + 1):
         model.train()
         total_loss, correct, seen = 0.0, 0, 0
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for text, label, lengths in loader:
             optimizer.zero_grad()
             pred = model(text, lengths)[:, 0]
@@ -160,9 +167,9 @@ def main():
             correct += ((pred >= 0.5).float() == label).float().sum().item()
             total_loss += loss.item() * label.size(0)
             seen += label.size(0)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         print(f'epoch {epoch}: loss {total_loss / seen:.4f} accuracy {correct / seen:.4f} '
-              f'{seconds:.1f} s {seen / seconds:.1f} reviews/s {total_tokens / seconds:,.0f} tokens/s', flush=True)
+              f'{seconds:.1f} s (cpu {cpu:.1f} s) {seen / seconds:.1f} reviews/s {total_tokens / seconds:,.0f} tokens/s', flush=True)
 
     if args.test:
         accuracy = evaluate(model, vocab, labels, read(args.test))

@@ -126,7 +126,7 @@ static class ClassifyTrain
             ["epochs"] = training.History.Select(h => new Dictionary<string, object?>
             {
                 ["epoch"] = h.Epoch, ["train_loss"] = h.TrainLoss, ["train_accuracy"] = h.TrainAccuracy, ["val_accuracy"] = h.ValAccuracy,
-                ["seconds"] = h.Seconds, ["reviews_per_second"] = h.TextsPerSecond, ["tokens_per_second"] = h.TokensPerSecond,
+                ["seconds"] = h.Seconds, ["cpu_seconds"] = h.CpuSeconds, ["reviews_per_second"] = h.TextsPerSecond, ["tokens_per_second"] = h.TokensPerSecond,
             }).ToList(),
             ["seconds"] = clock.Elapsed.TotalSeconds,
         });
@@ -137,7 +137,7 @@ static class ClassifyTrain
     {
         var sb = new StringBuilder($"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:F4}  acc {r.TrainAccuracy:F4}");
         if (r.ValAccuracy is double v) sb.Append($"  val acc {v:F4}{(r.Best ? " *" : "  ")}");
-        sb.Append($"  {r.Seconds:F1} s  {r.TextsPerSecond:F0} reviews/s  {r.TokensPerSecond:N0} tokens/s");
+        sb.Append($"  {r.Seconds:F1} s (cpu {r.CpuSeconds:F1} s)  {r.TextsPerSecond:F0} reviews/s  {r.TokensPerSecond:N0} tokens/s");
         sb.Append($"  (padding {100.0 * (r.PaddedTokens - r.Tokens) / r.PaddedTokens:F0} % of steps)");
         if (r.ValAccuracy != null) sb.Append($"  validation {r.ValSeconds:F1} s");
         return sb.ToString();
@@ -145,10 +145,10 @@ static class ClassifyTrain
 
     static void WriteHistory(string runDir, IReadOnlyList<EpochReport> history)
     {
-        var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_accuracy,seconds,reviews_per_second,tokens_per_second\n");
+        var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_accuracy,seconds,cpu_seconds,reviews_per_second,tokens_per_second\n");
         foreach (var h in history)
             sb.Append(string.Create(CultureInfo.InvariantCulture,
-                $"{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{(h.ValAccuracy is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "")},{h.Seconds:F3},{h.TextsPerSecond:F1},{h.TokensPerSecond:F0}\n"));
+                $"{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{(h.ValAccuracy is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "")},{h.Seconds:F3},{h.CpuSeconds:F3},{h.TextsPerSecond:F1},{h.TokensPerSecond:F0}\n"));
         AtomicFile.WriteAllText(Path.Combine(runDir, "history.csv"), sb.ToString());
     }
 

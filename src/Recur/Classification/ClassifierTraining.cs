@@ -14,8 +14,10 @@ namespace Recur.Classification;
 public sealed class TrainingDivergedException(string message) : Exception(message);
 
 /// <summary>What one epoch did. Seconds count the training steps only; validation is timed apart.</summary>
+/// <param name="CpuSeconds">Processor time of the whole process (all threads) during the training steps: on a busy
+/// machine the wall-clock Seconds include waiting for a core, this does not.</param>
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
-    double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
+    double CpuSeconds, double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
 {
     public double TextsPerSecond => Texts / Seconds;
     public double TokensPerSecond => Tokens / Seconds;
@@ -108,6 +110,7 @@ public sealed class ClassifierTraining
         long correct = 0, tokens = 0, padded = 0;
         int seen = 0;
         var clock = Stopwatch.StartNew();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (int b = 0; b < plan.Count; b++)
         {
             batch.Fill(trainSeqs, trainTargets, plan[b]);
@@ -133,6 +136,7 @@ public sealed class ClassifierTraining
                 $"loss {lossSum / seen:F4} acc {(double)correct / seen:F4} {seen / clock.Elapsed.TotalSeconds:F0} reviews/s");
         }
         double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
 
         double? valAccuracy = null;
         var valClock = Stopwatch.StartNew();
@@ -152,7 +156,7 @@ public sealed class ClassifierTraining
                 parameters.Values.Span.CopyTo(bestValues);
             }
         }
-        var report = new EpochReport(epoch, lossSum / seen, (double)correct / seen, valAccuracy, seconds, valSeconds,
+        var report = new EpochReport(epoch, lossSum / seen, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
             seen, tokens, padded, best);
         history.Add(report);
         return report;
@@ -173,7 +177,7 @@ public sealed class ClassifierTraining
         ["history"] = System.Text.Json.JsonSerializer.Serialize(history.Select(h => new Dictionary<string, object?>
         {
             ["epoch"] = h.Epoch, ["train_loss"] = h.TrainLoss, ["train_accuracy"] = h.TrainAccuracy,
-            ["val_accuracy"] = h.ValAccuracy, ["seconds"] = h.Seconds,
+            ["val_accuracy"] = h.ValAccuracy, ["seconds"] = h.Seconds, ["cpu_seconds"] = h.CpuSeconds,
         })),
     };
 }
