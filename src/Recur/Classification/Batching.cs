@@ -122,11 +122,25 @@ public static class BatchPlan
         return batches;
     }
 
-    /// <summary>Texts longest first, cut into batches: the least padding, for inference (results do not depend on batching).</summary>
-    public static List<int[]> ByLength(IReadOnlyList<int[]> sequences, int batchSize)
+    /// <summary>
+    /// Texts longest first, cut into batches of at most <paramref name="batchSize"/> texts and (past the
+    /// first text) <paramref name="maxTokens"/> padded tokens: the least padding and bounded memory, for
+    /// inference (results do not depend on batching).
+    /// </summary>
+    public static List<int[]> ByLength(IReadOnlyList<int[]> sequences, int batchSize, int maxTokens = int.MaxValue)
     {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), "batch size must be at least 1");
         var order = Enumerable.Range(0, sequences.Count).OrderByDescending(i => sequences[i].Length).ThenBy(i => i).ToArray();
-        return Cut(order, batchSize);
+        var batches = new List<int[]>();
+        for (int start = 0; start < order.Length;)
+        {
+            // The first text is the longest: n texts pad to n·its length.
+            long longest = Math.Max(1, sequences[order[start]].Length);
+            int n = (int)Math.Clamp(maxTokens / longest, 1, Math.Min(batchSize, order.Length - start));
+            batches.Add(order[start..(start + n)]);
+            start += n;
+        }
+        return batches;
     }
 
     static List<int[]> Cut(int[] order, int batchSize)

@@ -14,8 +14,10 @@ public sealed class Classifier
 {
     public const string Format = "recur.classifier/1";
     public const string TokenizerName = "seed002";
-    /// <summary>Texts per batch at inference; results do not depend on it.</summary>
+    /// <summary>At most this many texts per batch at inference; results do not depend on it.</summary>
     public const int InferenceBatch = 128;
+    /// <summary>At most this many tokens per inference batch (past its first text), which bounds the caches' memory.</summary>
+    public const int InferenceTokens = 16384;
 
     public TextClassifier Model { get; }
     public Vocabulary Vocab { get; }
@@ -53,7 +55,7 @@ public sealed class Classifier
         var batch = new Batch();
         int done = 0;
         Model.Eval();
-        foreach (var which in BatchPlan.ByLength(sequences, InferenceBatch))
+        foreach (var which in BatchPlan.ByLength(sequences, InferenceBatch, InferenceTokens))
         {
             batch.Fill(sequences, default, which);
             var p = Model.Predict(batch);

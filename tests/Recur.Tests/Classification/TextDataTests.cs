@@ -218,6 +218,11 @@ public class BatchTests
             Assert.Equal(11, plan.Count);
             Assert.Equal(Enumerable.Range(0, 103), plan.SelectMany(b => b).Order());
         }
+        // A token budget splits the long texts finer: 16 (the longest) · 2 ≤ 40, then 15 · 2, ...
+        var budget = BatchPlan.ByLength(seqs, 10, maxTokens: 40);
+        Assert.Equal(Enumerable.Range(0, 103), budget.SelectMany(b => b).Order());
+        Assert.True(budget.All(b => b.Length == 1 || b.Length * seqs[b[0]].Length <= 40));
+        Assert.Equal(2, budget[0].Length);
         // Bucketed batches hold similar lengths: far less spread than shuffled ones.
         double Spread(List<int[]> plan) => plan.Average(b => b.Max(i => seqs[i].Length) - b.Min(i => seqs[i].Length));
         Assert.True(Spread(BatchPlan.Bucketed(seqs, 10, new Rng(1))) < Spread(BatchPlan.Shuffled(103, 10, new Rng(1))) / 3);
