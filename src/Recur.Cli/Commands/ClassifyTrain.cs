@@ -38,7 +38,7 @@ static class ClassifyTrain
         var minFreq = new Option<int>("--min-freq") { Description = "Words seen fewer times in training become <unk>", DefaultValueFactory = _ => 1 };
         var maxVocab = new Option<int?>("--max-vocab") { Description = "Keep at most N words, most frequent first (default: all)" };
         var clip = new Option<double?>("--clip") { Description = "Clip the gradients' global norm to this value (default: no clipping)" };
-        var paddedLstm = new Option<bool>("--padded-lstm") { Description = "Run the LSTM on the engine's padded Recurrent layer instead of the packed fast path: same results, slower; for comparison (default: off)", DefaultValueFactory = _ => false };
+        var paddedLstm = new Option<bool>("--padded-lstm") { Description = "Run the LSTM on the engine's padded Recurrent layer instead of the packed fast path: the same model, slower; for comparison (default: off)", DefaultValueFactory = _ => false };
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr) (default: off)", DefaultValueFactory = _ => false };
 

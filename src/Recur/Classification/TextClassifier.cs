@@ -1,5 +1,5 @@
 // Seed 002's sentiment network, with PyTorch's names so a file loads into the seed's nn.Module:
-//   embedding  Embedding(V, E, padding_idx=0)        ids (T, N) → x (T, N, E)
+//   embedding  Embedding(V, E, padding_idx=0)        token ids → x, packed (P, E) or padded (T, N, E)
 //   rnn        LSTM(E, H, layers, bidirectional)     packed by length; features f = final hidden state
 //   fc1        Linear(dirs·H, Fc) → ReLU
 //   fc2        Linear(Fc, 1) → logit z (N, 1);       probability = σ(z)
