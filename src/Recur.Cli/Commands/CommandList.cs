@@ -13,6 +13,7 @@ static class CommandList
         yield return InfoCommand.Create();
         yield return NumbersCommand.Create();
         yield return DemoCommand.Create();
+        yield return ClassifyCommand.Create();
         yield return ForecastCommand.Create();
     }
 }

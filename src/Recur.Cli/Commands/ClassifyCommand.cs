@@ -1,0 +1,94 @@
+// `recur classify`: train, evaluate and apply an LSTM text classifier (seed 002's IMDb sentiment
+// model). This file holds the parent command and what its subcommands share: where the label and
+// text are in a CSV file, which model file a MODEL argument means, and the thread count.
+using System.CommandLine;
+using Recur.Classification;
+
+namespace Recur.Cli.Commands;
+
+static class ClassifyCommand
+{
+    public const string ModelFileName = "model.safetensors";
+
+    public static Command Create()
+    {
+        var command = new Command("classify", "Train and apply an LSTM text classifier (binary sentiment, as seed 002's IMDb project).");
+        command.Add(ClassifyTrain.Create());
+        command.Add(ClassifyEval.Create());
+        command.Add(ClassifyPredict.Create());
+        return command;
+    }
+
+    /// <summary>The options that locate label and text in a CSV file.</summary>
+    internal sealed class LayoutOptions
+    {
+        readonly Option<string> label = new("--label-column") { Description = "CSV header name of the label column", DefaultValueFactory = _ => "label" };
+        readonly Option<string> text = new("--text-column") { Description = "CSV header name of the text column", DefaultValueFactory = _ => "text" };
+        readonly Option<string> delimiter = new("--delimiter") { Description = "CSV field separator (one character; \\t for tab)", DefaultValueFactory = _ => "," };
+
+        public void AddTo(Command command)
+        {
+            command.Add(label);
+            command.Add(text);
+            command.Add(delimiter);
+        }
+
+        public CsvLayout Get(ParseResult parse)
+        {
+            string d = parse.GetValue(delimiter)!;
+            if (d == "\\t") d = "\t";
+            Cli.Require(d.Length == 1 && d is not ("\"" or "\r" or "\n"), $"--delimiter '{d}' must be one character other than a quote or a line break");
+            return new CsvLayout(parse.GetValue(label)!, parse.GetValue(text)!, d[0]);
+        }
+    }
+
+    internal static Option<int> ThreadsOption() => new("--threads")
+    {
+        Description = "Threads for the kernels, every core by default",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    internal static void ApplyThreads(int threads)
+    {
+        Cli.Require(threads >= 1, $"--threads {threads} must be at least 1");
+        Workers.SetThreads(threads);
+    }
+
+    /// <summary>A model file, or a run directory holding model.safetensors.</summary>
+    internal static string ModelPath(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            string inside = Path.Combine(path, ModelFileName);
+            Cli.Require(File.Exists(inside), $"'{path}' is a directory without {ModelFileName}; give a run directory from 'recur classify train' or a .safetensors file");
+            return inside;
+        }
+        Cli.Require(File.Exists(path), $"model '{path}' does not exist");
+        return path;
+    }
+
+    /// <summary>Labelled or unlabelled data from a CSV file or a folder of class folders, with a clear error if it is neither.</summary>
+    internal static List<LabeledText> LoadData(string path, CsvLayout layout, bool requireLabels = true)
+    {
+        Cli.Require(File.Exists(path) || Directory.Exists(path), $"data '{path}' does not exist (give a CSV file or a folder of class folders)");
+        return TextData.Load(path, layout, requireLabels);
+    }
+
+    /// <summary>
+    /// An action whose user errors print as Cli.Run prints them: one "recur: error:" line and exit 1.
+    /// (System.CommandLine's default exception handler catches an action's exceptions before Cli.Run's
+    /// handler can, and prints a stack trace; until Cli.Run turns that handler off, classify does this itself.)
+    /// </summary>
+    internal static Func<ParseResult, int> Guarded(Func<ParseResult, int> action) => parse =>
+    {
+        try { return action(parse); }
+        catch (Exception e) when (e is CliError or InvalidDataException or IOException or UnauthorizedAccessException
+            or ArgumentException or FormatException or TrainingDivergedException)
+        {
+            Console.Error.WriteLine($"recur: error: {e.Message.ReplaceLineEndings(" ").Trim()}");
+            return Cli.Failed;
+        }
+    };
+
+    internal static string Percent(double x) => double.IsNaN(x) ? "n/a" : $"{100 * x:F2} %";
+}

@@ -1,0 +1,84 @@
+// `recur classify eval MODEL DATA`: accuracy, precision, recall, F1, ROC AUC and the confusion matrix
+// of a trained classifier on labelled texts (labels must be the model's own two).
+using System.CommandLine;
+using Recur.Classification;
+using Recur.Cli.Output;
+
+namespace Recur.Cli.Commands;
+
+static class ClassifyEval
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
+        var data = new Argument<string>("DATA") { Description = "Labelled texts: a CSV file or a folder of class folders, as for training" };
+        var layout = new ClassifyCommand.LayoutOptions();
+        var threshold = new Option<double>("--threshold") { Description = "A text is predicted positive when its probability is at least this", DefaultValueFactory = _ => 0.5 };
+        var threads = ClassifyCommand.ThreadsOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, precision, recall, f1, auc, confusion, ...) on stdout (default: off)", DefaultValueFactory = _ => false };
+
+        var command = new Command("eval", "Evaluate a classifier on labelled texts: accuracy, precision, recall, F1, ROC AUC, confusion matrix.");
+        command.Add(model);
+        command.Add(data);
+        layout.AddTo(command);
+        command.Add(threshold);
+        command.Add(threads);
+        command.Add(json);
+        command.SetAction(ClassifyCommand.Guarded(parse =>
+        {
+            var reporter = new Reporter(parse.GetValue(json));
+            double th = parse.GetValue(threshold);
+            Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
+            ClassifyCommand.ApplyThreads(parse.GetValue(threads));
+            string modelPath = ClassifyCommand.ModelPath(parse.GetValue(model)!);
+            string dataPath = parse.GetValue(data)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var classifier = Classifier.Load(modelPath);
+            var items = ClassifyCommand.LoadData(dataPath, layout.Get(parse));
+            var targets = classifier.Labels.Targets(items);
+            var sequences = classifier.Encode(items.Select(i => i.Text).ToList());
+            double readSeconds = clock.Elapsed.TotalSeconds;
+            float[] p = null!;
+            var run = System.Diagnostics.Stopwatch.StartNew();
+            reporter.WithProgress("evaluating", sink => p = classifier.Probabilities(sequences,
+                done => sink.Update((double)done / items.Count, $"{done:N0}/{items.Count:N0} texts")));
+            double seconds = run.Elapsed.TotalSeconds;
+            var m = BinaryMetrics.Compute(p, targets, th);
+            var labels = classifier.Labels;
+
+            reporter.Line($"model      {modelPath}");
+            reporter.Line($"data       {dataPath}: {m.Count:N0} texts ({m.TruePositives + m.FalseNegatives:N0} '{labels.Positive}', {m.TrueNegatives + m.FalsePositives:N0} '{labels.Negative}')");
+            reporter.Line($"accuracy   {ClassifyCommand.Percent(m.Accuracy)}");
+            reporter.Line($"precision  {ClassifyCommand.Percent(m.Precision)}   (of '{labels.Positive}')");
+            reporter.Line($"recall     {ClassifyCommand.Percent(m.Recall)}");
+            reporter.Line($"F1         {ClassifyCommand.Percent(m.F1)}");
+            reporter.Line($"ROC AUC    {(double.IsNaN(m.Auc) ? "n/a (one class only)" : m.Auc.ToString("F4"))}");
+            int w = Math.Max(10, Math.Max(labels.Positive.Length, labels.Negative.Length) + 2);
+            reporter.Line("confusion  rows: actual, columns: predicted");
+            string Row(string head, string a, string b) => $"           {head.PadRight(w)}{a.PadLeft(w)}{b.PadLeft(w)}";
+            reporter.Line(Row("", labels.Negative, labels.Positive));
+            reporter.Line(Row(labels.Negative, $"{m.TrueNegatives:N0}", $"{m.FalsePositives:N0}"));
+            reporter.Line(Row(labels.Positive, $"{m.FalseNegatives:N0}", $"{m.TruePositives:N0}"));
+            reporter.Line($"time       {seconds:F1} s ({m.Count / seconds:F0} reviews/s), plus {readSeconds:F1} s to load and tokenize");
+            reporter.Result(new Dictionary<string, object?>
+            {
+                ["accuracy"] = m.Accuracy,
+                ["precision"] = m.Precision,
+                ["recall"] = m.Recall,
+                ["f1"] = m.F1,
+                ["auc"] = double.IsNaN(m.Auc) ? null : m.Auc,
+                ["count"] = m.Count,
+                ["threshold"] = th,
+                ["labels"] = labels.Names,
+                ["confusion"] = new Dictionary<string, int>
+                {
+                    ["true_negative"] = m.TrueNegatives, ["false_positive"] = m.FalsePositives,
+                    ["false_negative"] = m.FalseNegatives, ["true_positive"] = m.TruePositives,
+                },
+                ["seconds"] = seconds,
+            });
+            return Cli.Ok;
+        }));
+        return command;
+    }
+}

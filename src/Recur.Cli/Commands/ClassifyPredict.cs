@@ -1,0 +1,81 @@
+// `recur classify predict MODEL TEXT... | --file F`: the probability of the positive class and the
+// predicted label of each text. A file holds one text per line (a .csv file: its text column).
+using System.CommandLine;
+using Recur.Classification;
+using Recur.Cli.Output;
+
+namespace Recur.Cli.Commands;
+
+static class ClassifyPredict
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
+        var texts = new Argument<string[]>("TEXT") { Description = "Texts to classify (quote each one)", Arity = ArgumentArity.ZeroOrMore };
+        var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv file: its text column) (default: none)" };
+        var layout = new ClassifyCommand.LayoutOptions();
+        var threshold = new Option<double>("--threshold") { Description = "A text is labelled positive when its probability is at least this", DefaultValueFactory = _ => 0.5 };
+        var threads = ClassifyCommand.ThreadsOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"predictions\": [{\"probability\", \"label\", \"text\"}, ...]} on stdout (default: off)", DefaultValueFactory = _ => false };
+
+        var command = new Command("predict", "Classify texts: the probability of the positive class and the predicted label of each.");
+        command.Add(model);
+        command.Add(texts);
+        command.Add(file);
+        layout.AddTo(command);
+        command.Add(threshold);
+        command.Add(threads);
+        command.Add(json);
+        command.SetAction(ClassifyCommand.Guarded(parse =>
+        {
+            var reporter = new Reporter(parse.GetValue(json));
+            double th = parse.GetValue(threshold);
+            Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
+            ClassifyCommand.ApplyThreads(parse.GetValue(threads));
+            var given = parse.GetValue(texts) ?? [];
+            string? path = parse.GetValue(file);
+            Cli.Require(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
+            Cli.Require(given.Length == 0 || path == null, "give texts or --file, not both");
+            var inputs = path == null ? given.ToList() : ReadTexts(path, layout.Get(parse));
+            for (int i = 0; i < inputs.Count; i++)
+                Cli.Require(!string.IsNullOrWhiteSpace(inputs[i]), $"text {i + 1} is empty");
+
+            var classifier = Classifier.Load(ClassifyCommand.ModelPath(parse.GetValue(model)!));
+            var p = classifier.Probabilities(classifier.Encode(inputs));
+            var rows = new List<Dictionary<string, object?>>();
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                string label = classifier.Labels.Names[p[i] >= th ? 1 : 0];
+                reporter.Line($"{p[i]:F4}  {label}  {Snippet(inputs[i])}");
+                rows.Add(new() { ["probability"] = p[i], ["label"] = label, ["text"] = inputs[i] });
+            }
+            reporter.Result(new Dictionary<string, object?> { ["predictions"] = rows, ["labels"] = classifier.Labels.Names });
+            return Cli.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Texts of a file: one per non-blank line, or the text column of a CSV file.</summary>
+    static List<string> ReadTexts(string path, CsvLayout layout)
+    {
+        if (path == "-")
+        {
+            var lines = new List<string>();
+            while (Console.In.ReadLine() is { } line) if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+            Cli.Require(lines.Count > 0, "no texts on stdin");
+            return lines;
+        }
+        Cli.ExistingFile(path, "--file");
+        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            return TextData.LoadCsv(path, layout, requireLabels: false).Select(t => t.Text).ToList();
+        var texts = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        Cli.Require(texts.Count > 0, $"--file '{path}' holds no texts");
+        return texts;
+    }
+
+    static string Snippet(string text)
+    {
+        string flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= 70 ? flat : flat[..67] + "...";
+    }
+}

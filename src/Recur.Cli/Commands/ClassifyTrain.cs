@@ -1,0 +1,172 @@
+// `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
+// (after every epoch that is the best so far), history.csv, and loss/accuracy plots.
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Recur.Classification;
+using Recur.Cli.Output;
+using Recur.IO;
+
+namespace Recur.Cli.Commands;
+
+static class ClassifyTrain
+{
+    public static Command Create()
+    {
+        var data = new Argument<string>("DATA") { Description = "Training texts: a CSV file with a label and a text column, or a folder with one sub-folder of text files per class" };
+        var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, history.csv and plots (created if missing)", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory (default: off)", DefaultValueFactory = _ => false };
+        var layout = new ClassifyCommand.LayoutOptions();
+        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order)" };
+
+        var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn", DefaultValueFactory = _ => "lstm" };
+        cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");
+        var embed = new Option<int>("--embed") { Description = "Embedding size", DefaultValueFactory = _ => 32 };
+        var hidden = new Option<int>("--hidden") { Description = "Recurrent hidden size", DefaultValueFactory = _ => 50 };
+        var layers = new Option<int>("--layers") { Description = "Stacked recurrent layers", DefaultValueFactory = _ => 1 };
+        var bidirectional = new Option<bool>("--bidirectional") { Description = "Read texts in both directions; fc1 reads both final states (default: off)", DefaultValueFactory = _ => false };
+        var fc = new Option<int>("--fc") { Description = "Width of the hidden fully connected layer fc1", DefaultValueFactory = _ => 32 };
+        var dropout = new Option<float>("--dropout") { Description = "Dropout on the recurrent features and between recurrent layers", DefaultValueFactory = _ => 0f };
+
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training texts", DefaultValueFactory = _ => 10 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Texts per step", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 0.003 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed (weights, validation split, batch order, dropout)", DefaultValueFactory = _ => 1UL };
+        var valSplit = new Option<double>("--val-split") { Description = "Fraction of the training texts held out for validation; the best epoch on it is kept (0: none, keep the last)", DefaultValueFactory = _ => 0.0 };
+        var maxLen = new Option<int?>("--max-len") { Description = "Keep only each text's first N tokens, in training and when the model is applied (default: whole texts)" };
+        var bucket = new Option<bool>("--bucket") { Description = "Batch texts of similar length together (less padding, faster; batches still in random order) (default: off)", DefaultValueFactory = _ => false };
+        var minFreq = new Option<int>("--min-freq") { Description = "Words seen fewer times in training become <unk>", DefaultValueFactory = _ => 1 };
+        var maxVocab = new Option<int?>("--max-vocab") { Description = "Keep at most N words, most frequent first (default: all)" };
+        var clip = new Option<double?>("--clip") { Description = "Clip the gradients' global norm to this value (default: no clipping)" };
+        var paddedLstm = new Option<bool>("--padded-lstm") { Description = "Run the LSTM on the engine's padded Recurrent layer instead of the packed fast path: the same model, slower; for comparison (default: off)", DefaultValueFactory = _ => false };
+        var threads = ClassifyCommand.ThreadsOption();
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr) (default: off)", DefaultValueFactory = _ => false };
+
+        var command = new Command("train", "Train a classifier on labelled texts. Defaults are seed 002's model: Embedding 32 → LSTM 50 → Linear 32 → ReLU → Linear 1 → sigmoid, BCE, Adam 0.003, batch 32, 10 epochs.");
+        command.Add(data);
+        command.Add(output);
+        command.Add(force);
+        layout.AddTo(command);
+        command.Add(positive);
+        foreach (var o in new Option[] { cell, embed, hidden, layers, bidirectional, fc, dropout, epochs, batchSize, lr, seed, valSplit, maxLen, bucket, minFreq, maxVocab, clip, paddedLstm, threads, json })
+            command.Add(o);
+
+        command.SetAction(ClassifyCommand.Guarded(parse =>
+        {
+            var reporter = new Reporter(parse.GetValue(json));
+            var modelConfig = new ModelConfig
+            {
+                Cell = parse.GetValue(cell)!, Embed = parse.GetValue(embed), Hidden = parse.GetValue(hidden), Layers = parse.GetValue(layers),
+                Bidirectional = parse.GetValue(bidirectional), Fc = parse.GetValue(fc), Dropout = parse.GetValue(dropout),
+            };
+            var trainConfig = new TrainConfig
+            {
+                Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batchSize), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed),
+                ValSplit = parse.GetValue(valSplit), MaxLen = parse.GetValue(maxLen), Bucket = parse.GetValue(bucket), MinFreq = parse.GetValue(minFreq),
+                MaxVocab = parse.GetValue(maxVocab), Clip = parse.GetValue(clip), PaddedLstm = parse.GetValue(paddedLstm),
+            };
+            modelConfig.Validate();
+            trainConfig.Validate();
+            ClassifyCommand.ApplyThreads(parse.GetValue(threads));
+            string runDir = parse.GetValue(output)!;
+            string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
+            Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
+            return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath);
+        }));
+        return command;
+    }
+
+    static int Run(Reporter reporter, string dataPath, CsvLayout layout, string? positive, ModelConfig modelConfig, TrainConfig trainConfig,
+        string runDir, string modelPath)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var items = ClassifyCommand.LoadData(dataPath, layout);
+        var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive);
+        var classifier = training.Classifier;
+        Directory.CreateDirectory(runDir);
+
+        reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
+        reporter.Line($"labels   {classifier.Labels}");
+        reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
+            $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
+        reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
+        reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
+        reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+
+        foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
+        {
+            EpochReport report = null!;
+            reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update));
+            reporter.Line(Describe(report, trainConfig.Epochs));
+            if (report.Best)
+            {
+                classifier.Save(modelPath, training.TrainingMetadata());
+            }
+            WriteHistory(runDir, training.History);
+        }
+        training.Finish();
+        // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
+        classifier.Save(modelPath, training.TrainingMetadata());
+        TryPlot(reporter, runDir, training.History);
+
+        var last = training.History[^1];
+        var best = training.History[training.BestEpoch - 1];
+        reporter.Line(training.ValCount > 0
+            ? $"kept epoch {best.Epoch} (validation accuracy {ClassifyCommand.Percent(best.ValAccuracy!.Value)}); saved {modelPath}"
+            : $"saved {modelPath} (epoch {last.Epoch}); total {clock.Elapsed.TotalSeconds:F0} s");
+        reporter.Result(new Dictionary<string, object?>
+        {
+            ["model"] = modelPath,
+            ["best_epoch"] = training.BestEpoch,
+            ["train_count"] = training.TrainCount,
+            ["val_count"] = training.ValCount,
+            ["vocab_size"] = classifier.Vocab.Count,
+            ["labels"] = classifier.Labels.Names,
+            ["epochs"] = training.History.Select(h => new Dictionary<string, object?>
+            {
+                ["epoch"] = h.Epoch, ["train_loss"] = h.TrainLoss, ["train_accuracy"] = h.TrainAccuracy, ["val_accuracy"] = h.ValAccuracy,
+                ["seconds"] = h.Seconds, ["cpu_seconds"] = h.CpuSeconds, ["reviews_per_second"] = h.TextsPerSecond, ["tokens_per_second"] = h.TokensPerSecond,
+            }).ToList(),
+            ["seconds"] = clock.Elapsed.TotalSeconds,
+        });
+        return Cli.Ok;
+    }
+
+    static string Describe(EpochReport r, int epochs)
+    {
+        var sb = new StringBuilder($"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:F4}  acc {r.TrainAccuracy:F4}");
+        if (r.ValAccuracy is double v) sb.Append($"  val acc {v:F4}{(r.Best ? " *" : "  ")}");
+        sb.Append($"  {r.Seconds:F1} s (cpu {r.CpuSeconds:F1} s)  {r.TextsPerSecond:F0} reviews/s  {r.TokensPerSecond:N0} tokens/s");
+        sb.Append($"  (padding {100.0 * (r.PaddedTokens - r.Tokens) / r.PaddedTokens:F0} % of steps)");
+        if (r.ValAccuracy != null) sb.Append($"  validation {r.ValSeconds:F1} s");
+        return sb.ToString();
+    }
+
+    static void WriteHistory(string runDir, IReadOnlyList<EpochReport> history)
+    {
+        var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_accuracy,seconds,cpu_seconds,reviews_per_second,tokens_per_second\n");
+        foreach (var h in history)
+            sb.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{h.Epoch},{h.TrainLoss:R},{h.TrainAccuracy:R},{(h.ValAccuracy is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "")},{h.Seconds:F3},{h.CpuSeconds:F3},{h.TextsPerSecond:F1},{h.TokensPerSecond:F0}\n"));
+        AtomicFile.WriteAllText(Path.Combine(runDir, "history.csv"), sb.ToString());
+    }
+
+    static void TryPlot(Reporter reporter, string runDir, IReadOnlyList<EpochReport> history)
+    {
+        double[] x = history.Select(h => (double)h.Epoch).ToArray();
+        try
+        {
+            Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "BCE loss",
+                new Series("train", x, history.Select(h => h.TrainLoss).ToArray()));
+            var val = history.Where(h => h.ValAccuracy != null).ToList();
+            Plots.Lines(Path.Combine(runDir, "accuracy"), "Accuracy", "epoch", "accuracy",
+                new Series("train", x, history.Select(h => h.TrainAccuracy).ToArray()),
+                new Series("validation", val.Select(h => (double)h.Epoch).ToArray(), val.Select(h => h.ValAccuracy!.Value).ToArray()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
+        {
+            reporter.Warn($"could not draw the plots: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+// A trained classifier as one unit: the network, its vocabulary, its label map and the text rules it
+// was trained with (max-len), saved together in one safetensors file. Tensors keep the seed's PyTorch
+// names (embedding.weight, rnn.weight_ih_l0, fc1.weight, ...); everything else is string metadata:
+//   format "recur.classifier/1", tokenizer "seed002", config (ModelConfig JSON), vocab (JSON array of
+//   tokens in id order), labels (JSON [negative, positive]), max_len ("" or a number), and whatever
+//   the trainer adds (training, history, best_epoch).
+using System.Text.Json;
+using Recur.IO;
+
+namespace Recur.Classification;
+
+/// <summary>A text classifier with everything needed to apply it to raw text.</summary>
+public sealed class Classifier
+{
+    public const string Format = "recur.classifier/1";
+    public const string TokenizerName = "seed002";
+    /// <summary>At most this many texts per batch at inference; results do not depend on it.</summary>
+    public const int InferenceBatch = 128;
+    /// <summary>At most this many tokens per inference batch (past its first text), which bounds the caches' memory.</summary>
+    public const int InferenceTokens = 16384;
+
+    public TextClassifier Model { get; }
+    public Vocabulary Vocab { get; }
+    public LabelMap Labels { get; }
+    /// <summary>Texts are cut to their first MaxLen tokens (null: whole texts).</summary>
+    public int? MaxLen { get; }
+    /// <summary>The metadata read from the model file (empty for a model built in memory).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    public Classifier(TextClassifier model, Vocabulary vocab, LabelMap labels, int? maxLen, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (model.VocabSize != vocab.Count)
+            throw new ArgumentException($"the model has {model.VocabSize} embedding rows for a vocabulary of {vocab.Count}");
+        (Model, Vocab, Labels, MaxLen) = (model, vocab, labels, maxLen);
+        Metadata = metadata ?? new Dictionary<string, string>();
+    }
+
+    /// <summary>Token ids of a text, cut to <see cref="MaxLen"/>.</summary>
+    public int[] Encode(string text) => Cut(Vocab.Encode(text), MaxLen);
+
+    /// <summary>Token ids of many texts (tokenized in parallel; the result is in order).</summary>
+    public int[][] Encode(IReadOnlyList<string> texts)
+    {
+        var result = new int[texts.Count][];
+        Parallel.For(0, texts.Count, i => result[i] = Encode(texts[i]));
+        return result;
+    }
+
+    internal static int[] Cut(int[] ids, int? maxLen) => maxLen is int m && ids.Length > m ? ids[..m] : ids;
+
+    /// <summary>P(positive) for each encoded text. Batching is by length; each text's result is the same alone or in any batch.</summary>
+    public float[] Probabilities(IReadOnlyList<int[]> sequences, Action<int>? textsDone = null)
+    {
+        var result = new float[sequences.Count];
+        var batch = new Batch();
+        int done = 0;
+        Model.Eval();
+        foreach (var which in BatchPlan.ByLength(sequences, InferenceBatch, InferenceTokens))
+        {
+            batch.Fill(sequences, default, which);
+            var p = Model.Predict(batch);
+            var items = batch.Items;
+            for (int j = 0; j < items.Length; j++) result[items[j]] = p[j];
+            done += which.Length;
+            textsDone?.Invoke(done);
+        }
+        return result;
+    }
+
+    /// <summary>P(positive) of one raw text.</summary>
+    public float Probability(string text) => Probabilities([Encode(text)])[0];
+
+    /// <summary>Writes the model and its metadata atomically; <paramref name="extra"/> adds keys (training, history).</summary>
+    public void Save(string path, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var meta = new Dictionary<string, string>();
+        if (extra != null) foreach (var (k, v) in extra) meta[k] = v;
+        meta["format"] = Format;
+        meta["tokenizer"] = TokenizerName;
+        meta["config"] = Model.Config.ToJson();
+        meta["labels"] = JsonSerializer.Serialize(Labels.Names);
+        meta["max_len"] = MaxLen?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        meta["vocab"] = JsonSerializer.Serialize(Vocab.Tokens);
+        ModelFile.Save(path, Model, meta);
+    }
+
+    /// <summary>
+    /// Reads a classifier saved by <see cref="Save"/>. Anything unusable — not a classifier file, a
+    /// missing or malformed key, tensors that do not fit the config — is one InvalidDataException line naming the file.
+    /// </summary>
+    public static Classifier Load(string path)
+    {
+        var contents = ModelFile.Load(path);
+        var meta = contents.Metadata;
+        string Key(string key) => meta.TryGetValue(key, out var v) ? v
+            : throw new InvalidDataException($"{path}: not a recur classifier model (no '{key}' in its metadata)");
+        if (Key("format") != Format)
+            throw new InvalidDataException($"{path}: model format {ErrorText.Quote(Key("format"))} is not {Format}");
+        if (Key("tokenizer") != TokenizerName)
+            throw new InvalidDataException($"{path}: unknown tokenizer {ErrorText.Quote(Key("tokenizer"))} (this recur knows {TokenizerName})");
+        ModelConfig config;
+        Vocabulary vocab;
+        LabelMap labels;
+        int? maxLen;
+        try
+        {
+            config = ModelConfig.FromJson(Key("config"));
+            vocab = new Vocabulary(JsonSerializer.Deserialize<string[]>(Key("vocab")) ?? throw new JsonException("null vocabulary"));
+            var names = JsonSerializer.Deserialize<string[]>(Key("labels"));
+            if (names is not { Length: 2 }) throw new JsonException("labels must be a list of two names");
+            labels = new LabelMap(names[0], names[1]);
+            string m = Key("max_len");
+            maxLen = m.Length == 0 ? null : int.Parse(m, System.Globalization.CultureInfo.InvariantCulture);
+            if (maxLen is < 1) throw new FormatException("max_len must be at least 1");
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or OverflowException or InvalidDataException)
+        {
+            throw new InvalidDataException($"{path}: damaged classifier metadata: {ErrorText.FirstLine(e.Message)}", e);
+        }
+        var model = new TextClassifier(config, vocab.Count, new Rng(0));
+        try { model.LoadStateDict(contents.Tensors); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        model.Eval();
+        return new Classifier(model, vocab, labels, maxLen, meta);
+    }
+}

@@ -1,0 +1,96 @@
+// The two configuration records of a text classifier, with the seed's values as defaults. The model
+// config is stored in the model file (metadata "config"); the training config in "training".
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Recur.Classification;
+
+/// <summary>The network: Embedding(V, Embed) → RNN → Linear(features, Fc) → ReLU → Linear(Fc, 1) → sigmoid.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>Recurrent cell: "lstm" (the seed), "gru" or "rnn" (tanh).</summary>
+    public string Cell { get; init; } = "lstm";
+    /// <summary>E, the embedding size (seed: 32).</summary>
+    public int Embed { get; init; } = 32;
+    /// <summary>H, the recurrent hidden size (seed: 50).</summary>
+    public int Hidden { get; init; } = 50;
+    /// <summary>Stacked recurrent layers (seed: 1; its "stacked" variant: 2).</summary>
+    public int Layers { get; init; } = 1;
+    /// <summary>Read each review both ways (the seed's exercise).</summary>
+    public bool Bidirectional { get; init; }
+    /// <summary>Width of fc1 (seed: 32).</summary>
+    public int Fc { get; init; } = 32;
+    /// <summary>Dropout on the recurrent features fed to fc1 and between recurrent layers (seed: 0).</summary>
+    public float Dropout { get; init; }
+
+    [JsonIgnore] public int Directions => Bidirectional ? 2 : 1;
+    /// <summary>Width of what fc1 reads: the last layer's final state, both directions side by side.</summary>
+    [JsonIgnore] public int Features => Directions * Hidden;
+
+    /// <summary>Throws ArgumentException naming the first bad value.</summary>
+    public ModelConfig Validate()
+    {
+        if (Cell is not ("lstm" or "gru" or "rnn")) throw new ArgumentException($"cell '{Cell}' is not one of lstm, gru, rnn");
+        if (Embed < 1) throw new ArgumentException($"embed {Embed} must be at least 1");
+        if (Hidden < 1) throw new ArgumentException($"hidden {Hidden} must be at least 1");
+        if (Layers < 1) throw new ArgumentException($"layers {Layers} must be at least 1");
+        if (Fc < 1) throw new ArgumentException($"fc {Fc} must be at least 1");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout {Dropout} must be in [0, 1)");
+        return this;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    public static ModelConfig FromJson(string json) => (JsonSerializer.Deserialize<ModelConfig>(json, Json.Options) ?? throw new JsonException("null config")).Validate();
+}
+
+/// <summary>How training runs (the seed's values by default).</summary>
+public sealed record TrainConfig
+{
+    /// <summary>Passes over the training texts (seed: 10).</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Texts per step (seed: 32).</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Adam's learning rate (seed: 0.003).</summary>
+    public double LearningRate { get; init; } = 0.003;
+    /// <summary>Seeds initialisation, the validation split, shuffling and dropout.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Fraction of the training texts held out to pick the best epoch (0 = none, as the seed).</summary>
+    public double ValSplit { get; init; }
+    /// <summary>Keep only each text's first MaxLen tokens (null = whole texts, as the seed).</summary>
+    public int? MaxLen { get; init; }
+    /// <summary>Batch texts of similar length together to cut padding (batches still come in random order).</summary>
+    public bool Bucket { get; init; }
+    /// <summary>Words seen fewer times in training map to &lt;unk&gt; (seed: 1, keep all).</summary>
+    public int MinFreq { get; init; } = 1;
+    /// <summary>Keep at most this many words, most frequent first (null = all).</summary>
+    public int? MaxVocab { get; init; }
+    /// <summary>Clip the gradients' global 2-norm to this (null = no clipping, as the seed).</summary>
+    public double? Clip { get; init; }
+    /// <summary>Run an LSTM on the engine's padded Recurrent layer instead of PackedLstm: the same logits for the same weights, slower (for comparison).</summary>
+    public bool PaddedLstm { get; init; }
+
+    public TrainConfig Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"epochs {Epochs} must be at least 1");
+        if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize} must be at least 1");
+        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate {LearningRate} must be positive");
+        if (!(ValSplit >= 0 && ValSplit < 1)) throw new ArgumentException($"validation split {ValSplit} must be in [0, 1)");
+        if (MaxLen is < 1) throw new ArgumentException($"max-len {MaxLen} must be at least 1");
+        if (MinFreq < 1) throw new ArgumentException($"min-freq {MinFreq} must be at least 1");
+        if (MaxVocab is < 1) throw new ArgumentException($"max-vocab {MaxVocab} must be at least 1");
+        if (Clip is double c && !(c > 0)) throw new ArgumentException($"clip {c} must be positive");
+        return this;
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+}
+
+static class Json
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+}

@@ -1,0 +1,183 @@
+// Training a text classifier as seed 002 does: shuffled batches of 32, σ + BCE, Adam 0.003, ten epochs;
+// plus an optional validation split (held out from the training texts before the vocabulary is built)
+// whose best epoch is the one kept, bucketing, max-len and gradient clipping.
+// Every random draw comes from the seed: one generator each for the split, the weights and the batch
+// order, so a run is bit-identical for a seed whatever the thread count.
+using System.Diagnostics;
+using Recur.Nn;
+using Recur.Nn.Losses;
+using Recur.Optim;
+
+namespace Recur.Classification;
+
+/// <summary>Training stopped because the loss stopped being a finite number.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>What one epoch did. Seconds count the training steps only; validation is timed apart.</summary>
+/// <param name="CpuSeconds">Processor time of the whole process (all threads) during the training steps: on a busy
+/// machine the wall-clock Seconds include waiting for a core, this does not.</param>
+public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
+    double CpuSeconds, double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
+{
+    public double TextsPerSecond => Texts / Seconds;
+    public double TokensPerSecond => Tokens / Seconds;
+}
+
+/// <summary>A training run: data prepared once, then one call per epoch.</summary>
+public sealed class ClassifierTraining
+{
+    public TrainConfig Config { get; }
+    public Classifier Classifier { get; }
+    public int TrainCount => trainSeqs.Length;
+    public int ValCount => valSeqs.Length;
+    /// <summary>Real tokens in the training texts (after max-len).</summary>
+    public long TrainTokens { get; }
+    public IReadOnlyList<EpochReport> History => history;
+    /// <summary>The epoch whose weights the model holds after <see cref="Finish"/>: the best on validation, or the last.</summary>
+    public int BestEpoch { get; private set; }
+
+    readonly int[][] trainSeqs, valSeqs;
+    readonly float[] trainTargets, valTargets;
+    readonly ParameterSet parameters;
+    readonly Adam adam;
+    readonly BCEWithLogitsLoss loss = new();
+    readonly Rng shuffleRng;
+    readonly Batch batch = new();
+    readonly List<EpochReport> history = [];
+    float[]? bestValues;
+    double bestAccuracy = double.NegativeInfinity;
+    Tensor? targets, dLogits;
+
+    ClassifierTraining(TrainConfig config, Classifier classifier, int[][] trainSeqs, float[] trainTargets, int[][] valSeqs, float[] valTargets, Rng shuffleRng)
+    {
+        (Config, Classifier, this.trainSeqs, this.trainTargets, this.valSeqs, this.valTargets, this.shuffleRng) =
+            (config, classifier, trainSeqs, trainTargets, valSeqs, valTargets, shuffleRng);
+        TrainTokens = trainSeqs.Sum(s => (long)s.Length);
+        parameters = new ParameterSet(classifier.Model);
+        adam = new Adam(parameters, config.LearningRate);
+    }
+
+    /// <summary>
+    /// Splits off the validation texts, tokenizes, builds the vocabulary and label map from the training
+    /// texts, and builds the model. <paramref name="positive"/> chooses the positive label.
+    /// </summary>
+    public static ClassifierTraining Prepare(IReadOnlyList<LabeledText> items, ModelConfig model, TrainConfig config, string? positive = null)
+    {
+        config.Validate();
+        model.Validate();
+        var labels = LabelMap.FromData(items, positive);
+        var master = new Rng(config.Seed);
+        Rng splitRng = master.Fork(), initRng = master.Fork(), shuffleRng = master.Fork();
+
+        int valCount = (int)Math.Round(items.Count * config.ValSplit);
+        if (config.ValSplit > 0 && (valCount < 1 || valCount >= items.Count))
+            throw new ArgumentException($"a validation split of {config.ValSplit} leaves {valCount} of {items.Count} texts for validation; choose a split that leaves some for each side");
+        var order = Enumerable.Range(0, items.Count).ToArray();
+        if (valCount > 0) splitRng.Shuffle<int>(order);
+        // Validation texts first in the shuffled order; both parts keep the data's order (so a split of 0 is the data as given).
+        var valIdx = order[..valCount].Order().ToArray();
+        var trainIdx = order[valCount..].Order().ToArray();
+
+        var tokens = new List<string>[items.Count];
+        Parallel.For(0, items.Count, i => tokens[i] = Tokenizer.Tokenize(items[i].Text));
+        var vocab = Vocabulary.Build(trainIdx.Select(i => (IReadOnlyList<string>)tokens[i]), config.MinFreq, config.MaxVocab);
+        int[] Encode(int i)
+        {
+            var t = tokens[i];
+            var ids = new int[t.Count];
+            for (int k = 0; k < ids.Length; k++) ids[k] = vocab.Id(t[k]);
+            return Classifier.Cut(ids, config.MaxLen);
+        }
+        var targets = labels.Targets(items);
+        var net = new TextClassifier(model, vocab.Count, initRng, config.PaddedLstm);
+        var classifier = new Classifier(net, vocab, labels, config.MaxLen);
+        return new ClassifierTraining(config, classifier,
+            trainIdx.Select(Encode).ToArray(), trainIdx.Select(i => targets[i]).ToArray(),
+            valIdx.Select(Encode).ToArray(), valIdx.Select(i => targets[i]).ToArray(), shuffleRng);
+    }
+
+    /// <summary>
+    /// One pass over the training texts, then validation (if any). <paramref name="progress"/> hears the
+    /// fraction done and a status line after every step.
+    /// </summary>
+    public EpochReport RunEpoch(Action<double, string>? progress = null)
+    {
+        int epoch = history.Count + 1;
+        var model = Classifier.Model;
+        model.Train();
+        var plan = Config.Bucket ? BatchPlan.Bucketed(trainSeqs, Config.BatchSize, shuffleRng) : BatchPlan.Shuffled(trainSeqs.Length, Config.BatchSize, shuffleRng);
+        double lossSum = 0;
+        long correct = 0, tokens = 0, padded = 0;
+        int seen = 0;
+        var clock = Stopwatch.StartNew();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        for (int b = 0; b < plan.Count; b++)
+        {
+            batch.Fill(trainSeqs, trainTargets, plan[b]);
+            int n = batch.Size;
+            adam.ZeroGrad();
+            var z = model.Forward(batch);
+            var t = Nn.Workspace.Ensure(ref targets, n, 1);
+            batch.Targets.CopyTo(t.Span);
+            var dz = Nn.Workspace.Ensure(ref dLogits, n, 1);
+            float batchLoss = loss.Forward(z, t, dz);
+            for (int i = 0; i < n; i++)
+                if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
+            model.Backward(dz);
+            if (Config.Clip is double clip) GradClip.ClipByGlobalNorm(parameters, clip);
+            adam.Step();
+            lossSum += (double)batchLoss * n;
+            seen += n;
+            tokens += batch.Tokens;
+            padded += (long)batch.Steps * n;
+            if (!float.IsFinite(batchLoss))
+                throw new TrainingDivergedException($"epoch {epoch} step {b + 1}: the loss is {batchLoss}; lower the learning rate or set --clip");
+            progress?.Invoke((double)(b + 1) / plan.Count,
+                $"loss {lossSum / seen:F4} acc {(double)correct / seen:F4} {seen / clock.Elapsed.TotalSeconds:F0} reviews/s");
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+
+        double? valAccuracy = null;
+        var valClock = Stopwatch.StartNew();
+        if (valSeqs.Length > 0)
+            valAccuracy = BinaryMetrics.Compute(Classifier.Probabilities(valSeqs), valTargets).Accuracy;
+        double valSeconds = valClock.Elapsed.TotalSeconds;
+
+        // The best epoch: highest validation accuracy (the earlier on a tie); without validation, the last.
+        bool best = valAccuracy is not double acc || acc > bestAccuracy;
+        if (best)
+        {
+            BestEpoch = epoch;
+            if (valAccuracy is double a)
+            {
+                bestAccuracy = a;
+                bestValues ??= new float[parameters.Length];
+                parameters.Values.Span.CopyTo(bestValues);
+            }
+        }
+        var report = new EpochReport(epoch, lossSum / seen, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
+            seen, tokens, padded, best);
+        history.Add(report);
+        return report;
+    }
+
+    /// <summary>Puts the best epoch's weights back (with validation); the model is then in evaluation mode.</summary>
+    public void Finish()
+    {
+        if (bestValues != null) parameters.Values.CopyFrom(bestValues);
+        Classifier.Model.Eval();
+    }
+
+    /// <summary>Metadata a model file keeps about its training: the config, the history, the best epoch.</summary>
+    public Dictionary<string, string> TrainingMetadata() => new()
+    {
+        ["training"] = Config.ToJson(),
+        ["best_epoch"] = BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["history"] = System.Text.Json.JsonSerializer.Serialize(history.Select(h => new Dictionary<string, object?>
+        {
+            ["epoch"] = h.Epoch, ["train_loss"] = h.TrainLoss, ["train_accuracy"] = h.TrainAccuracy,
+            ["val_accuracy"] = h.ValAccuracy, ["seconds"] = h.Seconds, ["cpu_seconds"] = h.CpuSeconds,
+        })),
+    };
+}

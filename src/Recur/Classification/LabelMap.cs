@@ -1,0 +1,74 @@
+// The two classes of a binary classifier and the label text each comes from. Class 1 is "positive"
+// (the sigmoid's side). From the training labels: two integers keep numeric order (0/1 → 0, 1;
+// torchtext's 1/2 → 0, 1, as the seed maps them); words keep ordinal order (neg/pos, negative/positive,
+// bad/good, false/true, no/yes all put the positive word second); a chosen positive label overrides.
+namespace Recur.Classification;
+
+/// <summary>Label text ↔ class index (0 or 1) of a binary classifier.</summary>
+public sealed class LabelMap
+{
+    /// <summary>Names[c] is the label text of class c; Names[1] is the positive class.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    public LabelMap(string negative, string positive)
+    {
+        if (negative == positive) throw new ArgumentException($"the two classes need different labels, not '{negative}' twice");
+        Names = [negative, positive];
+    }
+
+    public string Positive => Names[1];
+    public string Negative => Names[0];
+
+    /// <summary>The class of <paramref name="label"/>, or -1 if it is neither label.</summary>
+    public int IndexOf(string label) => label == Names[0] ? 0 : label == Names[1] ? 1 : -1;
+
+    /// <summary>"'0' → 0 (negative), '1' → 1 (positive)".</summary>
+    public override string ToString() => $"'{Names[0]}' → 0 (negative), '{Names[1]}' → 1 (positive)";
+
+    /// <summary>
+    /// The map from the labels of a training set: exactly two distinct labels. A third is an error naming
+    /// where it first occurs; <paramref name="positive"/>, when given, must be one of the two.
+    /// </summary>
+    public static LabelMap FromData(IReadOnlyList<LabeledText> items, string? positive = null)
+    {
+        var seen = new List<string>();
+        foreach (var item in items)
+        {
+            if (seen.Contains(item.Label)) continue;
+            if (seen.Count == 2)
+                throw new InvalidDataException($"{item.Where}: a third label '{item.Label}' (already seen '{seen[0]}' and '{seen[1]}'); " +
+                    "the classifier has two classes");
+            seen.Add(item.Label);
+        }
+        if (seen.Count < 2)
+            throw new InvalidDataException($"every text has label '{seen.FirstOrDefault()}'; training needs examples of two classes");
+        seen.Sort(CompareLabels);
+        if (positive != null)
+        {
+            if (!seen.Contains(positive))
+                throw new InvalidDataException($"positive label '{positive}' is not one of the data's labels ('{seen[0]}', '{seen[1]}')");
+            return positive == seen[0] ? new LabelMap(seen[1], seen[0]) : new LabelMap(seen[0], seen[1]);
+        }
+        return new LabelMap(seen[0], seen[1]);
+    }
+
+    /// <summary>Integers by value, anything else ordinally.</summary>
+    static int CompareLabels(string a, string b) =>
+        long.TryParse(a, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long x) &&
+        long.TryParse(b, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long y)
+            ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+
+    /// <summary>The classes of labelled texts; an unknown label is an error naming where it is.</summary>
+    public float[] Targets(IReadOnlyList<LabeledText> items)
+    {
+        var targets = new float[items.Count];
+        for (int i = 0; i < items.Count; i++)
+        {
+            int c = IndexOf(items[i].Label);
+            if (c < 0)
+                throw new InvalidDataException($"{items[i].Where}: unknown label '{items[i].Label}'; the model knows '{Names[0]}' and '{Names[1]}'");
+            targets[i] = c;
+        }
+        return targets;
+    }
+}

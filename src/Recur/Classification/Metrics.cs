@@ -1,0 +1,59 @@
+// Binary classification metrics from probabilities and 0/1 targets. A text is predicted positive when
+// p >= threshold (0.5, as the seed's `pred >= 0.5`). Precision, recall and F1 are of the positive
+// class; a ratio whose denominator is 0 is reported as 0 (scikit-learn's zero_division=0).
+// ROC AUC is the probability that a random positive scores above a random negative, ties counting one
+// half: the Mann-Whitney U statistic from average ranks, exact for any number of ties.
+namespace Recur.Classification;
+
+/// <summary>Accuracy, precision, recall, F1, ROC AUC and the confusion matrix of binary predictions.</summary>
+public sealed record BinaryMetrics(int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives, double Auc)
+{
+    public int Count => TruePositives + FalsePositives + TrueNegatives + FalseNegatives;
+    public double Accuracy => Ratio(TruePositives + TrueNegatives, Count);
+    public double Precision => Ratio(TruePositives, TruePositives + FalsePositives);
+    public double Recall => Ratio(TruePositives, TruePositives + FalseNegatives);
+    public double F1 => Ratio(2.0 * TruePositives, 2.0 * TruePositives + FalsePositives + FalseNegatives);
+
+    static double Ratio(double a, double b) => b == 0 ? 0 : a / b;
+
+    /// <summary>Metrics of <paramref name="probabilities"/> against <paramref name="targets"/> (0 or 1).</summary>
+    public static BinaryMetrics Compute(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, double threshold = 0.5)
+    {
+        if (probabilities.Length != targets.Length)
+            throw new ArgumentException($"{probabilities.Length} probabilities for {targets.Length} targets");
+        int tp = 0, fp = 0, tn = 0, fn = 0;
+        for (int i = 0; i < probabilities.Length; i++)
+        {
+            bool predicted = probabilities[i] >= threshold, actual = targets[i] >= 0.5f;
+            if (predicted) { if (actual) tp++; else fp++; }
+            else { if (actual) fn++; else tn++; }
+        }
+        return new BinaryMetrics(tp, fp, tn, fn, RocAuc(probabilities, targets));
+    }
+
+    /// <summary>ROC AUC; NaN when one class is absent (the curve is undefined).</summary>
+    public static double RocAuc(ReadOnlySpan<float> scores, ReadOnlySpan<float> targets)
+    {
+        int n = scores.Length;
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        var s = scores.ToArray();
+        Array.Sort(s, order);
+        // Sum of the positives' ranks (1-based), tied scores sharing their average rank.
+        double rankSum = 0;
+        long positives = 0;
+        for (int i = 0; i < n;)
+        {
+            int j = i;
+            while (j + 1 < n && s[j + 1] == s[i]) j++;
+            double rank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++)
+                if (targets[order[k]] >= 0.5f) { rankSum += rank; positives++; }
+            i = j + 1;
+        }
+        long negatives = n - positives;
+        if (positives == 0 || negatives == 0) return double.NaN;
+        // U = rankSum - P(P+1)/2 counts (positive, negative) pairs ordered correctly, ties as 1/2.
+        return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+    }
+}

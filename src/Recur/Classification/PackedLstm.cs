@@ -1,0 +1,256 @@
+// The classifier's fast path: nn.LSTM over a packed batch (PyTorch's PackedSequence), computing only
+// real tokens. The engine's Recurrent layer (Nn/Recurrent) runs every row of a padded (T, N) batch at
+// every step and reallocates its caches whenever T changes; IMDb batches are ~70 % padding and every
+// batch has another T, so that costs ~3× the arithmetic plus ~50 MB of fresh buffers per step.
+// Here texts are sorted longest first, so step t holds a prefix of n_t texts, and every buffer grows
+// to the largest batch and is then reused. Same parameters, names, gate order and initialisation as
+// the engine's Lstm, and the same kernels (Gemm, LstmKernels): outputs equal the engine's bit for bit
+// (the tests check this); weight gradients sum the same terms in another order (~1e-6 apart).
+//
+// Threads: the recurrence of one direction is a chain of small steps (a (n_t, H)·(H, 4H) product and
+// a gate kernel), too small to split across threads without a fork per step, which costs more than
+// the step itself on a busy machine. So each direction's sweep runs on one thread, its kernels
+// inline, and the two directions of a bidirectional layer run side by side; the large products over
+// all P rows (input projection, weight gradients, dX) use the worker pool as usual. No result depends
+// on the thread count.
+//
+// Shapes: N texts (longest first), T = the longest length, P = Σ lengths packed rows, D input,
+// H hidden, G = 4H gates (i, f, g, o). Row Offsets[t] + i is text i at step t (i < n_t).
+// Per layer l and direction d, caches (P, ·) in packed row order:
+//   Gates (P, G) activations, HPrev/CPrev (P, H) the state each step started from (zero at a text's
+//   first step in that direction), Hs/Cs (P, H) the new state, TanhC (P, H); DGates (P, G) in backward.
+using Recur.Kernels;
+using Recur.Nn;
+
+namespace Recur.Classification;
+
+/// <summary>Multi-layer, optionally bidirectional LSTM over packed batches, returning each text's final hidden state.</summary>
+public sealed unsafe partial class PackedLstm : Module
+{
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int NumLayers { get; }
+    public bool Bidirectional { get; }
+    /// <summary>Dropout on the outputs of every layer but the last (training only).</summary>
+    public float Dropout { get; }
+    public int Directions => Bidirectional ? 2 : 1;
+
+    readonly Parameter[] weightIh, weightHh, biasIh, biasHh;
+    readonly DirCache[] caches;
+    readonly Rng dropoutRng;
+    readonly Grow[] layerOut, layerIn, masks, dLayerIn;
+    readonly Grow features = new();
+    readonly SweepJob sweep;
+    readonly float[] bias;       // (G) b_ih + b_hh
+    Tensor? input;               // (P, D) layer 0's input, kept (unchanged by the caller) for backward
+    bool dropped;                // the last forward applied inter-layer dropout
+    int steps, batch, rows;
+    int[] stepSizes = [], offsets = [], lengths = [];
+
+    /// <summary>A grow-only pinned buffer viewed at the shape of the current batch.</summary>
+    sealed class Grow
+    {
+        float[] data = [];
+        public Tensor View(params int[] shape)
+        {
+            int n = Tensor.ElementCount(shape);
+            if (data.Length < n) data = Tensor.AllocatePinned(Math.Max(n, data.Length + data.Length / 2));
+            return new Tensor(data, 0, shape);
+        }
+    }
+
+    sealed class DirCache
+    {
+        public int Layer, Dir;
+        public bool Forward => Dir == 0;
+        public readonly Grow Gates = new(), HPrev = new(), CPrev = new(), Hs = new(), Cs = new(), TanhC = new(), DGates = new();
+        public readonly Grow Dh = new(), Dc = new(); // (N, H) gradients reaching each text's h and c at the current step
+        public readonly PackedMatrix WhhT = new(), Whh = new();
+    }
+
+    /// <summary>The same parameters, in the same order and with the same draws, as <c>new Lstm(inputSize, hiddenSize, rng, numLayers, bidirectional, dropout)</c>.</summary>
+    public PackedLstm(int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0)
+    {
+        if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
+            throw new ArgumentOutOfRangeException(nameof(inputSize), "input size, hidden size and layers must be positive");
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
+        (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout) = (inputSize, hiddenSize, numLayers, bidirectional, dropout);
+        int dirs = Directions, g = 4 * hiddenSize;
+        weightIh = new Parameter[numLayers * dirs]; weightHh = new Parameter[numLayers * dirs];
+        biasIh = new Parameter[numLayers * dirs]; biasHh = new Parameter[numLayers * dirs];
+        caches = new DirCache[numLayers * dirs];
+        for (int l = 0; l < numLayers; l++)
+            for (int d = 0; d < dirs; d++)
+            {
+                int i = l * dirs + d;
+                string suffix = $"_l{l}" + (d == 1 ? "_reverse" : "");
+                weightIh[i] = AddParameter("weight_ih" + suffix, g, l == 0 ? inputSize : hiddenSize * dirs);
+                weightHh[i] = AddParameter("weight_hh" + suffix, g, hiddenSize);
+                biasIh[i] = AddParameter("bias_ih" + suffix, g);
+                biasHh[i] = AddParameter("bias_hh" + suffix, g);
+                caches[i] = new DirCache { Layer = l, Dir = d };
+            }
+        // PyTorch (and the engine's Recurrent): every weight and bias ~ U(-1/√H, 1/√H) in registration order.
+        float bound = 1f / MathF.Sqrt(hiddenSize);
+        foreach (var (_, p) in NamedParameters()) rng.FillUniform(p.Value.Span, -bound, bound);
+        dropoutRng = rng.Fork();
+        layerOut = NewGrows(numLayers); layerIn = NewGrows(numLayers); masks = NewGrows(numLayers); dLayerIn = NewGrows(numLayers);
+        bias = new float[g];
+        sweep = new SweepJob(this);
+    }
+
+    static Grow[] NewGrows(int n) => Enumerable.Range(0, n).Select(_ => new Grow()).ToArray();
+
+    /// <summary>
+    /// Runs the batch's packed rows <paramref name="x"/> (P, D), which must stay unchanged until Backward.
+    /// Returns each text's final hidden state in the last layer, (N, dirs·H): the forward direction's
+    /// state after the text's last token, then the reverse direction's after its first; zero for a text of
+    /// no tokens. Owned by the layer until the next call.
+    /// </summary>
+    public Tensor Forward(Tensor x, Batch batch)
+    {
+        if (x.Rank != 2 || x.Shape[1] != InputSize || x.Shape[0] != batch.Tokens)
+            throw new ArgumentException($"input {x} is not ({batch.Tokens}, {InputSize})");
+        SetLayout(batch);
+        input = x;
+        int dirs = Directions, H = HiddenSize, L = NumLayers;
+        for (int l = 0; l < L; l++)
+        {
+            var xl = l == 0 ? x : layerIn[l].View(rows, dirs * H);
+            var outL = layerOut[l].View(rows, dirs * H);
+            for (int d = 0; d < dirs; d++) ProjectInputs(caches[l * dirs + d], xl);
+            sweep.Run(l, backward: false);
+            for (int d = 0; d < dirs; d++) CopyOutput(caches[l * dirs + d], outL);
+            if (l < L - 1) ApplyDropout(l, outL);
+        }
+        // Final states of the last layer.
+        var f = features.View(this.batch, dirs * H);
+        var fs = f.Span;
+        for (int d = 0; d < dirs; d++)
+        {
+            var hs = caches[(L - 1) * dirs + d].Hs.View(rows, H).Span;
+            for (int i = 0; i < this.batch; i++)
+            {
+                var dst = fs.Slice(i * dirs * H + d * H, H);
+                int len = lengths[i];
+                if (len == 0) { dst.Clear(); continue; }
+                int row = d == 0 ? offsets[len - 1] + i : i; // forward: after the last token; reverse: after the first
+                hs.Slice(row * H, H).CopyTo(dst);
+            }
+        }
+        return f;
+    }
+
+    void SetLayout(Batch b)
+    {
+        steps = b.Steps; batch = b.Size; rows = (int)b.Tokens;
+        if (stepSizes.Length < steps) stepSizes = new int[Math.Max(steps, stepSizes.Length * 2)];
+        if (offsets.Length < steps + 1) offsets = new int[Math.Max(steps + 1, offsets.Length * 2)];
+        if (lengths.Length < batch) lengths = new int[Math.Max(batch, lengths.Length * 2)];
+        b.StepSizes.CopyTo(stepSizes);
+        b.Offsets.CopyTo(offsets);
+        b.Lengths.CopyTo(lengths);
+    }
+
+    /// <summary>Gates (P, G) = x·W_ihᵀ + b_ih + b_hh for every packed row at once.</summary>
+    void ProjectInputs(DirCache c, Tensor x)
+    {
+        int G = 4 * HiddenSize, P = rows, D = x.Shape[1];
+        int i = c.Layer * Directions + c.Dir;
+        var gates = c.Gates.View(P, G);
+        CellMath.SumBiases(biasIh[i], biasHh[i], bias);
+        CellMath.FillRows(gates.Span, G, bias);
+        // gates (P, G) += x (P, D) · W_ihᵀ (D, G)
+        Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, weightIh[i].Value.Ptr, D, 1f, gates.Ptr, G);
+    }
+
+    /// <summary>The recurrence of one direction, step by step over each step's prefix of texts.</summary>
+    void ForwardSweep(DirCache c)
+    {
+        int H = HiddenSize, G = 4 * H, P = rows;
+        c.WhhT.PackTransposed(weightHh[c.Layer * Directions + c.Dir].Value);
+        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr, cPrev = c.CPrev.View(P, H).Ptr;
+        float* hs = c.Hs.View(P, H).Ptr, cs = c.Cs.View(P, H).Ptr, tanhC = c.TanhC.View(P, H).Ptr;
+        for (int s = 0; s < steps; s++)
+        {
+            int t = c.Forward ? s : steps - 1 - s;
+            int n = stepSizes[t];
+            long o = offsets[t];
+            // Texts with a state from the step before (forward: t-1, reverse: t+1); the rest start at zero.
+            int carried; long from;
+            if (c.Forward) { carried = t > 0 ? n : 0; from = t > 0 ? offsets[t - 1] : 0; }
+            else { carried = t + 1 < steps ? stepSizes[t + 1] : 0; from = t + 1 < steps ? offsets[t + 1] : 0; }
+            Copy(hs + from * H, hPrev + o * H, carried * H);
+            Copy(cs + from * H, cPrev + o * H, carried * H);
+            Clear(hPrev + (o + carried) * H, (n - carried) * H);
+            Clear(cPrev + (o + carried) * H, (n - carried) * H);
+            // gates_t (carried, G) += h_prev (carried, H) · W_hhᵀ; rows starting from zero add nothing.
+            if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, g + o * G, G);
+            LstmKernels.Forward(0, n, H, g + o * G, cPrev + o * H, cs + o * H, tanhC + o * H, hPrev + o * H, hs + o * H, null);
+        }
+    }
+
+    /// <summary>output[:, d·H .. (d+1)·H] = this direction's h at every packed row.</summary>
+    void CopyOutput(DirCache c, Tensor output)
+    {
+        int H = HiddenSize, width = Directions * H;
+        var outS = output.Span;
+        var hs = c.Hs.View(rows, H).Span;
+        for (int r = 0; r < rows; r++) hs.Slice(r * H, H).CopyTo(outS.Slice(r * width + c.Dir * H, H));
+    }
+
+    /// <summary>
+    /// Runs the sweeps of a layer's directions as parts of one pool job: side by side for a bidirectional
+    /// layer, inline for one direction; either way the kernels inside run on the part's own thread.
+    /// </summary>
+    sealed class SweepJob(PackedLstm owner) : IParallelWork
+    {
+        /// <summary>Below this many multiply-adds in one sweep's products, both directions run on the calling thread.</summary>
+        const long MinParallelWork = 1 << 20;
+        int layer, parts;
+        bool backward;
+        Tensor? dFinal, dOut;
+
+        public void Run(int layer, bool backward, Tensor? dFinal = null, Tensor? dOut = null)
+        {
+            (this.layer, this.backward, this.dFinal, this.dOut) = (layer, backward, dFinal, dOut);
+            long work = (long)owner.rows * 4 * owner.HiddenSize * owner.HiddenSize;
+            parts = work < MinParallelWork ? 1 : owner.Directions;
+            Workers.Run(this, parts);
+            this.dFinal = this.dOut = null;
+        }
+
+        /// <summary>Part p sweeps directions [p·dirs/parts, (p+1)·dirs/parts).</summary>
+        public void Run(int part)
+        {
+            int dirs = owner.Directions;
+            for (int d = part * dirs / parts; d < (part + 1) * dirs / parts; d++)
+            {
+                var c = owner.caches[layer * dirs + d];
+                if (backward) owner.BackwardSweep(c, dFinal, dOut);
+                else owner.ForwardSweep(c);
+            }
+        }
+    }
+
+    /// <summary>Input of layer l+1: layer l's output through inverted dropout when training, else the output itself.</summary>
+    void ApplyDropout(int l, Tensor outL)
+    {
+        dropped = Training && Dropout > 0;
+        var next = layerIn[l + 1].View(outL.Shape);
+        if (!dropped) { outL.Span.CopyTo(next.Span); return; }
+        var m = masks[l].View(outL.Shape);
+        Nn.Dropout.FillMask(dropoutRng, Dropout, m.Span);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(outL.Span, m.Span, next.Span);
+    }
+
+    static void Copy(float* src, float* dst, long count)
+    {
+        if (count > 0) new ReadOnlySpan<float>(src, (int)count).CopyTo(new Span<float>(dst, (int)count));
+    }
+
+    static void Clear(float* dst, long count)
+    {
+        if (count > 0) new Span<float>(dst, (int)count).Clear();
+    }
+}

@@ -1,0 +1,111 @@
+// Labelled texts from a CSV file (a label column and a text column, chosen by header name) or from a
+// folder holding one sub-folder of text files per class. Every problem a user can fix — a missing
+// column, a short record, an empty label or text, unreadable quoting — is an InvalidDataException
+// naming the file and line (or the file in a class folder).
+using System.Text;
+
+namespace Recur.Classification;
+
+/// <summary>One labelled text and where it came from ("train.csv line 12", "data/pos/3.txt"), for messages.</summary>
+public sealed record LabeledText(string Label, string Text, string Where);
+
+/// <summary>Where the label and text are in a CSV file.</summary>
+/// <param name="LabelColumn">Header name of the label column ("label").</param>
+/// <param name="TextColumn">Header name of the text column ("text").</param>
+/// <param name="Delimiter">Field separator (',').</param>
+public sealed record CsvLayout(string LabelColumn = "label", string TextColumn = "text", char Delimiter = ',');
+
+/// <summary>Reads labelled texts from CSV files and class folders.</summary>
+public static class TextData
+{
+    /// <summary>A CSV file, or a folder of class sub-folders when <paramref name="path"/> is a directory.</summary>
+    /// <param name="path">The CSV file or the folder.</param>
+    /// <param name="layout">Where label and text are in a CSV file (default: "label", "text", ',').</param>
+    /// <param name="requireLabels">False for unlabelled input (prediction): a missing label column is allowed and labels are "".</param>
+    public static List<LabeledText> Load(string path, CsvLayout? layout = null, bool requireLabels = true)
+    {
+        if (Directory.Exists(path)) return LoadFolders(path);
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: no such file or folder");
+        return LoadCsv(path, layout ?? new CsvLayout(), requireLabels);
+    }
+
+    /// <summary>Rows of a CSV file with a header naming its columns.</summary>
+    public static List<LabeledText> LoadCsv(string path, CsvLayout layout, bool requireLabels = true)
+    {
+        var items = new List<LabeledText>();
+        string name = Path.GetFileName(path);
+        int labelAt = -1, textAt = -1, width = 0;
+        foreach (var record in CsvReader.ReadFile(path, layout.Delimiter))
+        {
+            var f = record.Fields;
+            if (width == 0)
+            {
+                width = f.Count;
+                labelAt = Column(f, layout.LabelColumn);
+                textAt = Column(f, layout.TextColumn);
+                string header = string.Join(", ", f.Take(12).Select(h => $"'{h}'")) + (f.Count > 12 ? ", ..." : "");
+                if (textAt < 0)
+                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.TextColumn}' in the header ({header}); name the text column with --text-column");
+                if (labelAt < 0 && requireLabels)
+                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.LabelColumn}' in the header ({header}); name the label column with --label-column");
+                continue;
+            }
+            string where = $"{name} line {record.Line}";
+            if (f.Count != width)
+                throw new InvalidDataException($"{path} line {record.Line}: {f.Count} field{(f.Count == 1 ? "" : "s")}, but the header has {width}" +
+                    (f.Count < width ? " (a missing column, or a delimiter inside text that should be quoted)" : " (a delimiter inside text that should be quoted?)"));
+            string label = labelAt >= 0 ? f[labelAt].Trim() : "";
+            string text = f[textAt];
+            if (labelAt >= 0 && requireLabels && label.Length == 0)
+                throw new InvalidDataException($"{path} line {record.Line}: empty label");
+            if (string.IsNullOrWhiteSpace(text))
+                throw new InvalidDataException($"{path} line {record.Line}: empty text");
+            items.Add(new LabeledText(label, text, where));
+        }
+        if (width == 0) throw new InvalidDataException($"{path}: the file is empty (expected a header line, then one row per text)");
+        if (items.Count == 0) throw new InvalidDataException($"{path}: a header but no rows");
+        return items;
+    }
+
+    /// <summary>The index of a header column: an exact match, else the one match ignoring case; -1 if none.</summary>
+    static int Column(IReadOnlyList<string> header, string name)
+    {
+        for (int i = 0; i < header.Count; i++) if (header[i].Trim() == name) return i;
+        int found = -1;
+        for (int i = 0; i < header.Count; i++)
+            if (string.Equals(header[i].Trim(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                if (found >= 0) return -1;
+                found = i;
+            }
+        return found;
+    }
+
+    /// <summary>
+    /// A folder with one sub-folder per class (its name is the label), each holding text files (UTF-8),
+    /// one text per file. Hidden entries are skipped; files are read in ordinal name order.
+    /// </summary>
+    public static List<LabeledText> LoadFolders(string path)
+    {
+        var classes = Directory.GetDirectories(path).Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
+        if (classes.Count == 0)
+            throw new InvalidDataException($"{path}: no class sub-folders (expected one folder of text files per class, e.g. {path}/neg and {path}/pos)");
+        var items = new List<LabeledText>();
+        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: false);
+        foreach (var dir in classes)
+        {
+            string label = Path.GetFileName(dir);
+            var files = Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.'))
+                .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new InvalidDataException($"{dir}: class folder '{label}' holds no files");
+            foreach (var file in files)
+            {
+                string text = File.ReadAllText(file, utf8);
+                if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{file}: empty text");
+                items.Add(new LabeledText(label, text, file));
+            }
+        }
+        return items;
+    }
+}
