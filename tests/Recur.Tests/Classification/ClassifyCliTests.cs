@@ -3,7 +3,7 @@
 // name the bad line.
 using System.Reflection;
 using System.Text.Json;
-using Recur.Tests.IO;
+using Recur.Tests.Support;
 
 namespace Recur.Tests.Classification;
 

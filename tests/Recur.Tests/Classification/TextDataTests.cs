@@ -1,7 +1,7 @@
 // Reading labelled texts: CSV columns by header name, class folders, and every bad input reported as
 // one line naming the file and line.
 using Recur.Classification;
-using Recur.Tests.IO;
+using Recur.Tests.Support;
 
 namespace Recur.Tests.Classification;
 

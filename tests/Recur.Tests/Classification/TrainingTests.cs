@@ -1,7 +1,7 @@
 // Training on a tiny synthetic sentiment set: it learns, a seed reproduces a run bit for bit, the
 // validation split keeps the best epoch; the model file round-trips with its vocabulary and labels.
 using Recur.Classification;
-using Recur.Tests.IO;
+using Recur.Tests.Support;
 
 namespace Recur.Tests.Classification;
 
