@@ -1,5 +1,7 @@
 // Element-wise activations and their backward forms over spans. y may alias x; dx may alias dy.
 // Backward takes the forward output y (sigmoid' = y(1-y), tanh' = 1-y², relu' = [y > 0]).
+using System.Runtime.CompilerServices;
+
 namespace Recur.Kernels;
 
 /// <summary>Vectorised sigmoid, tanh and ReLU, forward and backward.</summary>
@@ -60,12 +62,14 @@ public static unsafe class Activations
     struct Map1Kernel<Op> : ISpanKernel where Op : struct, IOp1
     {
         public float* X, Y;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> => T.Store(Op.F(T.Load(X + i)), Y + i);
     }
 
     struct Map2Kernel<Op> : ISpanKernel where Op : struct, IOp2
     {
         public float* A, B, Y;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> => T.Store(Op.F(T.Load(A + i), T.Load(B + i)), Y + i);
     }
 }

@@ -138,6 +138,7 @@ public static unsafe class Gemm
         }
 
         /// <summary>C[i0..i1, j0..j1] for the whole depth.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Block(int i0, int i1, int j0, int j1)
         {
             var scratch = Scratch.ForThisThread;
@@ -167,6 +168,7 @@ public static unsafe class Gemm
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Sweep(Scratch scratch, float* ap, float* bp, int mc, int nc, int kc, float* cBlock, float betaBlock)
         {
             int jr = 0;
@@ -192,6 +194,7 @@ public static unsafe class Gemm
         }
 
         /// <summary>Fewer than MR rows of full width: 4-row and 1-row kernels, computing only rows that exist.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void SmallRows(float* ap, float* bp, int kc, int mr, float* cTile, float betaBlock)
         {
             int i = 0;
@@ -200,6 +203,7 @@ public static unsafe class Gemm
         }
 
         /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void EdgeTile(float* tile, float* ap, float* bp, int kc, int mr, int nr, float* cTile, float betaBlock)
         {
             kernel(kc, ap, bp, tile, NR, 1f, 0f);

@@ -1,11 +1,14 @@
 // Packing for the blocked GEMM. A block (mc, kc) becomes ceil(mc/MR) strips of kc·MR floats
 // (a[k*MR + i]); a B block (kc, nc) becomes ceil(nc/NR) strips of kc·NR floats (b[k*NR + j]).
 // Rows or columns past the matrix edge are packed as zeros, so the micro-kernel always runs whole tiles.
+using System.Runtime.CompilerServices;
+
 namespace Recur.Kernels;
 
 static unsafe class GemmPack
 {
     /// <summary>Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into MR-row strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int s = 0; s < mc; s += mr)
@@ -40,6 +43,7 @@ static unsafe class GemmPack
     }
 
     /// <summary>Packs depth [p0, p0+kc) and columns [j0, j0+nc) of op(B) into NR-column strips.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
     {
         for (int s = 0; s < nc; s += nr)

@@ -3,6 +3,8 @@
 // fixed order; one element-wise pass), so a row's result depends only on that row: not on the other
 // rows, their number, or the SIMD width. Outputs may alias inputs (y = x, dx = dy).
 // exp is VMath.Exp, clamped below at e^-87, so softmax never returns a value under ~1.6e-38.
+using System.Runtime.CompilerServices;
+
 namespace Recur.Kernels;
 
 /// <summary>softmax, log_softmax and cross-entropy over the last dimension of a (rows, cols) array.</summary>
@@ -131,6 +133,7 @@ public static unsafe class Softmax
     {
         public float* X, Y;
         public float D;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> => T.Store(T.Div(T.Load(X + i), T.Splat(D)), Y + i);
     }
 
@@ -138,6 +141,7 @@ public static unsafe class Softmax
     {
         public float* X, Y;
         public float S;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> => T.Store(VMath.Flush(T.Mul(T.Load(X + i), T.Splat(S))), Y + i);
     }
 
@@ -146,6 +150,7 @@ public static unsafe class Softmax
     {
         public float* X, Y;
         public float Max, LogSum;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> =>
             T.Store(T.Sub(T.Sub(T.Load(X + i), T.Splat(Max)), T.Splat(LogSum)), Y + i);
     }
@@ -155,6 +160,7 @@ public static unsafe class Softmax
     {
         public float* Y, Dy, Dx;
         public float S;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> =>
             T.Store(VMath.Flush(T.Mul(T.Load(Y + i), T.Sub(T.Load(Dy + i), T.Splat(S)))), Dx + i);
     }
@@ -164,6 +170,7 @@ public static unsafe class Softmax
     {
         public float* Y, Dy, Dx;
         public float S;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> =>
             T.Store(VMath.Flush(T.Sub(T.Load(Dy + i), T.Mul(VMath.Exp(T.Load(Y + i)), T.Splat(S)))), Dx + i);
     }

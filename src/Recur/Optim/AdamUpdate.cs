@@ -8,6 +8,7 @@
 //   v̂  = max(v̂, v) with amsgrad, else v
 //   p  = p + (-lr/bc1 · m) / (√v̂ / √bc2 + ε),  bc_k = 1 - β_k^step (in double)
 using Recur.Kernels;
+using System.Runtime.CompilerServices;
 
 namespace Recur.Optim;
 
@@ -21,6 +22,7 @@ internal unsafe struct AdamUpdate : ISpanKernel
     public float Bc2Sqrt, NegStepSize;
     public bool L2, Decoupled, AmsGrad;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply<T>(int i) where T : struct, IVec<T>
     {
         var p = T.Load(P + i);

@@ -2,6 +2,7 @@
 // clip_grad_value_ do over a model's parameters. Both are flat loops over the gradients arena.
 using Recur.Kernels;
 using Recur.Nn;
+using System.Runtime.CompilerServices;
 
 namespace Recur.Optim;
 
@@ -41,6 +42,7 @@ public static unsafe class GradClip
     {
         public float* X;
         public float S;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> => T.Store(T.Mul(T.Load(X + i), T.Splat(S)), X + i);
     }
 
@@ -48,6 +50,7 @@ public static unsafe class GradClip
     {
         public float* X;
         public float Limit;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T> =>
             T.Store(T.Min(T.Max(T.Load(X + i), T.Splat(-Limit)), T.Splat(Limit)), X + i);
     }

@@ -9,6 +9,7 @@
 //   else      p = p + (-lr·g)/r
 using Recur.Kernels;
 using Recur.Nn;
+using System.Runtime.CompilerServices;
 
 namespace Recur.Optim;
 
@@ -59,6 +60,7 @@ public sealed unsafe class RmsProp : Optimizer
         public float Alpha, OneMinusAlpha, Eps, WeightDecay, Momentum, NegLr;
         public bool L2, UseMomentum, Centered;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T>
         {
             var p = T.Load(P + i);

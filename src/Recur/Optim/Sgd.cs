@@ -7,6 +7,7 @@
 // its buffer is still None; here "first" means StepCount was 0 before the step.
 using Recur.Kernels;
 using Recur.Nn;
+using System.Runtime.CompilerServices;
 
 namespace Recur.Optim;
 
@@ -51,6 +52,7 @@ public sealed unsafe class Sgd : Optimizer
         public float WeightDecay, Momentum, OneMinusDampening, NegLr;
         public bool L2, UseMomentum, FirstStep, Nesterov;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Apply<T>(int i) where T : struct, IVec<T>
         {
             var p = T.Load(P + i);
