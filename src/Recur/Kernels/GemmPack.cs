@@ -2,11 +2,41 @@
 // (a[k*MR + i]); a B block (kc, nc) becomes ceil(nc/NR) strips of kc·NR floats (b[k*NR + j]).
 // Rows or columns past the matrix edge are packed as zeros, so the micro-kernel always runs whole tiles.
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Recur.Kernels;
 
 static unsafe class GemmPack
 {
+    /// <summary>
+    /// dst[c·dstStride + r] = src[r·srcStride + c] for an 8×8 block, in registers (AVX unpack, shuffle and
+    /// lane permute). Packing is a pure copy, so results do not depend on which path packed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2 * srcStride); var r3 = Avx.LoadVector256(src + 3 * srcStride);
+        var r4 = Avx.LoadVector256(src + 4 * srcStride); var r5 = Avx.LoadVector256(src + 5 * srcStride);
+        var r6 = Avx.LoadVector256(src + 6 * srcStride); var r7 = Avx.LoadVector256(src + 7 * srcStride);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+    }
     /// <summary>Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into MR-row strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
@@ -18,6 +48,11 @@ static unsafe class GemmPack
             if (transA)
             {
                 // A stored (K, M): the MR values of one k are contiguous.
+                if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
+                {
+                    for (int k = 0; k < kc; k++) Vector256.Load(a + (long)(p0 + k) * lda + i0 + s).Store(strip + k * 8);
+                    continue;
+                }
                 for (int k = 0; k < kc; k++)
                 {
                     float* src = a + (long)(p0 + k) * lda + i0 + s;
@@ -29,15 +64,19 @@ static unsafe class GemmPack
             }
             else
             {
-                // A stored (M, K): walk each row contiguously, scatter with stride MR.
+                // A stored (M, K): 8×8 blocks transposed in registers, then the remainder one by one.
+                int k0 = 0;
+                if (rows == 8 && mr == 8 && Avx.IsSupported)
+                    for (; k0 + 8 <= kc; k0 += 8) Transpose8x8(a + (long)(i0 + s) * lda + p0 + k0, lda, strip + k0 * 8, 8);
+                if (k0 == kc) continue;
                 for (int i = 0; i < rows; i++)
                 {
                     float* src = a + (long)(i0 + s + i) * lda + p0;
                     float* d = strip + i;
-                    for (int k = 0; k < kc; k++) d[k * mr] = src[k];
+                    for (int k = k0; k < kc; k++) d[k * mr] = src[k];
                 }
                 for (int i = rows; i < mr; i++)
-                    for (int k = 0; k < kc; k++) strip[k * mr + i] = 0;
+                    for (int k = k0; k < kc; k++) strip[k * mr + i] = 0;
             }
         }
     }
@@ -53,13 +92,24 @@ static unsafe class GemmPack
             if (transB)
             {
                 // B stored (N, K), e.g. a PyTorch weight (out, in): each column of op(B) is a contiguous row.
-                for (int j = 0; j < cols; j++)
+                // Groups of 8 columns × 8 depths are transposed in registers; the rest one by one.
+                int j = 0;
+                if (Avx.IsSupported && nr % 8 == 0)
+                    for (; j + 8 <= cols; j += 8)
+                    {
+                        float* src = b + (long)(j0 + s + j) * ldb + p0;
+                        int k = 0;
+                        for (; k + 8 <= kc; k += 8) Transpose8x8(src + k, ldb, strip + k * nr + j, nr);
+                        for (int jj = 0; jj < 8; jj++)
+                            for (int kk = k; kk < kc; kk++) strip[kk * nr + j + jj] = src[(long)jj * ldb + kk];
+                    }
+                for (; j < cols; j++)
                 {
                     float* src = b + (long)(j0 + s + j) * ldb + p0;
                     float* d = strip + j;
                     for (int k = 0; k < kc; k++) d[k * nr] = src[k];
                 }
-                for (int j = cols; j < nr; j++)
+                for (; j < nr; j++)
                     for (int k = 0; k < kc; k++) strip[k * nr + j] = 0;
             }
             else
