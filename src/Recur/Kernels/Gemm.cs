@@ -13,7 +13,7 @@ namespace Recur.Kernels;
 public static unsafe class Gemm
 {
     /// <summary>Depth of one packed block; also the length of each element's uninterrupted FMA chain.</summary>
-    public const int KC = 256;
+    public const int KC = 512;
     const int MCRows = 96;
     const int NC = 4096;
     /// <summary>Below this many multiply-adds a call runs on one thread.</summary>
