@@ -81,7 +81,7 @@ static class LmBench
         sampler.Generate(o); // warm-up
         var sw = Stopwatch.StartNew();
         long chars = 0;
-        while (sw.Elapsed.TotalSeconds < seconds) { sampler.Generate(o with { Length = 400 }); chars += 400L * batch; }
+        while (sw.Elapsed.TotalSeconds < seconds) { sampler.Generate(o with { Length = 2000 }); chars += 2000L * batch; }
         return chars / sw.Elapsed.TotalSeconds;
     }
 

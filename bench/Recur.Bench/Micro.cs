@@ -65,12 +65,33 @@ static unsafe class MicroSample
         var w = new Tensor(g * h); rng.FillUniform(w.Span, -1, 1);
         var packed = new PackedMatrix(); packed.PackTransposed(w.Reshape(g, h));
         Report("GEMV 1×512 · packed 512×2048", seconds, () => Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed, 1f, gates.Ptr, g));
+        var w2 = new Tensor(g * h); rng.FillUniform(w2.Span, -1, 1);
+        var packed2 = new PackedMatrix(); packed2.PackTransposed(w2.Reshape(g, h));
+        var gates2 = new Tensor(n * g);
+        var pair = new GemvPair(x, packed, gates, packed2, gates2, h, g);
+        Report("2 GEMVs side by side", seconds, () => Workers.Run(pair, 2));
+        Report("2 GEMVs one after another", seconds, () => { Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed, 1f, gates.Ptr, g); Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed2, 1f, gates2.Ptr, g); });
         Report("rnn forward T=1 N=1", seconds, () => model.Rnn.ForwardTokens(tok, 1, 1, default, state));
         Report("model forward T=1 N=1", seconds, () => model.Forward(tok, 1, 1, state));
         var s32 = model.NewState(32); var tok32 = new int[32];
         Report("model forward T=1 N=32", seconds, () => model.Forward(tok32, 1, 32, s32));
+        Report("freeze weights", seconds, () => model.FreezeWeights());
+        var vocab = Recur.Text.Vocabulary.FromCharacters("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-\n&$3");
+        var sampler = new Recur.LanguageModel.Sampler(model, vocab);
+        var o = new Recur.LanguageModel.SampleOptions { Prime = "The ", Length = 0 };
+        Report("generate, prime only", seconds, () => sampler.Generate(o));
+        Report("generate 100 (per char)", seconds, () => sampler.Generate(o with { Length = 100 }));
     }
 
     static void Report(string name, double seconds, Action f) =>
         Console.WriteLine($"  {name,-34} {GemmBench.Time(f, seconds) * 1e6,10:0.0} µs");
+}
+
+sealed unsafe class GemvPair(Tensor x, PackedMatrix p0, Tensor y0, PackedMatrix p1, Tensor y1, int h, int g) : IParallelWork
+{
+    public void Run(int part)
+    {
+        if (part == 0) Gemm.Multiply(false, 1, 1f, x.Ptr, h, p0, 1f, y0.Ptr, g);
+        else Gemm.Multiply(false, 1, 1f, x.Ptr, h, p1, 1f, y1.Ptr, g);
+    }
 }
