@@ -20,6 +20,8 @@ public sealed unsafe class Lstm : Recurrent
         Workspace.Ensure(ref c.Cs, steps + 1, batch, HiddenSize);
     }
 
+    private protected override bool GateGradsInPlace => true;
+
     private protected override void InputBias(DirCache c, Span<float> bias) => CellMath.SumBiases(BiasIh(c), BiasHh(c), bias);
 
     private protected override void HiddenProjection(DirCache c, int t)

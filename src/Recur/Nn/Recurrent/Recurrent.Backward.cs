@@ -17,6 +17,8 @@ public abstract unsafe partial class Recurrent
     public Tensor? Backward(Tensor dOutput, RecurrentState? dFinal = null, bool needInputGrad = true)
     {
         if (finalState == null) throw new InvalidOperationException("Backward before Forward");
+        if (gatesConsumed) throw new InvalidOperationException("Backward twice after one Forward: the first consumed the gate activations; run Forward again");
+        gatesConsumed = GateGradsInPlace;
         int T = steps, N = batch, H = HiddenSize, L = NumLayers, dirs = Directions;
         if (dOutput.Rank != 3 || dOutput.Shape[0] != T || dOutput.Shape[1] != N || dOutput.Shape[2] != dirs * H)
             throw new ArgumentException($"dOutput {dOutput} is not ({T}, {N}, {dirs * H})");
@@ -67,7 +69,8 @@ public abstract unsafe partial class Recurrent
         int T = steps, N = batch, H = HiddenSize, G = GateCount * H, dirs = Directions;
         int i = c.Layer * dirs + c.Dir;
         var dh = Workspace.Ensure(ref c.Dh, N, H);
-        Workspace.Ensure(ref c.DGates, T, N, G);
+        if (GateGradsInPlace) c.DGates = c.Gates;
+        else Workspace.Ensure(ref c.DGates, T, N, G);
         if (HasCellState) Workspace.Ensure(ref c.Dc, N, H);
         if (dFinal != null)
         {

@@ -152,6 +152,7 @@ public abstract unsafe partial class Recurrent : Module
     Tensor Run(int t, int n, ReadOnlySpan<int> lengths, RecurrentState? initial)
     {
         steps = t; batch = n;
+        gatesConsumed = false;
         int dirs = Directions, H = HiddenSize, L = NumLayers;
         if (initial != null && !initial.Fits(L * dirs, n, H, HasCellState))
             throw new ArgumentException($"initial state {initial.H} does not fit ({L * dirs}, {n}, {H})" + (HasCellState ? " with a cell state" : ""));
@@ -363,6 +364,14 @@ public abstract unsafe partial class Recurrent : Module
     }
 
     // ---- cell-specific parts ----
+
+    /// <summary>
+    /// True when the backward kernel may overwrite step t's gate activations with their gradients (it reads
+    /// each element's gates before writing them, and nothing later needs the activations): one (T, N, G·H)
+    /// buffer fewer. Backward then consumes the forward cache: run Forward again before another Backward.
+    /// </summary>
+    private protected virtual bool GateGradsInPlace => false;
+    bool gatesConsumed;
 
     /// <summary>Allocates the cell's own buffers (Extra, Cs, Gh, ...) for T steps of N rows.</summary>
     private protected abstract void AllocateCellBuffers(DirCache c, int steps, int batch);

@@ -115,6 +115,23 @@ public class RecurrentBehaviourTests
     }
 
     [Fact]
+    public void LstmBackwardConsumesItsForwardAndSaysSo()
+    {
+        // The LSTM writes gate gradients over the gate activations (one buffer fewer), so a second
+        // Backward must refuse rather than read gradients as activations; a new Forward makes it valid.
+        var rng = new Rng(9);
+        var layer = new Lstm(3, 4, rng);
+        var x = Random(rng, 5, 2, 3);
+        var dy = Random(rng, 5, 2, 4);
+        layer.Forward(x);
+        var first = layer.Backward(dy)!.ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => layer.Backward(dy));
+        Assert.Contains("run Forward again", e.Message);
+        layer.Forward(x);
+        Close.Exact(first, layer.Backward(dy)!.ToArray(), "backward after a new forward");
+    }
+
+    [Fact]
     public void DropoutGradientMatchesCentralDifferences()
     {
         var rng = new Rng(12);
