@@ -74,21 +74,5 @@ static class ClassifyCommand
         return TextData.Load(path, layout, requireLabels);
     }
 
-    /// <summary>
-    /// An action whose user errors print as Cli.Run prints them: one "recur: error:" line and exit 1.
-    /// (System.CommandLine's default exception handler catches an action's exceptions before Cli.Run's
-    /// handler can, and prints a stack trace; until Cli.Run turns that handler off, classify does this itself.)
-    /// </summary>
-    internal static Func<ParseResult, int> Guarded(Func<ParseResult, int> action) => parse =>
-    {
-        try { return action(parse); }
-        catch (Exception e) when (e is CliError or InvalidDataException or IOException or UnauthorizedAccessException
-            or ArgumentException or FormatException or TrainingDivergedException)
-        {
-            Console.Error.WriteLine($"recur: error: {e.Message.ReplaceLineEndings(" ").Trim()}");
-            return Cli.Failed;
-        }
-    };
-
     internal static string Percent(double x) => double.IsNaN(x) ? "n/a" : $"{100 * x:F2} %";
 }

@@ -24,7 +24,7 @@ static class ClassifyEval
         command.Add(threshold);
         command.Add(threads);
         command.Add(json);
-        command.SetAction(ClassifyCommand.Guarded(parse =>
+        command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
             double th = parse.GetValue(threshold);
@@ -78,7 +78,7 @@ static class ClassifyEval
                 ["seconds"] = seconds,
             });
             return Cli.Ok;
-        }));
+        });
         return command;
     }
 }

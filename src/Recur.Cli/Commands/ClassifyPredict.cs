@@ -26,7 +26,7 @@ static class ClassifyPredict
         command.Add(threshold);
         command.Add(threads);
         command.Add(json);
-        command.SetAction(ClassifyCommand.Guarded(parse =>
+        command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
             double th = parse.GetValue(threshold);
@@ -51,7 +51,7 @@ static class ClassifyPredict
             }
             reporter.Result(new Dictionary<string, object?> { ["predictions"] = rows, ["labels"] = classifier.Labels.Names });
             return Cli.Ok;
-        }));
+        });
         return command;
     }
 

@@ -51,7 +51,7 @@ static class ClassifyTrain
         foreach (var o in new Option[] { cell, embed, hidden, layers, bidirectional, fc, dropout, epochs, batchSize, lr, seed, valSplit, maxLen, bucket, minFreq, maxVocab, clip, paddedLstm, threads, json })
             command.Add(o);
 
-        command.SetAction(ClassifyCommand.Guarded(parse =>
+        command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
             var modelConfig = new ModelConfig
@@ -73,7 +73,7 @@ static class ClassifyTrain
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
             Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
             return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath);
-        }));
+        });
         return command;
     }
 
