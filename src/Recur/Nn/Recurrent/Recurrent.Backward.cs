@@ -12,18 +12,19 @@ public abstract unsafe partial class Recurrent
     /// Backward through the last forward call. <paramref name="dOutput"/> is (T, N, dirs·H);
     /// <paramref name="dFinal"/>, when given, is the gradient reaching the final state. Accumulates
     /// every parameter gradient; <see cref="InitialStateGrad"/> receives the initial state's gradient.
+    /// An LSTM's Backward consumes its Forward's cache: one Backward per Forward.
     /// </summary>
     /// <returns>dX (T, N, D), owned by the layer; null for token input or when not asked for.</returns>
     public Tensor? Backward(Tensor dOutput, RecurrentState? dFinal = null, bool needInputGrad = true)
     {
         if (finalState == null) throw new InvalidOperationException("Backward before Forward");
         if (gatesConsumed) throw new InvalidOperationException("Backward twice after one Forward: the first consumed the gate activations; run Forward again");
-        gatesConsumed = GateGradsInPlace;
         int T = steps, N = batch, H = HiddenSize, L = NumLayers, dirs = Directions;
         if (dOutput.Rank != 3 || dOutput.Shape[0] != T || dOutput.Shape[1] != N || dOutput.Shape[2] != dirs * H)
             throw new ArgumentException($"dOutput {dOutput} is not ({T}, {N}, {dirs * H})");
         if (dFinal != null && !dFinal.Fits(L * dirs, N, H, HasCellState))
             throw new ArgumentException($"dFinal {dFinal.H} does not fit ({L * dirs}, {N}, {H})");
+        gatesConsumed = GateGradsInPlace;
         if (initialGrad == null || !initialGrad.Fits(L * dirs, N, H, HasCellState)) initialGrad = new RecurrentState(L * dirs, N, H, HasCellState);
 
         fixed (byte* flags = activeFlags)
