@@ -42,6 +42,16 @@ static class ClassifyCommand
         }
     }
 
+    internal static Option<double> ThresholdOption(string description) => new("--threshold") { Description = description, DefaultValueFactory = _ => 0.5 };
+
+    /// <summary>The --threshold value, checked to be a probability.</summary>
+    internal static double Threshold(ParseResult parse, Option<double> option)
+    {
+        double th = parse.GetValue(option);
+        Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
+        return th;
+    }
+
     internal static Option<int> ThreadsOption() => new("--threads")
     {
         Description = "Threads for the kernels, every core by default",

@@ -13,7 +13,7 @@ static class ClassifyEval
         var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
         var data = new Argument<string>("DATA") { Description = "Labelled texts: a CSV file or a folder of class folders, as for training" };
         var layout = new ClassifyCommand.LayoutOptions();
-        var threshold = new Option<double>("--threshold") { Description = "A text is predicted positive when its probability is at least this", DefaultValueFactory = _ => 0.5 };
+        var threshold = ClassifyCommand.ThresholdOption("A text is predicted positive when its probability is at least this");
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, precision, recall, f1, auc, confusion, ...) on stdout (default: off)", DefaultValueFactory = _ => false };
 
@@ -27,8 +27,7 @@ static class ClassifyEval
         command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
-            double th = parse.GetValue(threshold);
-            Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
+            double th = ClassifyCommand.Threshold(parse, threshold);
             ClassifyCommand.ApplyThreads(parse.GetValue(threads));
             string modelPath = ClassifyCommand.ModelPath(parse.GetValue(model)!);
             string dataPath = parse.GetValue(data)!;

@@ -14,7 +14,7 @@ static class ClassifyPredict
         var texts = new Argument<string[]>("TEXT") { Description = "Texts to classify (quote each one)", Arity = ArgumentArity.ZeroOrMore };
         var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv file: its text column) (default: none)" };
         var layout = new ClassifyCommand.LayoutOptions();
-        var threshold = new Option<double>("--threshold") { Description = "A text is labelled positive when its probability is at least this", DefaultValueFactory = _ => 0.5 };
+        var threshold = ClassifyCommand.ThresholdOption("A text is labelled positive when its probability is at least this");
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"predictions\": [{\"probability\", \"label\", \"text\"}, ...]} on stdout (default: off)", DefaultValueFactory = _ => false };
 
@@ -29,8 +29,7 @@ static class ClassifyPredict
         command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
-            double th = parse.GetValue(threshold);
-            Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
+            double th = ClassifyCommand.Threshold(parse, threshold);
             ClassifyCommand.ApplyThreads(parse.GetValue(threads));
             var given = parse.GetValue(texts) ?? [];
             string? path = parse.GetValue(file);

@@ -36,6 +36,34 @@ static class ForecastCommand
 
     internal static Option<string?> DateOption(string name, string description) => new(name) { Description = description };
 
+    internal static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The date split and window length that train and baseline share (defaults: the seed's).</summary>
+    internal sealed class SplitOptions(string windowDescription)
+    {
+        static readonly ForecastConfig Defaults = new();
+        readonly Option<string?> trainStart = DateOption("--train-start", "First training day, yyyy-mm-dd (default: the first day with every feature)");
+        readonly Option<string> trainEnd = new("--train-end") { Description = "Last training day (inclusive)", DefaultValueFactory = _ => Date(Defaults.TrainEnd) };
+        readonly Option<string> testStart = new("--test-start") { Description = "First test day (inclusive)", DefaultValueFactory = _ => Date(Defaults.TestStart) };
+        readonly Option<string> testEnd = new("--test-end") { Description = "Last test day (inclusive)", DefaultValueFactory = _ => Date(Defaults.TestEnd) };
+        readonly Option<int> window = new("--window") { Description = windowDescription, DefaultValueFactory = _ => Defaults.Window };
+
+        public void AddTo(Command command)
+        {
+            foreach (var o in new Option[] { trainStart, trainEnd, testStart, testEnd, window }) command.Add(o);
+        }
+
+        /// <summary><paramref name="config"/> with the split and window the command line gives.</summary>
+        public ForecastConfig Apply(ParseResult parse, ForecastConfig config) => config with
+        {
+            TrainStart = ParseDate(parse.GetValue(trainStart), "--train-start"),
+            TrainEnd = ParseDate(parse.GetValue(trainEnd), "--train-end")!.Value,
+            TestStart = ParseDate(parse.GetValue(testStart), "--test-start")!.Value,
+            TestEnd = ParseDate(parse.GetValue(testEnd), "--test-end")!.Value,
+            Window = parse.GetValue(window),
+        };
+    }
+
     /// <summary>
     /// One thread by default: the seed's model is so small (batches of 128 × 16 units) that forking costs
     /// more than it saves; on a busy 2-core machine 2 threads made an epoch 6 times slower. Results are

@@ -20,11 +20,7 @@ static class ForecastTrain
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, loss.csv, predictions.csv, metrics.json and plots (created if missing)", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory", DefaultValueFactory = _ => false };
 
-        var trainStart = ForecastCommand.DateOption("--train-start", "First training day, yyyy-mm-dd (default: the first day with every feature)");
-        var trainEnd = new Option<string>("--train-end") { Description = "Last training day (inclusive)", DefaultValueFactory = _ => Date(d.TrainEnd) };
-        var testStart = new Option<string>("--test-start") { Description = "First test day (inclusive)", DefaultValueFactory = _ => Date(d.TestStart) };
-        var testEnd = new Option<string>("--test-end") { Description = "Last test day (inclusive)", DefaultValueFactory = _ => Date(d.TestEnd) };
-        var window = new Option<int>("--window") { Description = "Consecutive days per input sequence; the label is the close of the last one", DefaultValueFactory = _ => d.Window };
+        var split = new ForecastCommand.SplitOptions("Consecutive days per input sequence; the label is the close of the last one");
         var scaleTarget = new Option<bool>("--scale-target") { Description = "Standardise the close too (mean and std of the training range); the seed does not", DefaultValueFactory = _ => false };
 
         var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn (tanh)", DefaultValueFactory = _ => "lstm" };
@@ -45,19 +41,16 @@ static class ForecastTrain
         var command = new Command("train", "Train a forecaster. Defaults are seed 002's: 37 features, windows of 5 days, 2-layer LSTM 16 → Linear 16 → ReLU → Linear 1, " +
             "MSE, Adam 0.01, batch 128, 1000 epochs; train up to 2022-12-31, test 2023-01-01 to 2023-06-30.");
         command.Add(csv);
-        foreach (var o in new Option[] { output, force, trainStart, trainEnd, testStart, testEnd, window, scaleTarget, cell, hidden, layers, fcHidden, dropout,
-                     epochs, batchSize, lr, seed, logEvery, threads, json })
+        command.Add(output);
+        command.Add(force);
+        split.AddTo(command);
+        foreach (var o in new Option[] { scaleTarget, cell, hidden, layers, fcHidden, dropout, epochs, batchSize, lr, seed, logEvery, threads, json })
             command.Add(o);
 
         command.SetAction(parse =>
         {
-            var config = new ForecastConfig
+            var config = split.Apply(parse, new ForecastConfig
             {
-                TrainStart = ForecastCommand.ParseDate(parse.GetValue(trainStart), "--train-start"),
-                TrainEnd = ForecastCommand.ParseDate(parse.GetValue(trainEnd), "--train-end")!.Value,
-                TestStart = ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start")!.Value,
-                TestEnd = ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end")!.Value,
-                Window = parse.GetValue(window),
                 ScaleTarget = parse.GetValue(scaleTarget),
                 Cell = parse.GetValue(cell) switch { "gru" => CellKind.Gru, "rnn" => CellKind.Rnn, _ => CellKind.Lstm },
                 Hidden = parse.GetValue(hidden),
@@ -68,7 +61,7 @@ static class ForecastTrain
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed),
-            };
+            });
             config.Validate();
             int every = parse.GetValue(logEvery);
             Cli.Require(every >= 0, $"--log-every {every} must not be negative");
@@ -81,8 +74,6 @@ static class ForecastTrain
         });
         return command;
     }
-
-    static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, string modelPath, int logEvery)
     {
