@@ -38,7 +38,7 @@ static class Cli
 
     static bool IsUserError(Exception e) => e is CliError or InvalidDataException or IOException
         or UnauthorizedAccessException or ArgumentException or FormatException
-        or Recur.LanguageModel.TrainingDivergedException or Recur.Classification.TrainingDivergedException;
+        or TrainingDivergedException;
 
     static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 

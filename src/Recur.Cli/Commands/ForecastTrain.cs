@@ -92,21 +92,15 @@ static class ForecastTrain
 
         double[] losses = [];
         if (config.Epochs > 0)
-        {
-            try
+            reporter.WithProgress("train", sink =>
             {
-                reporter.WithProgress("train", sink =>
+                losses = ForecastTrainer.Train(forecaster, train, r =>
                 {
-                    losses = ForecastTrainer.Train(forecaster, train, r =>
-                    {
-                        sink.Update((double)r.Epoch / r.Epochs, $"epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
-                        if (logEvery > 0 && (r.Epoch == 1 || (r.Epoch - 1) % logEvery == 0 || r.Epoch == r.Epochs))
-                            sink.Line($"Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
-                    });
+                    sink.Update((double)r.Epoch / r.Epochs, $"epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
+                    if (logEvery > 0 && (r.Epoch == 1 || (r.Epoch - 1) % logEvery == 0 || r.Epoch == r.Epochs))
+                        sink.Line($"Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
                 });
-            }
-            catch (ArithmeticException e) { throw new CliError(e.Message); }
-        }
+            });
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var predicted = forecaster.Predict(test);

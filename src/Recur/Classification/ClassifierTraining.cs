@@ -10,9 +10,6 @@ using Recur.Optim;
 
 namespace Recur.Classification;
 
-/// <summary>Training stopped because the loss stopped being a finite number.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);
-
 /// <summary>What one epoch did. Seconds count the training steps only; validation is timed apart.</summary>
 /// <param name="CpuSeconds">Processor time of the whole process (all threads) during the training steps: on a busy
 /// machine the wall-clock Seconds include waiting for a core, this does not.</param>

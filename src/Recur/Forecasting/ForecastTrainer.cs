@@ -23,7 +23,7 @@ public static class ForecastTrainer
 
     /// <summary>
     /// Runs <see cref="ForecastConfig.Epochs"/> epochs over <paramref name="train"/> and returns each epoch's loss.
-    /// Throws <see cref="ArithmeticException"/> when the loss stops being finite (the learning rate is too high).
+    /// Throws <see cref="TrainingDivergedException"/> when the loss stops being finite (the learning rate is too high).
     /// </summary>
     public static double[] Train(Forecaster forecaster, WindowSet train, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
@@ -69,7 +69,7 @@ public static class ForecastTrainer
             }
             losses[epoch] = total / n * lossScale;
             if (!double.IsFinite(losses[epoch]))
-                throw new ArithmeticException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); try a lower learning rate or --scale-target");
+                throw new TrainingDivergedException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); try a lower learning rate or --scale-target");
             onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed));
         }
         model.Eval();

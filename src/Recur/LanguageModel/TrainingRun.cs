@@ -116,6 +116,9 @@ public sealed partial class TrainingRun
 
     public double LearningRate => optimizer.LearningRate;
 
+    TrainingDivergedException Diverged(string what) =>
+        new($"training diverged at step {Progress.Step + 1}: {what}; the last good model is kept — lower --lr or --clip and resume or restart");
+
     /// <summary>One optimizer step on the next batch; returns its training loss.</summary>
     /// <exception cref="TrainingDivergedException">The loss or gradient is not finite or has exploded; nothing was updated.</exception>
     public float Step()
@@ -127,12 +130,12 @@ public sealed partial class TrainingRun
         dLogits = Workspace.EnsureShape(ref dLogits, logits.Shape);
         float value = loss.Forward(logits, Batches.Target, dLogits);
         if (!float.IsFinite(value) || value > divergenceLimit)
-            throw new TrainingDivergedException(Progress.Step + 1, value);
+            throw Diverged($"loss {value:G4}");
         int hits = Predictions.Correct(logits.Span, Batches.Target), lastHits = Predictions.Correct(logits.Span, Batches.Target, (t - 1) * n);
         Model.Backward(dLogits);
         if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.FinalState);
         float norm = Config.Clip > 0 ? GradClip.ClipByGlobalNorm(parameters, Config.Clip) : 0f;
-        if (!float.IsFinite(norm)) throw new TrainingDivergedException(Progress.Step + 1, value, "the gradient norm is not finite");
+        if (!float.IsFinite(norm)) throw Diverged("the gradient norm is not finite");
         optimizer.Step();
 
         Progress.Step++;
@@ -197,9 +200,3 @@ public sealed partial class TrainingRun
     };
 }
 
-/// <summary>Training stopped because the loss or gradient blew up.</summary>
-public sealed class TrainingDivergedException(long step, float loss, string? why = null)
-    : Exception($"training diverged at step {step}: {why ?? $"loss {loss:G4}"}; the last good model is kept — lower --lr or --clip and resume or restart")
-{
-    public long StepNumber { get; } = step;
-}

@@ -94,7 +94,7 @@ public class ClassifyCliTests
         File.WriteAllText(bad, "label,text\n0,\"fine\"\n1,\"never closed\n");
         var r = Recur("classify", "train", bad, "-o", dir.File("run"));
         Assert.Equal(1, r.Code);
-        Assert.Equal(1, r.Err.Trim().Split('\n').Length);
+        Assert.Single(r.Err.Trim().Split('\n'));
         Assert.StartsWith("recur: error:", r.Err);
         Assert.Contains("bad.csv line 3", r.Err);
 

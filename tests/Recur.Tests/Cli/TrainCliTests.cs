@@ -119,7 +119,7 @@ public class TrainCliTests
     }
 
     [Fact]
-    public void CtrlCSavesAndResumeMatchesAnUninterruptedRun()
+    public async Task CtrlCSavesAndResumeMatchesAnUninterruptedRun()
     {
         using var tmp = new TempDir();
         string corpus = tmp.Write("c.txt", TempDir.Corpus(6000));
@@ -138,7 +138,7 @@ public class TrainCliTests
             RecurProcess.Signal(p, "INT");
             Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
             code = p.ExitCode;
-            err = stderr.Result;
+            err = await stderr;
         }
         Assert.Equal(130, code); // the signal lands around step 10 of 1000
         Assert.Contains("--resume", err);

@@ -102,6 +102,19 @@ public class ForecastCliTests
     }
 
     [Fact]
+    public void DivergenceIsOneErrorLineAndNoModel()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        var (code, _, err) = Recur("forecast", "train", csv, "-o", dir.File("run"), "--epochs", "3", "--lr", "1e30",
+            "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30");
+        Assert.Equal(1, code);
+        Assert.Contains("recur: error: training diverged in epoch 1", err);
+        Assert.DoesNotContain("internal error", err);
+        Assert.False(File.Exists(Path.Combine(dir.File("run"), "model.safetensors")));
+    }
+
+    [Fact]
     public void BaselineCommandScoresTheSeedsSplit()
     {
         var (code, stdout, err) = Recur("forecast", "baseline", SharedData.File("nasdaq_19900101_20230630.csv"), "--json");

@@ -60,9 +60,9 @@ public class PythonFixtureTests
         var i64 = c.Tensors["i64"];
         Assert.Equal(DType.I64, i64.DType);
         Assert.Equal([3, 2], i64.Shape);
-        Assert.Equal([0L, -1L, 1L << 62, long.MinValue, long.MaxValue, 12345L], i64.Longs);
+        Assert.Equal([0L, -1L, 1L << 62, long.MinValue, long.MaxValue, 12345L], i64.Longs!);
         Assert.Empty(c.Tensors["count"].Shape);
-        Assert.Equal([7L], c.Tensors["count"].Longs);
+        Assert.Equal([7L], c.Tensors["count"].Longs!);
         Assert.Equal([0, 3], c.Tensors["empty"].Shape);
         Assert.Equal(0, c.Tensors["empty"].Length);
     }

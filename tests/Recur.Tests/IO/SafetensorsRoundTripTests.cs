@@ -70,9 +70,9 @@ public class SafetensorsRoundTripTests
     {
         var back = Image.Read(Image.Write(Tensors()));
         Assert.Empty(back.Tensors["scalar"].Shape);
-        Assert.Equal([3.25f], back.Tensors["scalar"].Floats);
+        Assert.Equal([3.25f], back.Tensors["scalar"].Floats!);
         Assert.Empty(back.Tensors["num_batches_tracked"].Shape);
-        Assert.Equal([42L], back.Tensors["num_batches_tracked"].Longs);
+        Assert.Equal([42L], back.Tensors["num_batches_tracked"].Longs!);
         Assert.Empty(back.Metadata);
     }
 

@@ -89,7 +89,7 @@ public abstract unsafe class RecurrentCell : Module
         // gates = bias + x·W_ihᵀ, as Recurrent.ProjectInputs
         InputBias(bias.Span);
         CellMath.FillRows(gates.Span, G, bias.Span);
-        Gemm.Multiply(false, true, n, G, InputSize, 1f, s.X.Ptr, InputSize, WeightIh.Value.Ptr, InputSize, 1f, gates.Ptr, G);
+        Gemm.Multiply(false, true, n, G, InputSize, 1f, s.X!.Ptr, InputSize, WeightIh.Value.Ptr, InputSize, 1f, gates.Ptr, G);
         StepKernel(s, n);
         return s;
     }
@@ -110,7 +110,7 @@ public abstract unsafe class RecurrentCell : Module
         var dGates = Workspace.Ensure(ref s.DGates, n, G);
         var dGh = BackwardKernel(s, n);
         // dh_prev = (pass-through part left in Dh) + dGh·W_hh;  dx = dGates·W_ih
-        Gemm.Multiply(false, false, n, H, G, 1f, dGh.Ptr, G, WeightHh.Value.Ptr, H, 1f, s.Dh.Ptr, H);
+        Gemm.Multiply(false, false, n, H, G, 1f, dGh.Ptr, G, WeightHh.Value.Ptr, H, 1f, s.Dh!.Ptr, H);
         var dx = Workspace.Ensure(ref s.Dx, n, InputSize);
         Gemm.Multiply(false, false, n, InputSize, G, 1f, dGates.Ptr, G, WeightIh.Value.Ptr, InputSize, 0f, dx.Ptr, InputSize);
         Gemm.Multiply(true, false, G, InputSize, n, 1f, dGates.Ptr, G, s.X.Ptr, InputSize, 1f, WeightIh.Grad.Ptr, InputSize);
