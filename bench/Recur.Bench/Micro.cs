@@ -52,10 +52,11 @@ static unsafe class Micro
 
 static unsafe class MicroSample
 {
-    public static void Run(int threads, double seconds)
+    /// <summary>The GEMV timings at 512 × 2048, then one batch-1 step of <paramref name="config"/> (default 2×512 one-hot) piece by piece.</summary>
+    public static void Run(int threads, double seconds, string config = "lstm2x512-onehot")
     {
         Workers.SetThreads(threads);
-        var model = new Recur.LanguageModel.CharModel(new Recur.LanguageModel.ModelConfig { Cell = "lstm", Layers = 2, Hidden = 512, VocabSize = 65 }, new Rng(1));
+        var model = new Recur.LanguageModel.CharModel(LmConfig.Find(config).Model, new Rng(1));
         model.FreezeWeights();
         var state = model.NewState(1);
         int[] tok = [3];
@@ -71,6 +72,15 @@ static unsafe class MicroSample
         var pair = new GemvPair(x, packed, gates, packed2, gates2, h, g);
         Report("2 GEMVs side by side", seconds, () => Workers.Run(pair, 2));
         Report("2 GEMVs one after another", seconds, () => { Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed, 1f, gates.Ptr, g); Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed2, 1f, gates2.Ptr, g); });
+        Console.WriteLine($"  {config}:");
+        var cfg = LmConfig.Find(config);
+        int sh = cfg.Hidden, sg = (cfg.Cell == "lstm" ? 4 : cfg.Cell == "gru" ? 3 : 1) * sh;
+        var sx = new Tensor(sh); var sgates = new Tensor(sg);
+        var sw = new Tensor(sg * sh); rng.FillUniform(sw.Span, -1, 1);
+        var spacked = new PackedMatrix(); spacked.PackTransposed(sw.Reshape(sg, sh));
+        Report($"GEMV 1×{sh} · packed {sh}×{sg}", seconds, () => Gemm.Multiply(false, 1, 1f, sx.Ptr, sh, spacked, 1f, sgates.Ptr, sg));
+        var sc = new Tensor(sh); var sc2 = new Tensor(sh); var st = new Tensor(sh); var sh2 = new Tensor(sh);
+        if (cfg.Cell == "lstm") Report($"LSTM gate kernel N=1 H={sh}", seconds, () => LstmKernels.Forward(0, 1, sh, sgates.Ptr, sc.Ptr, sc2.Ptr, st.Ptr, sx.Ptr, sh2.Ptr, null));
         Report("rnn forward T=1 N=1", seconds, () => model.Rnn.ForwardTokens(tok, 1, 1, default, state));
         Report("model forward T=1 N=1", seconds, () => model.Forward(tok, 1, 1, state));
         var s32 = model.NewState(32); var tok32 = new int[32];
@@ -80,7 +90,7 @@ static unsafe class MicroSample
         var sampler = new Recur.LanguageModel.Sampler(model, vocab);
         var o = new Recur.LanguageModel.SampleOptions { Prime = "The ", Length = 0 };
         Report("generate, prime only", seconds, () => sampler.Generate(o));
-        Report("generate 100 (per char)", seconds, () => sampler.Generate(o with { Length = 100 }));
+        Report("generate 100 chars", seconds, () => sampler.Generate(o with { Length = 100 }));
     }
 
     static void Report(string name, double seconds, Action f) =>
