@@ -161,6 +161,14 @@ public static unsafe class Gemm
                         bp = scratch.B(kc * RoundUp(nc, NR));
                         GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, NR, bp);
                     }
+                    if (i1 - i0 == 1 && Small)
+                    {
+                        // One row (sampling): the kernels read A in place, no packing; only a last
+                        // partial strip of columns needs the packed form.
+                        float* row = transA ? a + (long)pc * lda + i0 : a + (long)i0 * lda + pc;
+                        OneRow(scratch, row, transA ? lda : 1, i0, pc, bp, nc, kc, c + (long)i0 * ldc + jc, betaBlock);
+                        continue;
+                    }
                     for (int ic = i0; ic < i1; ic += mc)
                     {
                         int mcur = Math.Min(mc, i1 - ic);
@@ -170,6 +178,21 @@ public static unsafe class Gemm
                     }
                 }
             }
+        }
+
+        /// <summary>C row (1, nc) over depth kc with A's row read in place at <paramref name="row"/>, element stride <paramref name="stride"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void OneRow(Scratch scratch, float* row, int stride, int i0, int pc, float* bp, int nc, int kc, float* cRow, float betaBlock)
+        {
+            int jr = 0;
+            for (; jr + 4 * NR <= nc; jr += 4 * NR)
+                GemmKernels.Kernel512x1x4(kc, row, stride, bp + jr * kc, (long)NR * kc, cRow + jr, alpha, betaBlock);
+            for (; jr + NR <= nc; jr += NR)
+                GemmKernels.Kernel512x1(kc, row, stride, bp + jr * kc, cRow + jr, ldc, alpha, betaBlock);
+            if (jr == nc) return;
+            float* ap = scratch.A(kc * MR);
+            GemmPack.PackA(transA, a, lda, i0, 1, pc, kc, MR, ap);
+            EdgeTile(scratch.Tile, ap, bp + jr * kc, kc, 1, nc - jr, cRow + jr, betaBlock);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

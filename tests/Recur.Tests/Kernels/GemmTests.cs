@@ -41,7 +41,10 @@ public class GemmTests
     public void DepthThroughBlockEdges(bool ta, bool tb)
     {
         foreach (int k in new[] { Gemm.KC - 1, Gemm.KC, Gemm.KC + 1, 2 * Gemm.KC + 3 })
+        {
             Compare(ta, tb, 13, 37, k, 1f, 0f);
+            Compare(ta, tb, 1, 300, k, 1f, 0.5f); // one row reads A in place, block by block
+        }
     }
 
     [Theory, MemberData(nameof(Transposes))]
