@@ -56,6 +56,27 @@ static class Cli
         if (!ok) throw new CliError(message);
     }
 
+    /// <summary>
+    /// Creates <paramref name="dir"/> if needed and checks that a file can be written there, before any
+    /// long work; otherwise one clear error naming it.
+    /// </summary>
+    public static string OutputDirectory(string dir, string what)
+    {
+        if (File.Exists(dir)) throw new CliError($"{what} '{dir}' is a file; give a directory");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            string probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError($"{what} '{dir}' cannot be written ({OneLine(e.Message)}); choose another");
+        }
+        return dir;
+    }
+
     /// <summary>An existing readable file, or a clear error naming the path.</summary>
     public static string ExistingFile(string path, string what)
     {

@@ -84,7 +84,7 @@ static class ClassifyTrain
         var items = ClassifyCommand.LoadData(dataPath, layout);
         var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive);
         var classifier = training.Classifier;
-        Directory.CreateDirectory(runDir);
+        Cli.OutputDirectory(runDir, "run directory");
 
         reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
         reporter.Line($"labels   {classifier.Labels}");

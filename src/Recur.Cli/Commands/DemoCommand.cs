@@ -43,7 +43,7 @@ static class DemoCommand
         string dir = keep ?? Path.Combine(Path.GetTempPath(), $"recur-demo-{Environment.ProcessId}");
         try
         {
-            Directory.CreateDirectory(dir);
+            Cli.OutputDirectory(dir, "demo directory");
             string corpus = Path.Combine(dir, "corpus.txt");
             IO.AtomicFile.WriteAllText(corpus, Corpus());
             var model = new ModelConfig { Cell = "lstm", Layers = 2, Hidden = 256, Embed = 32, Dropout = 0.1f };

@@ -38,7 +38,7 @@ static class ForecastPredict
                 return Cli.Ok;
             }
             Cli.Require(!Directory.Exists(file), $"--output '{file}' is a directory; give a file name such as predictions.csv");
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            Cli.OutputDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--output's directory");
             ForecastCommand.WriteText(file, text);
             var reporter = new Reporter(json: false);
             string plot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file));

@@ -82,7 +82,7 @@ static class ForecastTrain
         var forecaster = Forecaster.Create(config, table);
         var train = forecaster.TrainWindows(table);
         var test = forecaster.Windows(table);
-        Directory.CreateDirectory(runDir);
+        Cli.OutputDirectory(runDir, "run directory");
 
         reporter.Line($"data     {csv}: {table.Count:N0} days with all {table.FeatureCount} features, {table.Dates[0]:yyyy-MM-dd} to {table.Dates[^1]:yyyy-MM-dd}");
         reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +

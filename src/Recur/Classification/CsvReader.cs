@@ -32,6 +32,7 @@ public sealed class CsvReader
     /// <summary>Every record of a file, read lazily.</summary>
     public static IEnumerable<CsvRecord> ReadFile(string path, char delimiter = ',')
     {
+        Text.TextFile.RefuseBinary(path, "a CSV text file");
         using var stream = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16);
         var csv = new CsvReader(stream, path, delimiter);
         while (csv.Next() is { } record) yield return record;

@@ -42,6 +42,7 @@ public sealed class DailyBars
     public static DailyBars ReadCsv(string path)
     {
         string[] lines;
+        Text.TextFile.RefuseBinary(path, "a daily CSV (Date,Open,High,Low,Close,Adj Close,Volume)");
         try { lines = File.ReadAllLines(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

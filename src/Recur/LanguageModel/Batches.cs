@@ -45,7 +45,7 @@ public sealed class Batches
             PerEpoch = windows / batch;
         }
         if (PerEpoch < 1)
-            throw new ArgumentException($"the training text ({text.Length:N0} tokens) is too short for one batch of {batch} × {steps}; lower --batch or --seq");
+            throw new ArgumentException($"the training text ({text.Length:N0} token{(text.Length == 1 ? "" : "s")}) is too short for one batch of {batch} × {steps}; lower --batch or --seq");
         Input = new int[batch * steps];
         Target = new int[batch * steps];
     }

@@ -76,7 +76,7 @@ public sealed partial class TrainingRun
         if (model.Tokens != ModelConfig.Words && config.MaxVocab != 0) throw new ArgumentException("--max-vocab applies to --tokens words");
         if (model.Cell == LoopModel.CellName && config.Batch < 2)
             throw new ArgumentException($"--cell loop normalises each step over the batch, so it needs --batch 2 or more (got {config.Batch})");
-        PrepareDirectory(dir);
+        CheckDirectory(dir);
         var corpus = Corpus.Load(config, model.Tokens, text);
         model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
         model.Validate();
@@ -88,16 +88,21 @@ public sealed partial class TrainingRun
         {
             Corpus = config.Corpus.Select(Path.GetFullPath).ToArray(), ValFile = config.ValFile != null ? Path.GetFullPath(config.ValFile) : null,
         }, corpus, progress);
+        MakeDirectory(dir); // only once the corpus and config are known good: a refused run leaves nothing behind
         progress.EpochSeed = run.rng.NextUInt64();
         run.Batches.StartEpoch(progress.EpochSeed);
         return run;
     }
 
-    static void PrepareDirectory(string dir)
+    static void CheckDirectory(string dir)
     {
         if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
         if (File.Exists(Path.Combine(dir, StateFileName)))
             throw new InvalidDataException($"{dir} already holds a training run; continue it with --resume {dir}, or choose another directory");
+    }
+
+    static void MakeDirectory(string dir)
+    {
         try
         {
             System.IO.Directory.CreateDirectory(dir);

@@ -102,6 +102,11 @@ public class ClassifyCliTests
         r = Recur("classify", "train", bad, "-o", dir.File("run"));
         Assert.Contains("no column 'text'", r.Err);
 
+        File.WriteAllBytes(bad, [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]); // a zip archive's first bytes
+        r = Recur("classify", "train", bad, "-o", dir.File("run"));
+        Assert.Equal(1, r.Code);
+        Assert.Contains("bad.csv: looks binary (NUL byte at offset 4)", r.Err);
+
         r = Recur("classify", "eval", dir.Path, bad);
         Assert.Equal(1, r.Code);
         Assert.Contains("without model.safetensors", r.Err);

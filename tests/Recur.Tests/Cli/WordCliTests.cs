@@ -121,6 +121,8 @@ public class WordCliTests
         RecurProcess.Run("eval", run, tmp.Write("short.txt", "the cat"), "--continuation", "20").AssertCleanError("too few");
         RecurProcess.Run("sample", run, "--prime", " \t ").AssertCleanError("no word or mark");
         RecurProcess.Run("numbers").AssertCleanError("-o DIR");
+        RecurProcess.Run("numbers", "-o", corpus).AssertCleanError("is a file");
+        RecurProcess.Run("numbers", "-o", Path.Combine(corpus, "sub")).AssertCleanError("cannot be written");
         var unknown = RecurProcess.Run("eval", run, tmp.Write("o.txt", "the zebra sat on the quagga."), "--json");
         Assert.Equal(0, unknown.ExitCode);
         Assert.Equal(2, JsonDocument.Parse(unknown.Out).RootElement.GetProperty("unknown").GetInt32());

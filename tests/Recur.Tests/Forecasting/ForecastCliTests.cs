@@ -96,6 +96,15 @@ public class ForecastCliTests
         Assert.StartsWith($"recur: error: {csv}: line 102: date", errLines[0]);
         Assert.False(Directory.Exists(dir.File("run")));
 
+        var unwritable = Recur("forecast", "train", ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600)),
+            "-o", Path.Combine(csv, "run"), "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30");
+        Assert.Equal(1, unwritable.Code);
+        Assert.StartsWith($"recur: error: run directory '{Path.Combine(csv, "run")}' cannot be written", unwritable.Err);
+
+        string zip = dir.File("prices.zip");
+        File.WriteAllBytes(zip, [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]);
+        Assert.Contains("prices.zip: looks binary", Recur("forecast", "train", zip, "-o", dir.File("run")).Err);
+
         var missing = Recur("forecast", "eval", dir.File("nothing"), csv);
         Assert.Equal(1, missing.Code);
         Assert.Contains("does not exist", missing.Err);
