@@ -33,6 +33,8 @@ class TextModel(torch.nn.Module):
         else:
             self.rnn = kind(inp, h, num_layers=cfg["layers"])
         self.fc = torch.nn.Linear(h, v)
+        if cfg.get("tie"):
+            self.fc.weight = self.embedding.weight  # recur train --tie: one tensor under both names
 
     def forward(self, ids, state=None):  # ids (T, N)
         x = self.embedding(ids) if self.embedding is not None else torch.nn.functional.one_hot(ids, self.vocab).float()

@@ -59,7 +59,7 @@ static class InfoCommand
     /// <summary>"lstm 2×512, embedding 64, dropout 0.2", or for the seed's recurrence "loop (seed 004) 64 hidden, embedding added to h, batch norm".</summary>
     public static string Architecture(ModelConfig c) => c.Cell == LoopModel.CellName
         ? $"loop (seed 004's recurrence), {c.Hidden} hidden, embedding {c.Embed} added to h, ReLU, batch norm"
-        : $"{c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}" : "one-hot input")}, dropout {c.Dropout}";
+        : $"{c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}{(c.Tie ? " tied to the output layer" : "")}" : "one-hot input")}, dropout {c.Dropout}";
 
     static string Show(string token) => token switch { "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠", _ => token };
 }

@@ -17,6 +17,7 @@ static class TrainCommand
     static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers (loop: 1)", DefaultValueFactory = _ => 2 };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 512 };
     static readonly Option<int> Embed = new("--embed") { Description = "Embedding size; 0 feeds one-hot tokens (loop: the hidden size)", DefaultValueFactory = _ => 0 };
+    static readonly Option<bool> Tie = new("--tie") { Description = "Tie the output layer's weight to the embedding (needs --embed equal to --hidden)" };
     static readonly Option<string> TokensOpt = new Option<string>("--tokens")
     {
         Description = "chars: one token per character; words: words, punctuation marks and <eos> at line ends", DefaultValueFactory = _ => ModelConfig.Chars,
@@ -52,13 +53,13 @@ static class TrainCommand
 
     /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
     /// --eval-every, --checkpoint-every, --keep and --threads may change).</summary>
-    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
+    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
 
     public static Command Create()
     {
         var cmd = new Command("train", "Train a character- or word-level language model on UTF-8 text");
         cmd.Add(Corpus);
-        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
+        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
                      Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
             cmd.Add(o);
         cmd.SetAction(Run);
@@ -109,7 +110,7 @@ static class TrainCommand
         var model = new ModelConfig
         {
             Cell = p.GetValue(Cell)!, Layers = p.GetValue(Layers), Hidden = p.GetValue(Hidden), Embed = p.GetValue(Embed), Dropout = p.GetValue(Dropout),
-            Tokens = p.GetValue(TokensOpt)!,
+            Tie = p.GetValue(Tie), Tokens = p.GetValue(TokensOpt)!,
         };
         // The seed's recurrence is one layer with an embedding of the hidden size: those are its defaults.
         if (model.Cell == LoopModel.CellName)
@@ -187,7 +188,7 @@ static class TrainCommand
         var c = run.Config;
         return option.Name switch
         {
-            "--cell" => m.Cell, "--tokens" => m.Tokens, "--max-vocab" => c.MaxVocab.ToString(), "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(),
+            "--cell" => m.Cell, "--tokens" => m.Tokens, "--max-vocab" => c.MaxVocab.ToString(), "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(), "--tie" => m.Tie ? "true" : "false",
             "--dropout" => Normalize(option, m.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--batch" => c.Batch.ToString(), "--seq" => c.Seq.ToString(), "--batching" => c.Batching.ToString().ToLowerInvariant(),
             "--optimizer" => c.Optimizer, "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
@@ -213,7 +214,7 @@ static class TrainCommand
         string best = double.IsFinite(pr.BestValLoss)
             ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {Math.Exp(pr.BestValLoss):0.00}) at step {pr.BestStep:N0}" +
               (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} (last token {l:P1})" : "")
-            : "no validation split";
+            : pr.ValTokens > 0 ? $"not validated yet (every {run.Config.EvalEvery:N0} steps)" : "no validation split";
         reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} of training in all, {outcome.TokensPerSecond:N0} tokens/s this session; {best}");
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
         if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");

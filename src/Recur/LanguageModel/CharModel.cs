@@ -1,7 +1,8 @@
 // The language model of `recur train`: tokens → [embedding] → stacked RNN → dropout → linear → logits.
 // State-dict names match seed 002's text generator: embedding.weight (when Embed > 0), rnn.* (PyTorch's
 // nn.LSTM / nn.GRU / nn.RNN names), fc.weight, fc.bias. Without an embedding the RNN reads one-hot
-// vectors, so rnn.weight_ih_l0 is (G·H, V) — seeds 000, 001 and 003.
+// vectors, so rnn.weight_ih_l0 is (G·H, V) — seeds 000, 001 and 003. With Tie, fc.weight is the same
+// tensor as embedding.weight (both names are saved, as in a tied PyTorch model's state dict).
 // Shapes: tokens (T·N) time-major, logits (T, N, V).
 using Recur.Nn;
 
@@ -33,6 +34,15 @@ public sealed class CharModel : TokenModel
             _ => new Rnn(input, h, rng, config.Layers, dropout: config.Dropout, relu: true),
         });
         Fc = AddChild("fc", new Linear(h, v, rng));
+        // Tied: one table serves as embedding and output weight. It starts from the output layer's draw,
+        // U(±1/√H): an N(0, 1) embedding table as output weights would make the first logits ~√H too
+        // large (a GRU 2×256 on seed 004's words started at loss 15 and tripped the divergence check).
+        // Every draw is still made, so the random stream is the untied model's.
+        if (config.Tie)
+        {
+            Embedding!.Weight.Value.CopyFrom(Fc.Weight.Value.Span);
+            Fc.TieWeight(Embedding.Weight);
+        }
         outputDropoutRng = rng.Fork();
         outputDropout = AddChild("drop", new Dropout(config.Dropout, outputDropoutRng));
     }

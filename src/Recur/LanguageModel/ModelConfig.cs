@@ -17,6 +17,8 @@ public sealed record ModelConfig
     public int Embed { get; init; } = 0;
     /// <summary>Dropout between recurrent layers and before the output layer.</summary>
     public float Dropout { get; init; } = 0f;
+    /// <summary>The output layer's weight is the embedding table (weight tying, Press and Wolf 2017); needs Embed == Hidden.</summary>
+    public bool Tie { get; init; }
     /// <summary>Number of tokens (set from the corpus).</summary>
     public int VocabSize { get; init; }
     /// <summary>"chars" (one token per Unicode character) or "words".</summary>
@@ -40,6 +42,9 @@ public sealed record ModelConfig
         if (Embed < 0) throw new ArgumentException($"--embed must be 0 (one-hot) or positive (got {Embed})");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1) (got {Dropout})");
         if (VocabSize < 1) throw new ArgumentException("the vocabulary is empty");
+        if (Tie && (Cell == LoopModel.CellName || Embed != Hidden))
+            throw new ArgumentException(Cell == LoopModel.CellName ? "--tie is for the lstm, gru and rnn cells (--cell loop has its own output layer)"
+                : $"--tie makes the output layer's weight the embedding table, so --embed must equal --hidden ({Hidden}; got {Embed})");
         if (Tokens is not (Chars or Words)) throw new ArgumentException($"unknown token kind '{Tokens}'; choose chars or words");
         if (Cell == LoopModel.CellName)
         {

@@ -10,7 +10,7 @@ public sealed unsafe class Linear : Module
     public int InFeatures { get; }
     public int OutFeatures { get; }
     /// <summary>"weight", (out, in).</summary>
-    public Parameter Weight { get; }
+    public Parameter Weight { get; private set; }
     /// <summary>"bias", (out); null without bias.</summary>
     public Parameter? Bias { get; }
 
@@ -27,6 +27,17 @@ public sealed unsafe class Linear : Module
         float bound = 1f / MathF.Sqrt(inFeatures);
         rng.FillUniform(Weight.Value.Span, -bound, bound);
         if (Bias != null) rng.FillUniform(Bias.Value.Span, -bound, bound);
+    }
+
+    /// <summary>
+    /// Uses <paramref name="weight"/> (out, in), e.g. an embedding's (V, E) table, as this layer's weight from now
+    /// on (weight tying, PyTorch's <c>decoder.weight = encoder.weight</c>); both layers' gradients add up in it.
+    /// </summary>
+    public void TieWeight(Parameter weight)
+    {
+        ShareParameter(Weight, weight);
+        Weight = weight;
+        frozen = null;
     }
 
     /// <summary>y (..., out) from x (..., in). The result is owned by the layer until the next call; x is kept for backward.</summary>

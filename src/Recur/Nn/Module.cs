@@ -36,6 +36,20 @@ public abstract class Module
         return p;
     }
 
+    /// <summary>
+    /// Puts <paramref name="shared"/> (another module's parameter of the same name and shape) in the place
+    /// of this module's <paramref name="own"/>: weight tying. The state dict then lists the one tensor under
+    /// both names, as PyTorch's does, and a ParameterSet trains it once.
+    /// </summary>
+    protected void ShareParameter(Parameter own, Parameter shared)
+    {
+        int i = parameters.IndexOf(own);
+        if (i < 0) throw new ArgumentException($"'{own.Name}' is not a parameter of {GetType().Name}");
+        if (shared.Name != own.Name || !shared.Shape.AsSpan().SequenceEqual(own.Shape))
+            throw new ArgumentException($"cannot tie '{own.Name}' {Tensor.ShapeString(own.Shape)} to '{shared.Name}' {Tensor.ShapeString(shared.Shape)}");
+        parameters[i] = shared;
+    }
+
     /// <summary>Registers a float buffer saved in the state dict but not trained (e.g. running_mean).</summary>
     protected void AddBuffer(string name, Tensor buffer)
     {
@@ -75,8 +89,8 @@ public abstract class Module
             foreach (var item in child.NamedParameters(prefix + name + ".")) yield return item;
     }
 
-    /// <summary>Total number of trainable values.</summary>
-    public long ParameterCount() => NamedParameters().Sum(p => (long)p.Parameter.Length);
+    /// <summary>Total number of trainable values (a tied parameter counts once).</summary>
+    public long ParameterCount() => NamedParameters().Select(p => p.Parameter).Distinct().Sum(p => (long)p.Length);
 
     /// <summary>Every parameter and buffer with its dotted name: what PyTorch's state_dict() holds.</summary>
     public IEnumerable<(string Name, TensorData Data)> StateDict(string prefix = "")
@@ -110,6 +124,14 @@ public abstract class Module
         if (strict)
             foreach (var name in state.Keys)
                 if (!known.Contains(name)) problems.Add($"unexpected {Q(name)}");
+        // A tied parameter appears under several names; they must hold the same values.
+        foreach (var group in NamedParameters().GroupBy(p => p.Parameter).Where(g => g.Count() > 1))
+        {
+            var names = group.Select(p => p.Name).Where(state.ContainsKey).ToList();
+            for (int i = 1; i < names.Count; i++)
+                if (!state[names[0]].Floats.AsSpan().SequenceEqual(state[names[i]].Floats))
+                    problems.Add($"{Q(names[i])} should equal {Q(names[0])} (the weights are tied) but differs");
+        }
         if (problems.Count > 0)
             throw new InvalidDataException("state dict does not fit the model: " + string.Join("; ", problems.Take(8)) +
                 (problems.Count > 8 ? $"; and {problems.Count - 8} more" : "") +

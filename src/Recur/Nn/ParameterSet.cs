@@ -1,4 +1,5 @@
-// All parameters of a model in two flat arenas (values, gradients), in registration order.
+// All parameters of a model in two flat arenas (values, gradients), in registration order; a tied
+// parameter (the same object under two names) appears once.
 // Optimizer state mirrors the arena, so an update is one loop over Length floats.
 namespace Recur.Nn;
 
@@ -15,14 +16,10 @@ public sealed class ParameterSet
 
     public ParameterSet(IEnumerable<(string Name, Parameter Parameter)> parameters)
     {
-        var list = parameters.ToList();
+        // A tied parameter (one object under several names) is packed and trained once, under its first name.
         var seen = new HashSet<Parameter>();
-        long total = 0;
-        foreach (var (name, p) in list)
-        {
-            if (!seen.Add(p)) throw new ArgumentException($"parameter '{name}' appears twice");
-            total += p.Length;
-        }
+        var list = parameters.Where(np => seen.Add(np.Parameter)).ToList();
+        long total = list.Sum(np => (long)np.Parameter.Length);
         if (total > int.MaxValue) throw new ArgumentException("model has more than 2^31 parameters");
         Values = new Tensor((int)total);
         Grads = new Tensor((int)total);
