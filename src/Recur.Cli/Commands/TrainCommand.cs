@@ -80,6 +80,8 @@ static class TrainCommand
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
         reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4}, clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
+        if (cfg.Steps is long last && run.Progress.Step >= last)
+            reporter.Line($"the run is already at step {run.Progress.Step:N0} (--steps {last:N0}): nothing to train; give a larger --steps to continue");
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>

@@ -86,6 +86,9 @@ public class TrainCliTests
         RecurProcess.Run("sample", tmp.Write("fake.safetensors", "not a model at all")).AssertCleanError("fake.safetensors");
         string truncated = tmp.File("trunc.safetensors");
         Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "3")]).ExitCode);
+        var done = RecurProcess.Run("train", "--resume", run, "--steps", "2");
+        Assert.Equal(0, done.ExitCode);
+        Assert.Contains("already at step 3 (--steps 2): nothing to train", done.Out + done.Err);
         var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
