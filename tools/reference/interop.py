@@ -1,7 +1,8 @@
 """PyTorch <-> Recur model files.
 
 make OUT_DIR: writes interop_*.safetensors cases: a PyTorch model equivalent to Recur's `recur train`
-  model (seed 002's text generator: embedding -> nn.LSTM/nn.GRU -> fc, and the one-hot variant), its
+  model (seed 002's text generator: embedding -> nn.LSTM/nn.GRU -> fc, the one-hot variant, and one with
+  fc.weight tied to embedding.weight as `recur train --tie` builds it), its
   state dict saved as safetensors with Recur's metadata, token ids and the logits PyTorch computes. The
   test InteropTests loads each into Recur with strict names and compares the logits.
 check MODEL.safetensors TEXT: loads a model file written by Recur into the equivalent PyTorch module
@@ -46,6 +47,7 @@ def make(out):
     cases = [
         ("interop_lstm_emb", dict(cell="lstm", layers=2, hidden=24, embed=8, vocab_size=11)),
         ("interop_gru_onehot", dict(cell="gru", layers=1, hidden=16, embed=0, vocab_size=9)),
+        ("interop_lstm_tied", dict(cell="lstm", layers=1, hidden=8, embed=8, vocab_size=11, tie=True)),
     ]
     for i, (name, cfg) in enumerate(cases):
         torch.manual_seed(10 + i)

@@ -1,5 +1,6 @@
 // PyTorch ↔ Recur model files: a PyTorch text generator's state dict (seed 002's names) loads into
-// Recur's CharModel by strict name and gives PyTorch's logits; Recur's own state dict has exactly the
+// Recur's CharModel by strict name and gives PyTorch's logits (also a tied model, whose state dict holds
+// the one table as both embedding.weight and fc.weight); Recur's own state dict has exactly the
 // names and shapes PyTorch's module has (tools/reference/interop.py writes the cases and can check a
 // Recur-saved file in PyTorch with load_state_dict(strict=True)).
 using Recur.LanguageModel;
@@ -14,6 +15,7 @@ public class InteropTests
     static CharModel Build(ReferenceCase rc) => new(new ModelConfig
     {
         Cell = rc.Str("cell"), Layers = rc.Int("layers"), Hidden = rc.Int("hidden"), Embed = rc.Int("embed"), VocabSize = rc.Int("vocab_size"),
+        Tie = rc.Bool("tie"),
     }, new Rng(1));
 
     [Theory, MemberData(nameof(Cases))]
