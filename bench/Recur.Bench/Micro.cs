@@ -56,7 +56,8 @@ static unsafe class MicroSample
     public static void Run(int threads, double seconds, string config = "lstm2x512-onehot")
     {
         Workers.SetThreads(threads);
-        var model = new Recur.LanguageModel.CharModel(LmConfig.Find(config).Model, new Rng(1));
+        var cfg = LmConfig.Find(config);
+        var model = new Recur.LanguageModel.CharModel(cfg.Model, new Rng(1));
         model.FreezeWeights();
         var state = model.NewState(1);
         int[] tok = [3];
@@ -73,7 +74,6 @@ static unsafe class MicroSample
         Report("2 GEMVs side by side", seconds, () => Workers.Run(pair, 2));
         Report("2 GEMVs one after another", seconds, () => { Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed, 1f, gates.Ptr, g); Gemm.Multiply(false, 1, 1f, x.Ptr, h, packed2, 1f, gates2.Ptr, g); });
         Console.WriteLine($"  {config}:");
-        var cfg = LmConfig.Find(config);
         int sh = cfg.Hidden, sg = (cfg.Cell == "lstm" ? 4 : cfg.Cell == "gru" ? 3 : 1) * sh;
         var sx = new Tensor(sh); var sgates = new Tensor(sg);
         var sw = new Tensor(sg * sh); rng.FillUniform(sw.Span, -1, 1);

@@ -63,13 +63,7 @@ static class Cli
     public static string OutputDirectory(string dir, string what)
     {
         if (File.Exists(dir)) throw new CliError($"{what} '{dir}' is a file; give a directory");
-        try
-        {
-            Directory.CreateDirectory(dir);
-            string probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
+        try { Recur.IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliError($"{what} '{dir}' cannot be written ({OneLine(e.Message)}); choose another");

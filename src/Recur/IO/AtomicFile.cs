@@ -34,6 +34,18 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Creates <paramref name="dir"/> if needed and writes and deletes a probe file in it, so a run learns
+    /// before any long work that it cannot save there. Throws the IOException or UnauthorizedAccessException.
+    /// </summary>
+    public static void EnsureWritableDirectory(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        string probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
+        File.WriteAllBytes(probe, []);
+        File.Delete(probe);
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
 }

@@ -161,17 +161,17 @@ public static unsafe class Gemm
                         bp = scratch.B(kc * RoundUp(nc, NR));
                         GemmPack.PackB(transB, b, ldb, pc, kc, jc, nc, NR, bp);
                     }
-                    if (i1 - i0 == 1 && Small)
-                    {
-                        // One row (sampling): the kernels read A in place, no packing; only a last
-                        // partial strip of columns needs the packed form.
-                        float* row = transA ? a + (long)pc * lda + i0 : a + (long)i0 * lda + pc;
-                        OneRow(scratch, row, transA ? lda : 1, i0, pc, bp, nc, kc, c + (long)i0 * ldc + jc, betaBlock);
-                        continue;
-                    }
                     for (int ic = i0; ic < i1; ic += mc)
                     {
                         int mcur = Math.Min(mc, i1 - ic);
+                        if (mcur == 1 && Small)
+                        {
+                            // One row (sampling): the kernels read A in place, no packing; only a last
+                            // partial strip of columns needs the packed form.
+                            float* row = transA ? a + (long)pc * lda + ic : a + (long)ic * lda + pc;
+                            OneRow(scratch, row, transA ? lda : 1, ic, pc, bp, nc, kc, c + (long)ic * ldc + jc, betaBlock);
+                            continue;
+                        }
                         float* ap = scratch.A(kc * RoundUp(mcur, MR));
                         GemmPack.PackA(transA, a, lda, ic, mcur, pc, kc, MR, ap);
                         Sweep(scratch, ap, bp, mcur, nc, kc, c + (long)ic * ldc + jc, betaBlock);
@@ -185,6 +185,7 @@ public static unsafe class Gemm
         void OneRow(Scratch scratch, float* row, int stride, int i0, int pc, float* bp, int nc, int kc, float* cRow, float betaBlock)
         {
             int jr = 0;
+            // Four strips per call: four times the independent FMA chains of the one-strip kernel.
             for (; jr + 4 * NR <= nc; jr += 4 * NR)
                 GemmKernels.Kernel512x1x4(kc, row, stride, bp + jr * kc, (long)NR * kc, cRow + jr, alpha, betaBlock);
             for (; jr + NR <= nc; jr += NR)
@@ -198,14 +199,7 @@ public static unsafe class Gemm
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Sweep(Scratch scratch, float* ap, float* bp, int mc, int nc, int kc, float* cBlock, float betaBlock)
         {
-            int jr = 0;
-            if (mc == 1 && Small)
-            {
-                // One row (sampling): four strips per call, for four times the independent FMA chains.
-                for (; jr + 4 * NR <= nc; jr += 4 * NR)
-                    GemmKernels.Kernel512x1x4(kc, ap, MR, bp + jr * kc, (long)NR * kc, cBlock + jr, alpha, betaBlock);
-            }
-            for (; jr < nc; jr += NR)
+            for (int jr = 0; jr < nc; jr += NR)
             {
                 int nr = Math.Min(NR, nc - jr);
                 float* bStrip = bp + jr * kc;

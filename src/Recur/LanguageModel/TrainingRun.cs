@@ -103,13 +103,7 @@ public sealed partial class TrainingRun
 
     static void MakeDirectory(string dir)
     {
-        try
-        {
-            System.IO.Directory.CreateDirectory(dir);
-            string probe = Path.Combine(dir, $".write-test-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
+        try { IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message})");
