@@ -40,7 +40,7 @@ static class Cli
         or UnauthorizedAccessException or ArgumentException or FormatException
         or TrainingDivergedException;
 
-    static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    internal static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
 
     static string CommandPath(ParseResult parsed)
     {

@@ -155,7 +155,7 @@ static class ClassifyTrain
     static void TryPlot(Reporter reporter, string runDir, IReadOnlyList<EpochReport> history)
     {
         double[] x = history.Select(h => (double)h.Epoch).ToArray();
-        try
+        Plots.Try(() =>
         {
             Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "BCE loss",
                 new Series("train", x, history.Select(h => h.TrainLoss).ToArray()));
@@ -163,10 +163,6 @@ static class ClassifyTrain
             Plots.Lines(Path.Combine(runDir, "accuracy"), "Accuracy", "epoch", "accuracy",
                 new Series("train", x, history.Select(h => h.TrainAccuracy).ToArray()),
                 new Series("validation", val.Select(h => (double)h.Epoch).ToArray(), val.Select(h => h.ValAccuracy!.Value).ToArray()));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
-        {
-            reporter.Warn($"could not draw the plots: {e.Message}");
-        }
+        }, reporter.Warn);
     }
 }

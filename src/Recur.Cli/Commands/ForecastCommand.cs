@@ -150,16 +150,7 @@ static class ForecastCommand
         double[] x = Enumerable.Range(0, set.Count).Select(i => (double)(set.LabelDate(i).DayNumber - first.DayNumber)).ToArray();
         var series = new List<Series> { new("actual", x, Enumerable.Range(0, set.Count).Select(set.Label).ToArray()) };
         foreach (var (name, values) in predictions) series.Add(new Series(name, x, values));
-        TryPlot(reporter, () => Plots.Lines(basePath, title, $"days since {first:yyyy-MM-dd}", "close", [.. series]));
-    }
-
-    internal static void TryPlot(Reporter reporter, Action draw)
-    {
-        try { draw(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TypeInitializationException or DllNotFoundException)
-        {
-            reporter.Warn($"could not draw a plot: {e.Message}");
-        }
+        Plots.Try(() => Plots.Lines(basePath, title, $"days since {first:yyyy-MM-dd}", "close", [.. series]), reporter.Warn);
     }
 
     internal static void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);

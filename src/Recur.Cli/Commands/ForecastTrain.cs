@@ -136,8 +136,8 @@ static class ForecastTrain
         ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {metrics.R2:F3}",
             test, ($"{cellName} (R² {metrics.R2:F3})", predicted), ($"linear (R² {baselineMetrics.R2:F3})", baselinePredicted));
         if (losses.Length > 0)
-            ForecastCommand.TryPlot(reporter, () => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
-                new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())));
+            Plots.Try(() => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
+                new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())), reporter.Warn);
 
         reporter.Line($"test     {metrics}");
         reporter.Line($"linear   {baselineMetrics} (least squares on the last day's scaled features)");

@@ -98,7 +98,7 @@ static class TrainCommand
             reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), cancel.Token));
         }
         finally { Console.CancelKeyPress -= onCancel; }
-        TrainMonitor.Plot(run);
+        TrainMonitor.Plot(run, reporter.Warn);
         return Finish(run, outcome, reporter);
     }
 

@@ -1,4 +1,6 @@
-// Line plots (PNG and SVG) with ScottPlot, written atomically beside a run's files.
+// Line plots (PNG and SVG) with ScottPlot, written atomically beside a run's files. ScottPlot draws with
+// SkiaSharp, whose native library ships in its NuGet packages for Linux, Windows and macOS; where it
+// cannot load (another platform) or a file cannot be written, a plot is a warning, never a failed run.
 using ScottPlot;
 
 namespace Recur.Cli.Output;
@@ -24,6 +26,29 @@ static class Plots
         if (series.Count(s => s.X.Length > 0) > 1) plot.ShowLegend(Alignment.UpperRight);
         Save(basePath + ".png", p => plot.SavePng(p, 900, 540));
         Save(basePath + ".svg", p => plot.SaveSvg(p, 900, 540));
+    }
+
+    static bool disabled;
+
+    /// <summary>
+    /// Runs <paramref name="draw"/> (calls of <see cref="Lines"/>); if a plot cannot be drawn, says why through
+    /// <paramref name="warn"/> and goes on. Without the native library no later plot can be drawn either, so
+    /// that is said once and later calls do nothing.
+    /// </summary>
+    public static void Try(Action draw, Action<string> warn)
+    {
+        if (disabled) return;
+        try { draw(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException
+            or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            disabled = e is not (IOException or UnauthorizedAccessException);
+            // A failed native load surfaces as "the type initializer for 'ScottPlot.Fonts' threw": name the cause.
+            string why = Cli.OneLine(e.GetBaseException().Message);
+            int end = why.IndexOf(". ", StringComparison.Ordinal);   // the loader's message goes on for a paragraph
+            if (end > 0) why = why[..end];
+            warn($"could not draw a plot: {why}" + (disabled ? " (no more plots in this run)" : ""));
+        }
     }
 
     static void Save(string path, Action<string> write)

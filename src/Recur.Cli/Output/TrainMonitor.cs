@@ -22,7 +22,7 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
         string unit = TokenText.Unit(run.ModelConfig.Tokens);
         sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {v.Perplexity:0.00}, " +
             $"accuracy {v.TokenAccuracy:P1} (last token {v.LastTokenAccuracy:P1}){(best ? " (best so far, saved)" : "")}");
-        Plot(run);
+        Plot(run, warning => sink.Line($"recur: warning: {warning}"));
     }
 
     public void Checkpointed(TrainingRun run) { }
@@ -34,7 +34,9 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
     /// loss.png/.svg: training loss (rolling mean) and validation loss against steps; accuracy.png/.svg: training
     /// accuracy over every token and on the last token of each sequence (rolling means), and the validation ones.
     /// </summary>
-    public static void Plot(TrainingRun run)
+    public static void Plot(TrainingRun run, Action<string> warn) => Plots.Try(() => Draw(run), warn);
+
+    static void Draw(TrainingRun run)
     {
         int count = run.TrainLoss.Count;
         if (count == 0) return;

@@ -100,6 +100,21 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void APlotThatCannotBeWrittenIsAWarningNotAFailedRun()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(4000));
+        string run = tmp.File("run");
+        Directory.CreateDirectory(Path.Combine(run, "loss.png")); // where the plot must go
+        var t = RecurProcess.Run([.. Train(corpus, run, "--steps", "40", "--json")]);
+        Assert.Equal(0, t.ExitCode);
+        Assert.Equal(40, JsonDocument.Parse(t.Out).RootElement.GetProperty("steps").GetInt64());
+        Assert.Contains("recur: warning: could not draw a plot", t.Err);
+        Assert.DoesNotContain("   at ", t.Err);
+        Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+    }
+
+    [Fact]
     public void KilledTrainingLeavesLoadableFilesAndResumes()
     {
         using var tmp = new TempDir();
