@@ -27,6 +27,8 @@ public static class LanguageModelFile
     {
         string path = Resolve(modelArgument);
         var contents = ModelFile.Load(path);
+        if (contents.Metadata.ContainsKey("recur.progress"))
+            throw new InvalidDataException($"{path}: a run's training state (weights and optimizer), not a model; give the run directory, its {TrainingRun.ModelFileName} or a checkpoint");
         if (!contents.Metadata.TryGetValue("recur.config", out var configJson) || !contents.Metadata.TryGetValue("recur.vocab", out var vocabJson))
             throw new InvalidDataException($"{path}: not a Recur language model (its metadata has no recur.config and recur.vocab)");
         ModelConfig config;

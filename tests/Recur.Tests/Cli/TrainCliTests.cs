@@ -94,6 +94,7 @@ public class TrainCliTests
         RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
         RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9)");
         RecurProcess.Run("sample", run, "--top-p", "0").AssertCleanError("--top-p");
+        RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
         RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
