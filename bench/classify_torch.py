@@ -16,7 +16,8 @@ kernel and faults them in again, step after step (~1 million page faults per LST
     MALLOC_MMAP_THRESHOLD_=4000000000 MALLOC_TRIM_THRESHOLD_=4000000000 MALLOC_TOP_PAD_=536870912
 keeps that memory in the process (bench/classify_epoch.sh does, unless TORCH_MALLOC=default).
 --layers 2 --bidirectional times the 2-layer bidirectional variant (fc1 reads both directions' final
-states, as Recur's model does). --test FILE also reports test accuracy after the last epoch.
+states, as Recur's model does); --cell gru or rnn (tanh) swaps the recurrent layer, as `recur classify
+train --cell` does. --test FILE also reports test accuracy after the last epoch.
 
     /usr/bin/python3 bench/classify_torch.py --load runs/imdb/model.safetensors --test ../shared/data/imdb/test.csv
 
@@ -58,11 +59,14 @@ def read(path, limit=None):
     return rows
 
 
+CELLS = {'lstm': nn.LSTM, 'gru': nn.GRU, 'rnn': nn.RNN}
+
+
 class Model(nn.Module):
-    def __init__(self, vocab_size, embed=32, hidden=50, fc=32, layers=1, bidirectional=False):
+    def __init__(self, vocab_size, embed=32, hidden=50, fc=32, layers=1, bidirectional=False, cell='lstm'):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed, padding_idx=0)
-        self.rnn = nn.LSTM(embed, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+        self.rnn = CELLS[cell](embed, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
         self.bidirectional = bidirectional
         self.fc1 = nn.Linear(hidden * (2 if bidirectional else 1), fc)
         self.relu = nn.ReLU()
@@ -72,7 +76,8 @@ class Model(nn.Module):
     def forward(self, text, lengths):
         out = self.embedding(text)
         out = nn.utils.rnn.pack_padded_sequence(out, lengths.cpu().numpy(), enforce_sorted=False, batch_first=True)
-        out, (hidden, cell) = self.rnn(out)
+        out, state = self.rnn(out)
+        hidden = state[0] if isinstance(state, tuple) else state  # an LSTM's state is (h, c)
         out = torch.cat([hidden[-2], hidden[-1]], dim=1) if self.bidirectional else hidden[-1]
         return self.sigmoid(self.fc2(self.relu(self.fc1(out))))
 
@@ -97,12 +102,11 @@ def evaluate_recur_model(args):
     path = os.path.join(args.load, 'model.safetensors') if os.path.isdir(args.load) else args.load
     state, meta = st.load(path)
     config = json.loads(meta['config'])
-    if config['cell'] != 'lstm':
-        raise SystemExit(f"{path}: this script builds the seed's LSTM model, not a {config['cell']} one")
     vocab = {w: i for i, w in enumerate(json.loads(meta['vocab']))}
     labels = json.loads(meta['labels'])
     max_len = int(meta['max_len']) if meta.get('max_len') else None
-    model = Model(len(vocab), config['embed'], config['hidden'], config['fc'], config['layers'], config['bidirectional'])
+    model = Model(len(vocab), config['embed'], config['hidden'], config['fc'], config['layers'], config['bidirectional'],
+                  config['cell'])
     model.load_state_dict(state)  # strict: every name and shape must match the seed's module
     print(f'loaded {path} into the PyTorch module: {sum(p.numel() for p in model.parameters())} parameters, '
           f'vocabulary {len(vocab)}, labels {labels}', flush=True)
@@ -120,6 +124,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--layers', type=int, default=1)
     ap.add_argument('--bidirectional', action='store_true')
+    ap.add_argument('--cell', choices=sorted(CELLS), default='lstm')
     ap.add_argument('--limit', type=int, help='time on an even sample of this many reviews')
     ap.add_argument('--seed', type=int, default=0)
     args = ap.parse_args()
@@ -151,7 +156,7 @@ def main():
         return nn.utils.rnn.pad_sequence(texts, batch_first=True), torch.tensor([y for _, y in batch]), lengths
 
     loader = torch.utils.data.DataLoader(data, batch_size=32, shuffle=True, collate_fn=collate)
-    model = Model(len(vocab), layers=args.layers, bidirectional=args.bidirectional)
+    model = Model(len(vocab), layers=args.layers, bidirectional=args.bidirectional, cell=args.cell)
     loss_fn = nn.BCELoss()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.003)
     for epoch in range(1, args.epochs + 1):

@@ -38,7 +38,7 @@ static class ClassifyTrain
         var minFreq = new Option<int>("--min-freq") { Description = "Words seen fewer times in training become <unk>", DefaultValueFactory = _ => 1 };
         var maxVocab = new Option<int?>("--max-vocab") { Description = "Keep at most N words, most frequent first (default: all)" };
         var clip = new Option<double?>("--clip") { Description = "Clip the gradients' global norm to this value (default: no clipping)" };
-        var paddedLstm = new Option<bool>("--padded-lstm") { Description = "Run the LSTM on the engine's padded Recurrent layer instead of the packed fast path: the same model, slower; for comparison (default: off)", DefaultValueFactory = _ => false };
+        var padded = new Option<bool>("--padded", "--padded-lstm") { Description = "Run the recurrent layer on the engine's padded Recurrent layer instead of the packed fast path: the same model, slower; for comparison (default: off)", DefaultValueFactory = _ => false };
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr) (default: off)", DefaultValueFactory = _ => false };
 
@@ -48,7 +48,7 @@ static class ClassifyTrain
         command.Add(force);
         layout.AddTo(command);
         command.Add(positive);
-        foreach (var o in new Option[] { cell, embed, hidden, layers, bidirectional, fc, dropout, epochs, batchSize, lr, seed, valSplit, maxLen, bucket, minFreq, maxVocab, clip, paddedLstm, threads, json })
+        foreach (var o in new Option[] { cell, embed, hidden, layers, bidirectional, fc, dropout, epochs, batchSize, lr, seed, valSplit, maxLen, bucket, minFreq, maxVocab, clip, padded, threads, json })
             command.Add(o);
 
         command.SetAction(parse =>
@@ -63,7 +63,7 @@ static class ClassifyTrain
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batchSize), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed),
                 ValSplit = parse.GetValue(valSplit), MaxLen = parse.GetValue(maxLen), Bucket = parse.GetValue(bucket), MinFreq = parse.GetValue(minFreq),
-                MaxVocab = parse.GetValue(maxVocab), Clip = parse.GetValue(clip), PaddedLstm = parse.GetValue(paddedLstm),
+                MaxVocab = parse.GetValue(maxVocab), Clip = parse.GetValue(clip), Padded = parse.GetValue(padded),
             };
             modelConfig.Validate();
             trainConfig.Validate();

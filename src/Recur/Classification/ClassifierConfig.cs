@@ -66,8 +66,8 @@ public sealed record TrainConfig
     public int? MaxVocab { get; init; }
     /// <summary>Clip the gradients' global 2-norm to this (null = no clipping, as the seed).</summary>
     public double? Clip { get; init; }
-    /// <summary>Run an LSTM on the engine's padded Recurrent layer instead of PackedLstm: the same logits for the same weights, slower (for comparison).</summary>
-    public bool PaddedLstm { get; init; }
+    /// <summary>Run the engine's padded Recurrent layer instead of PackedRecurrent: the same logits for the same weights, slower (for comparison).</summary>
+    public bool Padded { get; init; }
 
     public TrainConfig Validate()
     {

@@ -86,7 +86,7 @@ public sealed class ClassifierTraining
             return Classifier.Cut(ids, config.MaxLen);
         }
         var targets = labels.Targets(items);
-        var net = new TextClassifier(model, vocab.Count, initRng, config.PaddedLstm);
+        var net = new TextClassifier(model, vocab.Count, initRng, config.Padded);
         var classifier = new Classifier(net, vocab, labels, config.MaxLen);
         return new ClassifierTraining(config, classifier,
             trainIdx.Select(Encode).ToArray(), trainIdx.Select(i => targets[i]).ToArray(),

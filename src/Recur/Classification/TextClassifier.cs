@@ -1,6 +1,6 @@
 // Seed 002's sentiment network, with PyTorch's names so a file loads into the seed's nn.Module:
 //   embedding  Embedding(V, E, padding_idx=0)        token ids → x, packed (P, E) or padded (T, N, E)
-//   rnn        LSTM(E, H, layers, bidirectional)     packed by length; features f = final hidden state
+//   rnn        LSTM/GRU/RNN(E, H, layers, bidir.)     packed by length; features f = final hidden state
 //   fc1        Linear(dirs·H, Fc) → ReLU
 //   fc2        Linear(Fc, 1) → logit z (N, 1);       probability = σ(z)
 // Features: the seed reads hidden[-1], the last layer's final state, which is all of it for the seed
@@ -9,8 +9,8 @@
 // forward reading is not thrown away. Dropout (when set) acts on f and between recurrent layers.
 // Training uses σ + BCE as one stable BCEWithLogits on z: the same loss and gradient as the seed's
 // Sigmoid + BCELoss, without its log(0) clamp.
-// An LSTM runs as PackedLstm (real tokens only; see there) unless the engine's padded path is asked
-// for; GRU and RNN cells run on the engine's Recurrent layers over the padded batch.
+// The recurrent layer runs as PackedRecurrent (real tokens only; see there) unless the engine's padded
+// path (its Recurrent layers over the padded batch) is asked for.
 using Recur.Nn;
 
 namespace Recur.Classification;
@@ -21,14 +21,14 @@ public sealed class TextClassifier : Module
     public ModelConfig Config { get; }
     public int VocabSize { get; }
     public Embedding Embedding { get; }
-    /// <summary>The recurrent layer: a <see cref="PackedLstm"/> or one of the engine's <see cref="Recurrent"/> layers.</summary>
+    /// <summary>The recurrent layer: a <see cref="PackedRecurrent"/> or one of the engine's <see cref="Recurrent"/> layers.</summary>
     public Module Rnn { get; }
     /// <summary>True when the recurrent layer is the packed fast path.</summary>
     public bool Packed => packedRnn != null;
     public Linear Fc1 { get; }
     public Linear Fc2 { get; }
 
-    readonly PackedLstm? packedRnn;
+    readonly PackedRecurrent? packedRnn;
     readonly Recurrent? paddedRnn;
     readonly ReLU relu = new();
     readonly Dropout dropout;
@@ -42,7 +42,7 @@ public sealed class TextClassifier : Module
     /// <param name="config">Sizes and cell; validated.</param>
     /// <param name="vocabSize">V, including &lt;pad&gt; (0) and &lt;unk&gt; (1).</param>
     /// <param name="rng">Initial weights in PyTorch's order (embedding, rnn, fc1, fc2) and dropout masks.</param>
-    /// <param name="padded">Run an LSTM on the engine's padded Recurrent layer instead of PackedLstm (same weights and results; slower).</param>
+    /// <param name="padded">Run the engine's padded Recurrent layer instead of PackedRecurrent (same weights and results; slower).</param>
     public TextClassifier(ModelConfig config, int vocabSize, Rng rng, bool padded = false)
     {
         Config = config.Validate();
@@ -50,8 +50,8 @@ public sealed class TextClassifier : Module
         VocabSize = vocabSize;
         Embedding = AddChild("embedding", new Embedding(vocabSize, config.Embed, rng, paddingIdx: Vocabulary.PadId));
         float between = config.Layers > 1 ? config.Dropout : 0;
-        if (config.Cell == "lstm" && !padded)
-            Rnn = packedRnn = AddChild("rnn", new PackedLstm(config.Embed, config.Hidden, rng, config.Layers, config.Bidirectional, between));
+        if (!padded)
+            Rnn = packedRnn = AddChild("rnn", new PackedRecurrent(config.Cell, config.Embed, config.Hidden, rng, config.Layers, config.Bidirectional, between));
         else
             Rnn = paddedRnn = AddChild<Recurrent>("rnn", config.Cell switch
             {

@@ -1,15 +1,16 @@
-// Backpropagation through time for PackedLstm: layers top-down, each direction swept against its
+// Backpropagation through time for PackedRecurrent: layers top-down, each direction swept against its
 // forward order over each step's prefix of texts, then the weight gradients as single GEMMs over the
 // P packed rows (padding is never stored, so it costs nothing):
-//   dW_hh += dGatesᵀ (G, P) · HPrev (P, H)      dW_ih += dGatesᵀ (G, P) · X (P, D)
-//   db_ih += Σ dGates,  db_hh += Σ dGates         dX (P, D) (+)= dGates · W_ih
+//   dW_hh += dGhᵀ (G, P) · HPrev (P, H)         dW_ih += dGatesᵀ (G, P) · X (P, D)
+//   db_ih += Σ dGates,  db_hh += Σ dGh            dX (P, D) (+)= dGates · W_ih
+// where dGh, the gradient of h_prev·W_hhᵀ + b_hh, is dGates itself for an LSTM or RNN.
 // A text's final-state gradient enters at the step that produced that state: its last token for the
 // forward direction, its first for the reverse one.
 using Recur.Kernels;
 
 namespace Recur.Classification;
 
-public sealed unsafe partial class PackedLstm
+public sealed unsafe partial class PackedRecurrent
 {
     /// <summary>
     /// Backward from <paramref name="dFeatures"/> (N, dirs·H), the gradient of what Forward returned.
@@ -35,16 +36,17 @@ public sealed unsafe partial class PackedLstm
         }
     }
 
-    /// <summary>One direction's sweep against its forward order: fills DGates (P, G).</summary>
+    /// <summary>One direction's sweep against its forward order: fills DGates (P, G) (and a GRU's DGh).</summary>
     void BackwardSweep(DirCache c, Tensor? dFinal, Tensor? dOut)
     {
-        int H = HiddenSize, G = 4 * H, P = rows, dirs = Directions;
+        int H = HiddenSize, G = GateCount * H, P = rows, dirs = Directions;
         int i = c.Layer * dirs + c.Dir;
-        float* g = c.Gates.View(P, G).Ptr, cPrev = c.CPrev.View(P, H).Ptr, tanhC = c.TanhC.View(P, H).Ptr;
-        var dGates = c.DGates.View(P, G);
-        float* dg = dGates.Ptr;
+        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr;
+        float* cPrev = lstm ? c.CPrev.View(P, H).Ptr : null, extra = lstm || gru ? c.Extra.View(P, H).Ptr : null;
+        float* dg = c.DGates.View(P, G).Ptr;
+        float* dgh = gru ? c.DGh.View(P, G).Ptr : dg;
         // dh, dc (N, H): the gradient reaching the state of each text at the current step.
-        float* dhp = c.Dh.View(batch, H).Ptr, dcp = c.Dc.View(batch, H).Ptr;
+        float* dhp = c.Dh.View(batch, H).Ptr, dcp = lstm ? c.Dc.View(batch, H).Ptr : null;
         var whh = weightHh[i].Value;
         c.Whh.Pack(false, G, H, whh.Ptr, H);
         for (int s = 0; s < steps; s++)
@@ -60,7 +62,7 @@ public sealed unsafe partial class PackedLstm
                 var dhRow = new Span<float>(dhp + (long)r * H, H);
                 if (dFinal != null) dFinal.Span.Slice(r * dirs * H + c.Dir * H, H).CopyTo(dhRow);
                 else dhRow.Clear();
-                new Span<float>(dcp + (long)r * H, H).Clear();
+                if (lstm) new Span<float>(dcp + (long)r * H, H).Clear();
             }
             if (dOut != null)
                 for (int r = 0; r < n; r++)
@@ -68,28 +70,32 @@ public sealed unsafe partial class PackedLstm
                     var dst = new Span<float>(dhp + (long)r * H, H);
                     System.Numerics.Tensors.TensorPrimitives.Add(dst, dOut.Span.Slice((int)((o + r) * dirs * H) + c.Dir * H, H), dst);
                 }
-            // dGates_t from dh, dc; dc becomes the gradient reaching c_prev, dh is zeroed.
-            LstmKernels.Backward(0, n, H, g + o * G, cPrev + o * H, tanhC + o * H, dhp, dcp, dg + o * G, null);
-            // dh_prev (carried, H) += dGates_t (carried, G) · W_hh (G, H), for the texts that had a previous state.
+            // dGates_t from dh (and dc); dh becomes the part reaching h_prev directly (GRU: dh∘z, else 0),
+            // an LSTM's dc the gradient reaching c_prev.
+            if (lstm) LstmKernels.Backward(0, n, H, g + o * G, cPrev + o * H, extra + o * H, dhp, dcp, dg + o * G, null);
+            else if (gru) GruKernels.Backward(0, n, H, g + o * G, extra + o * H, hPrev + o * H, dhp, dg + o * G, dgh + o * G, null);
+            else RnnKernels.Backward(0, n, H, false, g + o * G, dhp, dg + o * G, null);
+            // dh_prev (carried, H) += dGh_t (carried, G) · W_hh (G, H), for the texts that had a previous state.
             int carried = c.Forward ? (t > 0 ? n : 0) : (t + 1 < steps ? stepSizes[t + 1] : 0);
-            if (carried > 0) Gemm.Multiply(false, carried, 1f, dg + o * G, G, c.Whh, 1f, dhp, H);
+            if (carried > 0) Gemm.Multiply(false, carried, 1f, dgh + o * G, G, c.Whh, 1f, dhp, H);
         }
     }
 
     /// <summary>Weight and bias gradients of one direction, and its part of dX, each one product over all P rows.</summary>
     void WeightGrads(DirCache c, Tensor x, Tensor dIn, bool accumulate)
     {
-        int H = HiddenSize, G = 4 * H, P = rows, D = x.Shape[1];
+        int H = HiddenSize, G = GateCount * H, P = rows, D = x.Shape[1];
         int i = c.Layer * Directions + c.Dir;
         var dGates = c.DGates.View(P, G);
+        var dGh = gru ? c.DGh.View(P, G) : dGates;
         float* dg = dGates.Ptr;
         float* hPrev = c.HPrev.View(P, H).Ptr;
-        // dW_hh (G, H) += dGatesᵀ (G, P) · HPrev (P, H)
-        Gemm.Multiply(true, false, G, H, P, 1f, dg, G, hPrev, H, 1f, weightHh[i].Grad.Ptr, H);
+        // dW_hh (G, H) += dGhᵀ (G, P) · HPrev (P, H)
+        Gemm.Multiply(true, false, G, H, P, 1f, dGh.Ptr, G, hPrev, H, 1f, weightHh[i].Grad.Ptr, H);
         // dW_ih (G, D) += dGatesᵀ (G, P) · X (P, D)
         Gemm.Multiply(true, false, G, D, P, 1f, dg, G, x.Ptr, D, 1f, weightIh[i].Grad.Ptr, D);
         Reduce.AddColumnSums(dGates.Span, P, G, biasIh[i].Grad.Span);
-        Reduce.AddColumnSums(dGates.Span, P, G, biasHh[i].Grad.Span);
+        Reduce.AddColumnSums(dGh.Span, P, G, biasHh[i].Grad.Span);
         // dX (P, D) (+)= dGates (P, G) · W_ih (G, D); both directions read the same input.
         Gemm.Multiply(false, false, P, D, G, 1f, dg, G, weightIh[i].Value.Ptr, D, accumulate ? 1f : 0f, dIn.Ptr, D);
     }

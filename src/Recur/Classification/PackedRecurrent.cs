@@ -1,13 +1,13 @@
-// The classifier's fast path: nn.LSTM over a packed batch (PyTorch's PackedSequence), computing only
-// real tokens. The engine's Recurrent layer (Nn/Recurrent) runs every row of a padded (T, N) batch at
-// every step and reallocates its caches whenever T changes; IMDb batches are ~70 % padding and every
-// batch has another T, so that costs ~3× the arithmetic plus ~50 MB of fresh buffers per step.
-// Here texts are sorted longest first, so step t holds a prefix of n_t texts, and every buffer grows
-// to the largest batch and is then reused. Same parameters, names, gate order and initialisation as
-// the engine's Lstm, and the same kernels (Gemm, LstmKernels): outputs equal the engine's bit for bit
-// (the tests check this); weight gradients sum the same terms in another order (~1e-6 apart).
+// The classifier's fast path: nn.LSTM, nn.GRU or nn.RNN over a packed batch (PyTorch's PackedSequence),
+// computing only real tokens. The engine's Recurrent layer (Nn/Recurrent) runs every row of a padded
+// (T, N) batch at every step and sizes its caches to T·N; IMDb batches are ~70 % padding, so that costs
+// ~3× the arithmetic. Here texts are sorted longest first, so step t holds a prefix of n_t texts, and
+// every buffer grows to the largest batch and is then reused. Same parameters, names, gate orders and
+// initialisation as the engine's Lstm, Gru and Rnn (tanh), and the same kernels (Gemm, LstmKernels,
+// GruKernels, RnnKernels): outputs equal the engine's bit for bit (the tests check this); weight
+// gradients sum the same terms in another order (~1e-6 apart).
 //
-// Threads: the recurrence of one direction is a chain of small steps (a (n_t, H)·(H, 4H) product and
+// Threads: the recurrence of one direction is a chain of small steps (a (n_t, H)·(H, G) product and
 // a gate kernel), too small to split across threads without a fork per step, which costs more than
 // the step itself on a busy machine. So each direction's sweep runs on one thread, its kernels
 // inline, and the two directions of a bidirectional layer run side by side; the large products over
@@ -15,18 +15,22 @@
 // on the thread count.
 //
 // Shapes: N texts (longest first), T = the longest length, P = Σ lengths packed rows, D input,
-// H hidden, G = 4H gates (i, f, g, o). Row Offsets[t] + i is text i at step t (i < n_t).
-// Per layer l and direction d, caches (P, ·) in packed row order:
-//   Gates (P, G) activations, HPrev/CPrev (P, H) the state each step started from (zero at a text's
-//   first step in that direction), Hs/Cs (P, H) the new state, TanhC (P, H); DGates (P, G) in backward.
+// H hidden, G gates·H (LSTM 4H: i, f, g, o; GRU 3H: r, z, n; RNN H). Row Offsets[t] + i is text i at
+// step t (i < n_t). Per layer l and direction d, caches (P, ·) in packed row order:
+//   Gates (P, G) activations, HPrev (P, H) the state each step started from (zero at a text's first
+//   step in that direction), Hs (P, H) the new state; LSTM CPrev, Cs, Extra = tanh(c) (P, H);
+//   GRU Extra = gh_n (P, H); DGates (P, G) in backward, and for a GRU DGh (P, G), the gradient of
+//   h_prev·W_hhᵀ + b_hh, which differs from DGates in its n part.
 using Recur.Kernels;
 using Recur.Nn;
 
 namespace Recur.Classification;
 
-/// <summary>Multi-layer, optionally bidirectional LSTM over packed batches, returning each text's final hidden state.</summary>
-public sealed unsafe partial class PackedLstm : Module
+/// <summary>Multi-layer, optionally bidirectional LSTM, GRU or RNN over packed batches, returning each text's final hidden state.</summary>
+public sealed unsafe partial class PackedRecurrent : Module
 {
+    /// <summary>"lstm", "gru" or "rnn" (tanh).</summary>
+    public string Cell { get; }
     public int InputSize { get; }
     public int HiddenSize { get; }
     public int NumLayers { get; }
@@ -34,14 +38,17 @@ public sealed unsafe partial class PackedLstm : Module
     /// <summary>Dropout on the outputs of every layer but the last (training only).</summary>
     public float Dropout { get; }
     public int Directions => Bidirectional ? 2 : 1;
+    /// <summary>Gates per hidden unit: 4 (LSTM), 3 (GRU), 1 (RNN).</summary>
+    public int GateCount { get; }
 
+    readonly bool lstm, gru;
     readonly Parameter[] weightIh, weightHh, biasIh, biasHh;
     readonly DirCache[] caches;
     readonly Rng dropoutRng;
     readonly Grow[] layerOut, layerIn, masks, dLayerIn;
     readonly Grow features = new();
     readonly SweepJob sweep;
-    readonly float[] bias;       // (G) b_ih + b_hh
+    readonly float[] bias;       // (G) added to every input projection: b_ih + b_hh (GRU: b_ih)
     Tensor? input;               // (P, D) layer 0's input, kept (unchanged by the caller) for backward
     bool dropped;                // the last forward applied inter-layer dropout
     int steps, batch, rows;
@@ -63,19 +70,32 @@ public sealed unsafe partial class PackedLstm : Module
     {
         public int Layer, Dir;
         public bool Forward => Dir == 0;
-        public readonly Grow Gates = new(), HPrev = new(), CPrev = new(), Hs = new(), Cs = new(), TanhC = new(), DGates = new();
+        public readonly Grow Gates = new(), HPrev = new(), Hs = new(), DGates = new();
+        public readonly Grow CPrev = new(), Cs = new(), Extra = new(), DGh = new(); // LSTM c and tanh(c); GRU gh_n and dGh
+        public readonly Grow Gh = new();             // (N, G) GRU: h_prev·W_hhᵀ + b_hh of the current step
         public readonly Grow Dh = new(), Dc = new(); // (N, H) gradients reaching each text's h and c at the current step
         public readonly PackedMatrix WhhT = new(), Whh = new();
     }
 
-    /// <summary>The same parameters, in the same order and with the same draws, as <c>new Lstm(inputSize, hiddenSize, rng, numLayers, bidirectional, dropout)</c>.</summary>
-    public PackedLstm(int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0)
+    /// <summary>
+    /// The same parameters, in the same order and with the same draws, as the engine's layer of that cell,
+    /// e.g. <c>new Lstm(inputSize, hiddenSize, rng, numLayers, bidirectional, dropout)</c>.
+    /// </summary>
+    public PackedRecurrent(string cell, int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0)
     {
+        GateCount = cell switch
+        {
+            "lstm" => 4,
+            "gru" => 3,
+            "rnn" => 1,
+            _ => throw new ArgumentException($"cell '{cell}' is not one of lstm, gru, rnn", nameof(cell)),
+        };
+        (Cell, lstm, gru) = (cell, cell == "lstm", cell == "gru");
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
             throw new ArgumentOutOfRangeException(nameof(inputSize), "input size, hidden size and layers must be positive");
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
         (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout) = (inputSize, hiddenSize, numLayers, bidirectional, dropout);
-        int dirs = Directions, g = 4 * hiddenSize;
+        int dirs = Directions, g = GateCount * hiddenSize;
         weightIh = new Parameter[numLayers * dirs]; weightHh = new Parameter[numLayers * dirs];
         biasIh = new Parameter[numLayers * dirs]; biasHh = new Parameter[numLayers * dirs];
         caches = new DirCache[numLayers * dirs];
@@ -152,13 +172,13 @@ public sealed unsafe partial class PackedLstm : Module
         b.Lengths.CopyTo(lengths);
     }
 
-    /// <summary>Gates (P, G) = x·W_ihᵀ + b_ih + b_hh for every packed row at once.</summary>
+    /// <summary>Gates (P, G) = x·W_ihᵀ + b_ih + b_hh (GRU: + b_ih alone) for every packed row at once.</summary>
     void ProjectInputs(DirCache c, Tensor x)
     {
-        int G = 4 * HiddenSize, P = rows, D = x.Shape[1];
+        int G = GateCount * HiddenSize, P = rows, D = x.Shape[1];
         int i = c.Layer * Directions + c.Dir;
         var gates = c.Gates.View(P, G);
-        CellMath.SumBiases(biasIh[i], biasHh[i], bias);
+        CellMath.SumBiases(biasIh[i], gru ? null : biasHh[i], bias);
         CellMath.FillRows(gates.Span, G, bias);
         // gates (P, G) += x (P, D) · W_ihᵀ (D, G)
         Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, weightIh[i].Value.Ptr, D, 1f, gates.Ptr, G);
@@ -167,10 +187,14 @@ public sealed unsafe partial class PackedLstm : Module
     /// <summary>The recurrence of one direction, step by step over each step's prefix of texts.</summary>
     void ForwardSweep(DirCache c)
     {
-        int H = HiddenSize, G = 4 * H, P = rows;
-        c.WhhT.PackTransposed(weightHh[c.Layer * Directions + c.Dir].Value);
-        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr, cPrev = c.CPrev.View(P, H).Ptr;
-        float* hs = c.Hs.View(P, H).Ptr, cs = c.Cs.View(P, H).Ptr, tanhC = c.TanhC.View(P, H).Ptr;
+        int H = HiddenSize, G = GateCount * H, P = rows;
+        int i = c.Layer * Directions + c.Dir;
+        c.WhhT.PackTransposed(weightHh[i].Value);
+        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr, hs = c.Hs.View(P, H).Ptr;
+        float* cPrev = null, cs = null, extra = null, gh = null;
+        if (lstm) { cPrev = c.CPrev.View(P, H).Ptr; cs = c.Cs.View(P, H).Ptr; }
+        if (lstm || gru) extra = c.Extra.View(P, H).Ptr;
+        if (gru) gh = c.Gh.View(batch, G).Ptr;
         for (int s = 0; s < steps; s++)
         {
             int t = c.Forward ? s : steps - 1 - s;
@@ -181,12 +205,24 @@ public sealed unsafe partial class PackedLstm : Module
             if (c.Forward) { carried = t > 0 ? n : 0; from = t > 0 ? offsets[t - 1] : 0; }
             else { carried = t + 1 < steps ? stepSizes[t + 1] : 0; from = t + 1 < steps ? offsets[t + 1] : 0; }
             Copy(hs + from * H, hPrev + o * H, carried * H);
-            Copy(cs + from * H, cPrev + o * H, carried * H);
             Clear(hPrev + (o + carried) * H, (n - carried) * H);
-            Clear(cPrev + (o + carried) * H, (n - carried) * H);
+            if (lstm)
+            {
+                Copy(cs + from * H, cPrev + o * H, carried * H);
+                Clear(cPrev + (o + carried) * H, (n - carried) * H);
+            }
+            if (gru)
+            {
+                // gh (n, G) = b_hh + h_prev (carried, H) · W_hhᵀ: b_hh alone for texts starting at zero.
+                CellMath.FillRows(new Span<float>(gh, n * G), G, biasHh[i].Value.Span);
+                if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, gh, G);
+                GruKernels.Forward(0, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
+                continue;
+            }
             // gates_t (carried, G) += h_prev (carried, H) · W_hhᵀ; rows starting from zero add nothing.
             if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, g + o * G, G);
-            LstmKernels.Forward(0, n, H, g + o * G, cPrev + o * H, cs + o * H, tanhC + o * H, hPrev + o * H, hs + o * H, null);
+            if (lstm) LstmKernels.Forward(0, n, H, g + o * G, cPrev + o * H, cs + o * H, extra + o * H, hPrev + o * H, hs + o * H, null);
+            else RnnKernels.Forward(0, n, H, false, g + o * G, hPrev + o * H, hs + o * H, null);
         }
     }
 
@@ -203,7 +239,7 @@ public sealed unsafe partial class PackedLstm : Module
     /// Runs the sweeps of a layer's directions as parts of one pool job: side by side for a bidirectional
     /// layer, inline for one direction; either way the kernels inside run on the part's own thread.
     /// </summary>
-    sealed class SweepJob(PackedLstm owner) : IParallelWork
+    sealed class SweepJob(PackedRecurrent owner) : IParallelWork
     {
         /// <summary>Below this many multiply-adds in one sweep's products, both directions run on the calling thread.</summary>
         const long MinParallelWork = 1 << 20;
@@ -214,7 +250,7 @@ public sealed unsafe partial class PackedLstm : Module
         public void Run(int layer, bool backward, Tensor? dFinal = null, Tensor? dOut = null)
         {
             (this.layer, this.backward, this.dFinal, this.dOut) = (layer, backward, dFinal, dOut);
-            long work = (long)owner.rows * 4 * owner.HiddenSize * owner.HiddenSize;
+            long work = (long)owner.rows * owner.GateCount * owner.HiddenSize * owner.HiddenSize;
             parts = work < MinParallelWork ? 1 : owner.Directions;
             Workers.Run(this, parts);
             this.dFinal = this.dOut = null;
