@@ -217,7 +217,9 @@ static class TrainCommand
             ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {Math.Exp(pr.BestValLoss):0.00}) at step {pr.BestStep:N0}" +
               (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} (last token {l:P1})" : "")
             : pr.ValTokens > 0 ? $"not validated yet (every {run.Config.EvalEvery:N0} steps)" : "no validation split";
-        reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} of training in all, {outcome.TokensPerSecond:N0} tokens/s this session; {best}");
+        double other = outcome.SessionSeconds - outcome.StepSeconds;
+        reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} in all; " +
+            $"this session {outcome.TokensPerSecond:N0} tokens/s in training steps, {CommonOptions.FormatDuration(other)} validating and saving; {best}");
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
         if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");
         reporter.Result(new Dictionary<string, object?>
@@ -229,6 +231,7 @@ static class TrainCommand
             ["val_token_accuracy"] = valAcc,
             ["val_last_token_accuracy"] = valLastAcc,
             ["elapsed_s"] = Math.Round(outcome.ElapsedSeconds, 3),
+            ["step_s"] = Math.Round(outcome.StepSeconds, 3),
             ["epochs"] = Math.Round(run.EpochProgress, 4),
             ["test_loss"] = test?.Loss,
             ["stopped"] = outcome.Stop.ToString().ToLowerInvariant(),

@@ -16,8 +16,13 @@ public interface ITrainingMonitor
 /// <summary>How a training loop ended.</summary>
 public enum TrainStop { Budget, Cancelled, Diverged }
 
-/// <summary>The end of a training loop.</summary>
-public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double TokensPerSecond, string? Message);
+/// <summary>
+/// The end of a training loop. ElapsedSeconds is the run's whole time across resumes; SessionSeconds this
+/// session's (steps, validation, saving); StepSeconds the part of it in training steps, over which
+/// TokensPerSecond is counted.
+/// </summary>
+public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double SessionSeconds, double StepSeconds,
+    double TokensPerSecond, string? Message);
 
 public static class Trainer
 {
@@ -26,10 +31,11 @@ public static class Trainer
         var config = run.Config;
         var p = run.Progress;
         var clock = Stopwatch.StartNew();
+        var stepClock = new Stopwatch();   // training steps only: the speed shown leaves out validation and saving
         double before = p.ElapsedSeconds;
         long tokensAtStart = p.TokensSeen;
         double Elapsed() => before + clock.Elapsed.TotalSeconds;
-        double Speed() => (p.TokensSeen - tokensAtStart) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+        double Speed() => (p.TokensSeen - tokensAtStart) / Math.Max(stepClock.Elapsed.TotalSeconds, 1e-9);
         TrainStop stop = TrainStop.Budget;
         string? message = null;
         bool evaluatedAtEnd = false, savedAtEnd = false;
@@ -37,8 +43,10 @@ public static class Trainer
         {
             if (cancel.IsCancellationRequested) { stop = TrainStop.Cancelled; break; }
             float loss;
+            stepClock.Start();
             try { loss = run.Step(); }
             catch (TrainingDivergedException e) { stop = TrainStop.Diverged; message = e.Message; break; }
+            finally { stepClock.Stop(); }
             evaluatedAtEnd = savedAtEnd = false;
             monitor?.Stepped(run, loss, Speed(), FractionDone(run, Elapsed()));
             if (p.Step % config.EvalEvery == 0) { Evaluate(run, monitor); evaluatedAtEnd = true; }
@@ -56,7 +64,7 @@ public static class Trainer
             p.ElapsedSeconds = Elapsed();
             if (!savedAtEnd) Save(run, monitor, snapshot: false);
         }
-        return new TrainOutcome(stop, p.Step, Elapsed(), Speed(), message);
+        return new TrainOutcome(stop, p.Step, Elapsed(), clock.Elapsed.TotalSeconds, stepClock.Elapsed.TotalSeconds, Speed(), message);
     }
 
     static void Evaluate(TrainingRun run, ITrainingMonitor? monitor)
