@@ -40,7 +40,6 @@ public sealed partial class TrainingRun
     readonly Rng rng;
     readonly CrossEntropyLoss loss = new();
     readonly float divergenceLimit;
-    Tensor? dLogits;
 
     TrainingRun(string dir, ModelConfig mc, TrainConfig tc, Corpus corpus, TrainingProgress progress)
     {
@@ -126,12 +125,13 @@ public sealed partial class TrainingRun
         Batches.Fill(Progress.BatchInEpoch);
         optimizer.ZeroGrad();
         var logits = Model.Forward(Batches.Input, t, n, Config.Batching == Batching.Stateful ? carried : null);
-        dLogits = Workspace.EnsureShape(ref dLogits, logits.Shape);
-        float value = loss.Forward(logits, Batches.Target, dLogits);
+        int hits = Predictions.Correct(logits.Span, Batches.Target), lastHits = Predictions.Correct(logits.Span, Batches.Target, (t - 1) * n);
+        // The gradient overwrites the logits (T·N, V) in place: for a word model that buffer is the largest
+        // there is (64×100 × 20,000 words = 512 MB), and nothing reads the logits after the loss.
+        float value = loss.Forward(logits, Batches.Target, logits);
         if (!float.IsFinite(value) || value > divergenceLimit)
             throw Diverged($"loss {value:G4}");
-        int hits = Predictions.Correct(logits.Span, Batches.Target), lastHits = Predictions.Correct(logits.Span, Batches.Target, (t - 1) * n);
-        Model.Backward(dLogits);
+        Model.Backward(logits);
         if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.FinalState);
         float norm = Config.Clip > 0 ? GradClip.ClipByGlobalNorm(parameters, Config.Clip) : 0f;
         if (!float.IsFinite(norm)) throw Diverged("the gradient norm is not finite");
