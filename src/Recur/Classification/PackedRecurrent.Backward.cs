@@ -47,7 +47,7 @@ public sealed unsafe partial class PackedRecurrent
         float* dgh = gru ? c.DGh.View(P, G).Ptr : dg;
         // dh, dc (N, H): the gradient reaching the state of each text at the current step.
         float* dhp = c.Dh.View(batch, H).Ptr, dcp = lstm ? c.Dc.View(batch, H).Ptr : null;
-        var whh = weightHh[i].Value;
+        var whh = w.Hh[i].Value;
         c.Whh.Pack(false, G, H, whh.Ptr, H);
         for (int s = 0; s < steps; s++)
         {
@@ -91,12 +91,12 @@ public sealed unsafe partial class PackedRecurrent
         float* dg = dGates.Ptr;
         float* hPrev = c.HPrev.View(P, H).Ptr;
         // dW_hh (G, H) += dGhᵀ (G, P) · HPrev (P, H)
-        Gemm.Multiply(true, false, G, H, P, 1f, dGh.Ptr, G, hPrev, H, 1f, weightHh[i].Grad.Ptr, H);
+        Gemm.Multiply(true, false, G, H, P, 1f, dGh.Ptr, G, hPrev, H, 1f, w.Hh[i].Grad.Ptr, H);
         // dW_ih (G, D) += dGatesᵀ (G, P) · X (P, D)
-        Gemm.Multiply(true, false, G, D, P, 1f, dg, G, x.Ptr, D, 1f, weightIh[i].Grad.Ptr, D);
-        Reduce.AddColumnSums(dGates.Span, P, G, biasIh[i].Grad.Span);
-        Reduce.AddColumnSums(dGh.Span, P, G, biasHh[i].Grad.Span);
+        Gemm.Multiply(true, false, G, D, P, 1f, dg, G, x.Ptr, D, 1f, w.Ih[i].Grad.Ptr, D);
+        Reduce.AddColumnSums(dGates.Span, P, G, w.BiasIh[i]!.Grad.Span);
+        Reduce.AddColumnSums(dGh.Span, P, G, w.BiasHh[i]!.Grad.Span);
         // dX (P, D) (+)= dGates (P, G) · W_ih (G, D); both directions read the same input.
-        Gemm.Multiply(false, false, P, D, G, 1f, dg, G, weightIh[i].Value.Ptr, D, accumulate ? 1f : 0f, dIn.Ptr, D);
+        Gemm.Multiply(false, false, P, D, G, 1f, dg, G, w.Ih[i].Value.Ptr, D, accumulate ? 1f : 0f, dIn.Ptr, D);
     }
 }

@@ -42,7 +42,7 @@ public sealed unsafe partial class PackedRecurrent : Module
     public int GateCount { get; }
 
     readonly bool lstm, gru;
-    readonly Parameter[] weightIh, weightHh, biasIh, biasHh;
+    readonly RecurrentWeights w;   // the engine's names, order and draws; every bias present
     readonly DirCache[] caches;
     readonly Rng dropoutRng;
     readonly Grow[] layerOut, layerIn, masks, dLayerIn;
@@ -96,23 +96,10 @@ public sealed unsafe partial class PackedRecurrent : Module
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
         (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout) = (inputSize, hiddenSize, numLayers, bidirectional, dropout);
         int dirs = Directions, g = GateCount * hiddenSize;
-        weightIh = new Parameter[numLayers * dirs]; weightHh = new Parameter[numLayers * dirs];
-        biasIh = new Parameter[numLayers * dirs]; biasHh = new Parameter[numLayers * dirs];
+        w = new RecurrentWeights(AddParameter, inputSize, hiddenSize, g, numLayers, dirs, bias: true, rng);
         caches = new DirCache[numLayers * dirs];
         for (int l = 0; l < numLayers; l++)
-            for (int d = 0; d < dirs; d++)
-            {
-                int i = l * dirs + d;
-                string suffix = $"_l{l}" + (d == 1 ? "_reverse" : "");
-                weightIh[i] = AddParameter("weight_ih" + suffix, g, l == 0 ? inputSize : hiddenSize * dirs);
-                weightHh[i] = AddParameter("weight_hh" + suffix, g, hiddenSize);
-                biasIh[i] = AddParameter("bias_ih" + suffix, g);
-                biasHh[i] = AddParameter("bias_hh" + suffix, g);
-                caches[i] = new DirCache { Layer = l, Dir = d };
-            }
-        // PyTorch (and the engine's Recurrent): every weight and bias ~ U(-1/√H, 1/√H) in registration order.
-        float bound = 1f / MathF.Sqrt(hiddenSize);
-        foreach (var (_, p) in NamedParameters()) rng.FillUniform(p.Value.Span, -bound, bound);
+            for (int d = 0; d < dirs; d++) caches[l * dirs + d] = new DirCache { Layer = l, Dir = d };
         dropoutRng = rng.Fork();
         layerOut = NewGrows(numLayers); layerIn = NewGrows(numLayers); masks = NewGrows(numLayers); dLayerIn = NewGrows(numLayers);
         bias = new float[g];
@@ -178,10 +165,10 @@ public sealed unsafe partial class PackedRecurrent : Module
         int G = GateCount * HiddenSize, P = rows, D = x.Shape[1];
         int i = c.Layer * Directions + c.Dir;
         var gates = c.Gates.View(P, G);
-        CellMath.SumBiases(biasIh[i], gru ? null : biasHh[i], bias);
+        CellMath.SumBiases(w.BiasIh[i], gru ? null : w.BiasHh[i], bias);
         CellMath.FillRows(gates.Span, G, bias);
         // gates (P, G) += x (P, D) · W_ihᵀ (D, G)
-        Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, weightIh[i].Value.Ptr, D, 1f, gates.Ptr, G);
+        Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, w.Ih[i].Value.Ptr, D, 1f, gates.Ptr, G);
     }
 
     /// <summary>The recurrence of one direction, step by step over each step's prefix of texts.</summary>
@@ -189,7 +176,7 @@ public sealed unsafe partial class PackedRecurrent : Module
     {
         int H = HiddenSize, G = GateCount * H, P = rows;
         int i = c.Layer * Directions + c.Dir;
-        c.WhhT.PackTransposed(weightHh[i].Value);
+        c.WhhT.PackTransposed(w.Hh[i].Value);
         float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr, hs = c.Hs.View(P, H).Ptr;
         float* cPrev = null, cs = null, extra = null, gh = null;
         if (lstm) { cPrev = c.CPrev.View(P, H).Ptr; cs = c.Cs.View(P, H).Ptr; }
@@ -214,7 +201,7 @@ public sealed unsafe partial class PackedRecurrent : Module
             if (gru)
             {
                 // gh (n, G) = b_hh + h_prev (carried, H) · W_hhᵀ: b_hh alone for texts starting at zero.
-                CellMath.FillRows(new Span<float>(gh, n * G), G, biasHh[i].Value.Span);
+                CellMath.FillRows(new Span<float>(gh, n * G), G, w.BiasHh[i]!.Value.Span);
                 if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, gh, G);
                 GruKernels.Forward(0, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
                 continue;

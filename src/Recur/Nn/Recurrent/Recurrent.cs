@@ -30,8 +30,7 @@ public abstract unsafe partial class Recurrent : Module
     /// <summary>True for an LSTM, whose state has a cell part.</summary>
     public virtual bool HasCellState => false;
 
-    readonly Parameter[] weightIh, weightHh;
-    readonly Parameter?[] biasIh, biasHh;
+    readonly RecurrentWeights weights;
     readonly Rng dropoutRng;
 
     /// <summary>The generator of the inter-layer dropout masks; save and restore its State to resume exactly.</summary>
@@ -78,37 +77,20 @@ public abstract unsafe partial class Recurrent : Module
             throw new ArgumentOutOfRangeException(nameof(inputSize), "input size, hidden size and layers must be positive");
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
         (InputSize, HiddenSize, NumLayers, Bidirectional, Dropout, HasBias) = (inputSize, hiddenSize, numLayers, bidirectional, dropout, bias);
-        int dirs = Directions, gh = GateCount * hiddenSize;
-        weightIh = new Parameter[numLayers * dirs]; weightHh = new Parameter[numLayers * dirs];
-        biasIh = new Parameter?[numLayers * dirs]; biasHh = new Parameter?[numLayers * dirs];
+        int dirs = Directions;
+        weights = new RecurrentWeights(AddParameter, inputSize, hiddenSize, GateCount * hiddenSize, numLayers, dirs, bias, rng);
         caches = new DirCache[numLayers * dirs];
         for (int l = 0; l < numLayers; l++)
-            for (int d = 0; d < dirs; d++)
-            {
-                int i = l * dirs + d;
-                string suffix = $"_l{l}" + (d == 1 ? "_reverse" : "");
-                int inSize = l == 0 ? inputSize : hiddenSize * dirs;
-                weightIh[i] = AddParameter("weight_ih" + suffix, gh, inSize);
-                weightHh[i] = AddParameter("weight_hh" + suffix, gh, hiddenSize);
-                if (bias)
-                {
-                    biasIh[i] = AddParameter("bias_ih" + suffix, gh);
-                    biasHh[i] = AddParameter("bias_hh" + suffix, gh);
-                }
-                caches[i] = new DirCache { Layer = l, Dir = d };
-            }
-        // PyTorch: every weight and bias ~ U(-1/√H, 1/√H), drawn in registration order.
-        float bound = 1f / MathF.Sqrt(hiddenSize);
-        foreach (var (_, p) in NamedParameters()) rng.FillUniform(p.Value.Span, -bound, bound);
+            for (int d = 0; d < dirs; d++) caches[l * dirs + d] = new DirCache { Layer = l, Dir = d };
         dropoutRng = rng.Fork();
         rowJob = new RowJob(this);
         directionJob = new DirectionJob(this);
     }
 
-    private protected Parameter WeightIh(DirCache c) => weightIh[c.Layer * Directions + c.Dir];
-    private protected Parameter WeightHh(DirCache c) => weightHh[c.Layer * Directions + c.Dir];
-    private protected Parameter? BiasIh(DirCache c) => biasIh[c.Layer * Directions + c.Dir];
-    private protected Parameter? BiasHh(DirCache c) => biasHh[c.Layer * Directions + c.Dir];
+    private protected Parameter WeightIh(DirCache c) => weights.Ih[c.Layer * Directions + c.Dir];
+    private protected Parameter WeightHh(DirCache c) => weights.Hh[c.Layer * Directions + c.Dir];
+    private protected Parameter? BiasIh(DirCache c) => weights.BiasIh[c.Layer * Directions + c.Dir];
+    private protected Parameter? BiasHh(DirCache c) => weights.BiasHh[c.Layer * Directions + c.Dir];
 
     /// <summary>The state after the last forward call (layer-owned; copy it to keep it).</summary>
     public RecurrentState FinalState => finalState ?? throw new InvalidOperationException("no forward pass yet");
