@@ -34,6 +34,7 @@ static class TrainCommand
     }.AcceptOnlyFromAmong("stateful", "windows");
     static readonly Option<string> OptimizerOpt = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong(TrainConfig.Optimizers);
     static readonly Option<double> Lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 2e-3 };
+    static readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "The optimizer's weight decay (default: 0.01 for adamw, 0 for the others, as PyTorch)" };
     static readonly Option<double> LrDecay = new("--lr-decay") { Description = "Multiply the learning rate by this after every epoch", DefaultValueFactory = _ => 1.0 };
     static readonly Option<double> Clip = new("--clip") { Description = "Clip gradients to this global norm (0 = off)", DefaultValueFactory = _ => 5.0 };
     static readonly Option<long?> Steps = new("--steps") { Description = "Stop at this step (counted from the start of the run)" };
@@ -53,13 +54,13 @@ static class TrainCommand
 
     /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
     /// --eval-every, --checkpoint-every, --keep and --threads may change).</summary>
-    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
+    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, WeightDecay, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
 
     public static Command Create()
     {
         var cmd = new Command("train", "Train a character- or word-level language model on UTF-8 text");
         cmd.Add(Corpus);
-        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, LrDecay, Clip,
+        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, WeightDecay, LrDecay, Clip,
                      Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
             cmd.Add(o);
         cmd.SetAction(Run);
@@ -79,7 +80,8 @@ static class TrainCommand
         reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation{(cfg.ValFile != null ? $" (from {cfg.ValFile})" : "")}, {run.Corpus.Test.Length:N0} test {unit}; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
-        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4}, clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
+        string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
+        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
         if (cfg.Steps is long last && run.Progress.Step >= last)
             reporter.Line($"the run is already at step {run.Progress.Step:N0} (--steps {last:N0}): nothing to train; give a larger --steps to continue");
 
@@ -131,7 +133,7 @@ static class TrainCommand
         var train = new TrainConfig
         {
             Corpus = files, ValFile = valFile, MaxVocab = p.GetValue(MaxVocab), Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
-            Batch = p.GetValue(Batch), Seq = p.GetValue(Seq), Optimizer = p.GetValue(OptimizerOpt)!, Lr = p.GetValue(Lr), LrDecay = p.GetValue(LrDecay),
+            Batch = p.GetValue(Batch), Seq = p.GetValue(Seq), Optimizer = p.GetValue(OptimizerOpt)!, Lr = p.GetValue(Lr), WeightDecay = p.GetValue(WeightDecay), LrDecay = p.GetValue(LrDecay),
             Clip = p.GetValue(Clip), ValFrac = valFile != null ? 0 : p.GetValue(ValFrac), TestFrac = p.GetValue(TestFrac), Seed = p.GetValue(Seed),
             EvalEvery = p.GetValue(EvalEvery), CheckpointEvery = p.GetValue(CheckpointEvery), Keep = p.GetValue(Keep),
         };
@@ -193,7 +195,8 @@ static class TrainCommand
             "--cell" => m.Cell, "--tokens" => m.Tokens, "--max-vocab" => c.MaxVocab.ToString(), "--layers" => m.Layers.ToString(), "--hidden" => m.Hidden.ToString(), "--embed" => m.Embed.ToString(), "--tie" => m.Tie ? "true" : "false",
             "--dropout" => Normalize(option, m.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--batch" => c.Batch.ToString(), "--seq" => c.Seq.ToString(), "--batching" => c.Batching.ToString().ToLowerInvariant(),
-            "--optimizer" => c.Optimizer, "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--optimizer" => c.Optimizer, "--weight-decay" => Normalize(option, c.EffectiveWeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--val-frac" => Normalize(option, c.ValFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--test-frac" => Normalize(option, c.TestFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--seed" => c.Seed.ToString(), "--lowercase" => m.Lowercase ? "true" : "false", "--ascii" => m.Ascii ? "true" : "false",

@@ -23,6 +23,11 @@ public sealed record TrainConfig
     /// <summary>"adam", "adamw", "sgd" or "rmsprop".</summary>
     public string Optimizer { get; init; } = "adam";
     public double Lr { get; init; } = 2e-3;
+    /// <summary>The optimizer's weight decay (null: PyTorch's default for it, 0.01 for adamw and 0 for the others).</summary>
+    public double? WeightDecay { get; init; }
+    /// <summary>The weight decay the optimizer uses.</summary>
+    [JsonIgnore]
+    public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == "adamw" ? 0.01 : 0);
     /// <summary>Learning rate multiplier applied after every epoch (1 = constant).</summary>
     public double LrDecay { get; init; } = 1.0;
     /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
@@ -51,6 +56,7 @@ public sealed record TrainConfig
         if (Seq < 1) throw new ArgumentException($"--seq must be at least 1 (got {Seq})");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"unknown optimizer '{Optimizer}'; choose one of {string.Join(", ", Optimizers)}");
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"--lr must be positive (got {Lr})");
+        if (WeightDecay is double wd && !(wd >= 0 && wd < double.PositiveInfinity)) throw new ArgumentException($"--weight-decay must be 0 or positive (got {wd})");
         if (!(LrDecay > 0 && LrDecay <= 1)) throw new ArgumentException($"--lr-decay must be in (0, 1] (got {LrDecay})");
         if (!(Clip >= 0)) throw new ArgumentException($"--clip must be 0 (off) or positive (got {Clip})");
         if (Steps is <= 0) throw new ArgumentException($"--steps must be positive (got {Steps})");

@@ -50,12 +50,13 @@ public sealed partial class TrainingRun
         Progress = progress;
         Model = TokenModel.Create(mc, new Rng(tc.Seed));
         parameters = new ParameterSet(Model);
+        double wd = tc.EffectiveWeightDecay;
         optimizer = tc.Optimizer switch
         {
-            "adam" => new Adam(parameters, tc.Lr),
-            "adamw" => new AdamW(parameters, tc.Lr),
-            "sgd" => new Sgd(parameters, tc.Lr, momentum: 0.9),
-            _ => new RmsProp(parameters, tc.Lr),
+            "adam" => new Adam(parameters, tc.Lr, weightDecay: wd),
+            "adamw" => new AdamW(parameters, tc.Lr, weightDecay: wd),
+            "sgd" => new Sgd(parameters, tc.Lr, momentum: 0.9, weightDecay: wd),
+            _ => new RmsProp(parameters, tc.Lr, weightDecay: wd),
         };
         if (tc.LrDecay < 1) schedule = new ExponentialLr(optimizer, tc.LrDecay);
         Batches = new Batches(corpus.Train, tc.Batching, tc.Batch, tc.Seq);

@@ -96,6 +96,8 @@ public class TrainCliTests
         RecurProcess.Run("sample", run, "--top-p", "0").AssertCleanError("--top-p");
         RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
+        RecurProcess.Run("train", "--resume", run, "--weight-decay", "0.1").AssertCleanError("--weight-decay 0.1 contradicts the saved run (--weight-decay 0)");
+        RecurProcess.Run([.. Train(corpus, tmp.File("wd"), "--weight-decay", "-1")]).AssertCleanError("--weight-decay must be 0 or positive");
         RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
     }

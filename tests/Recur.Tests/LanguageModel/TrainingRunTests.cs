@@ -114,4 +114,24 @@ public class TrainingRunTests
         Assert.Equal(run.Corpus.Vocabulary.Tokens, Vocabulary.FromJson(contents.Metadata["recur.vocab"]).Tokens);
         Assert.Equal(8, ModelConfig.FromJson(contents.Metadata["recur.config"]).Embed);
     }
+
+    [Fact]
+    public void WeightDecayReachesTheOptimizer()
+    {
+        // AdamW decays before its update, which at step 1 does not depend on the decay:
+        // w1(decay) = w0·(1 - lr·wd) - u and w1(0) = w0 - u, so the two differ by lr·wd·w0.
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var config = Config(corpus) with { Optimizer = "adamw", Steps = 1, Lr = 0.01 };
+        Assert.Equal(0.5, TrainConfig.FromJson((config with { WeightDecay = 0.5 }).ToJson()).WeightDecay);
+        Assert.Equal(0.01, config.EffectiveWeightDecay);   // PyTorch's AdamW default
+        var none = TrainingRun.Create(dir.File("none"), Small, config with { WeightDecay = 0 }, new TextOptions());
+        var decayed = TrainingRun.Create(dir.File("decayed"), Small, config with { WeightDecay = 0.5 }, new TextOptions());
+        float[] w0 = Weights(none);
+        none.Step();
+        decayed.Step();
+        float[] a = Weights(none), b = Weights(decayed);
+        for (int i = 0; i < w0.Length; i++)
+            Assert.True(Math.Abs((a[i] - b[i]) - 0.01 * 0.5 * w0[i]) <= 1e-6, $"weight {i}: {a[i]} - {b[i]} is not lr·wd·{w0[i]}");
+    }
 }
