@@ -12,7 +12,7 @@ static class ClassifyCommand
 
     public static Command Create()
     {
-        var command = new Command("classify", "Train and apply an LSTM text classifier (binary sentiment, as seed 002's IMDb project).");
+        var command = new Command("classify", "Train and apply an LSTM, GRU or RNN text classifier (binary sentiment, as seed 002's IMDb project).");
         command.Add(ClassifyTrain.Create());
         command.Add(ClassifyEval.Create());
         command.Add(ClassifyPredict.Create());
