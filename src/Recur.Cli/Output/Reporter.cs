@@ -26,7 +26,10 @@ sealed class Reporter(bool json)
 
     public void Line(string text) => Prose.WriteLine(text);
 
-    public void Warn(string text) => Console.Error.WriteLine($"recur: warning: {text}");
+    public void Warn(string text) => Console.Error.WriteLine(WarningLine(text));
+
+    /// <summary>How a warning reads, on stderr or as a progress display's line.</summary>
+    public static string WarningLine(string text) => $"recur: warning: {text}";
 
     /// <summary>Prints the command's one JSON result object (only under --json).</summary>
     public void Result(IReadOnlyDictionary<string, object?> values)

@@ -22,7 +22,7 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
         string unit = TokenText.Unit(run.ModelConfig.Tokens);
         sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {v.Perplexity:0.00}, " +
             $"accuracy {v.TokenAccuracy:P1} (last token {v.LastTokenAccuracy:P1}){(best ? " (best so far, saved)" : "")}");
-        Plot(run, warning => sink.Line($"recur: warning: {warning}"));
+        Plot(run, warning => sink.Line(Reporter.WarningLine(warning)));
     }
 
     public void Checkpointed(TrainingRun run) { }

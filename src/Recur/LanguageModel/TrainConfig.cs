@@ -27,7 +27,7 @@ public sealed record TrainConfig
     public double? WeightDecay { get; init; }
     /// <summary>The weight decay the optimizer uses.</summary>
     [JsonIgnore]
-    public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == "adamw" ? 0.01 : 0);
+    public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == "adamw" ? Optim.AdamW.DefaultWeightDecay : 0);
     /// <summary>Learning rate multiplier applied after every epoch (1 = constant).</summary>
     public double LrDecay { get; init; } = 1.0;
     /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
