@@ -6,7 +6,8 @@
 // Parts are claimed from a ticket that carries the job's generation in its high half and the next
 // part in its low half, and the caller waits for *parts done*, not for workers to check in: a worker
 // the OS has not scheduled (a busy machine) simply finds nothing left to do, and the caller never
-// waits for it.
+// waits for it. The ticket is closed (its part set past any count) between jobs and before the first,
+// so a worker holding a stale ticket can never claim a part of a job that is not the one it read.
 using System.Runtime.ExceptionServices;
 
 namespace Recur;
@@ -51,7 +52,8 @@ public static class Workers
 
         IParallelWork? work;
         int parts, busy, done;
-        long ticket;        // (generation << 32) | next part to claim
+        long ticket = Closed; // (generation << 32) | next part to claim
+        const long Closed = int.MaxValue; // the part of a ticket no job reaches
         long generation;    // of the job most recently published
         volatile bool stopping;
         ExceptionDispatchInfo? failure;
@@ -84,6 +86,9 @@ public static class Workers
             Claim(gen);
             var spin = new SpinWait();
             while (Volatile.Read(ref done) < count) spin.SpinOnce(sleep1Threshold: -1);
+            // Close the ticket before the next caller sets a new part count: a worker that read
+            // (gen, count) must not find count < the next job's parts and claim from this ticket.
+            Interlocked.Exchange(ref ticket, gen << 32 | Closed);
             work = null;
             var f = failure;
             Volatile.Write(ref busy, 0);
@@ -132,6 +137,7 @@ public static class Workers
                     while (generation == seen && !stopping) Monitor.Wait(gate);
                     gen = generation;
                 }
+                if (gen == seen) continue;   // woken to stop, not for a job
                 seen = gen;
                 Claim(gen);
             }
