@@ -44,6 +44,8 @@ static class InfoCommand
             if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
             if (r.TryGetProperty("train", out var train) && train.TryGetProperty("val_file", out var valFile) && valFile.ValueKind == JsonValueKind.String)
                 reporter.Line($"validation file: {valFile.GetString()}");
+            if (r.TryGetProperty("train", out train) && train.TryGetProperty("init_from", out var initFrom) && initFrom.ValueKind == JsonValueKind.String)
+                reporter.Line($"fine-tuned from: {initFrom.GetString()}");
         }
         reporter.Result(new Dictionary<string, object?>
         {

@@ -49,6 +49,7 @@ static class TrainCommand
     static readonly Option<int> Threads = CommonOptions.Threads();
     static readonly Option<bool> Lowercase = new("--lowercase") { Description = "Lowercase the text (seed 002)" };
     static readonly Option<bool> Ascii = new("--ascii") { Description = "Transliterate the text to ASCII (seed 001's unidecode)" };
+    static readonly Option<string?> InitFrom = new("--init-from") { Description = "Start from this trained model's weights (fine-tuning): its architecture, vocabulary and text options are kept", HelpName = "MODEL" };
     static readonly Option<string?> Resume = new("--resume") { Description = "Continue the run in this directory exactly where it stopped", HelpName = "RUN_DIR" };
     static readonly Option<bool> Json = CommonOptions.Json();
 
@@ -61,7 +62,7 @@ static class TrainCommand
         var cmd = new Command("train", "Train a character- or word-level language model on UTF-8 text");
         cmd.Add(Corpus);
         foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, WeightDecay, LrDecay, Clip,
-                     Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, Resume, Json })
+                     Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, InitFrom, Resume, Json })
             cmd.Add(o);
         cmd.SetAction(Run);
         return cmd;
@@ -78,6 +79,9 @@ static class TrainCommand
         reporter.Line($"model: {InfoCommand.Architecture(m)}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");
         string unit = m.Tokens == ModelConfig.Words ? "word tokens" : "characters";
         reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation{(cfg.ValFile != null ? $" (from {cfg.ValFile})" : "")}, {run.Corpus.Test.Length:N0} test {unit}; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
+        if (run.Corpus.LeftOut.Count > 0)
+            reporter.Line($"characters: {run.Corpus.LeftOut.Values.Sum():N0} outside the model's vocabulary are left out of the text: " +
+                string.Join(", ", run.Corpus.LeftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
@@ -104,6 +108,9 @@ static class TrainCommand
         return Finish(run, outcome, reporter);
     }
 
+    /// <summary>Options that define the architecture, vocabulary or text rules: a fine-tuned model keeps its own.</summary>
+    static readonly Option[] Architecture = [Cell, Layers, Hidden, Embed, Tie, TokensOpt, MaxVocab, Lowercase, Ascii];
+
     static TrainingRun Start(ParseResult p, Reporter reporter)
     {
         string? dir = p.GetValue(Output);
@@ -111,6 +118,14 @@ static class TrainCommand
         var files = p.GetValue(Corpus) ?? [];
         Cli.Require(files.Length > 0, "give at least one CORPUS text file to train on");
         foreach (var f in files) Cli.ExistingFile(f, "corpus");
+        LoadedModel? start = null;
+        if (p.GetValue(InitFrom) is string init)
+        {
+            foreach (var option in Architecture)
+                Cli.Require(!CommonOptions.Given(p, option), $"{option.Name} is fixed by the --init-from model, which keeps its architecture, vocabulary and text options; leave it out");
+            start = LanguageModelFile.Load(init);
+            reporter.Line($"fine-tuning: starting from the weights of {start.Path}");
+        }
         var model = new ModelConfig
         {
             Cell = p.GetValue(Cell)!, Layers = p.GetValue(Layers), Hidden = p.GetValue(Hidden), Embed = p.GetValue(Embed), Dropout = p.GetValue(Dropout),
@@ -141,6 +156,7 @@ static class TrainCommand
         // Check sizes before reading a large corpus, so a typo fails at once.
         (model with { VocabSize = 1 }).Validate();
         train.Validate();
+        if (start != null) return TrainingRun.FineTune(dir!, start, train, CommonOptions.Given(p, Dropout) ? p.GetValue(Dropout) : null);
         return TrainingRun.Create(dir!, model, train, new TextOptions(p.GetValue(Lowercase), p.GetValue(Ascii)));
     }
 
@@ -148,6 +164,7 @@ static class TrainCommand
     {
         if (p.GetValue(Output) is string o)
             Cli.Require(Path.GetFullPath(o) == Path.GetFullPath(dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
+        Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         var run = TrainingRun.Resume(dir, saved =>
         {
             var files = p.GetValue(Corpus) ?? [];

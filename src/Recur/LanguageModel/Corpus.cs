@@ -3,7 +3,8 @@
 // validated on a separate file (--val-file). Characters: the vocabulary is every character of all the
 // text given, so validation never meets an unknown one. Words: the vocabulary is counted on the training
 // part only (WordTokenizer, Vocabulary.FromWords), so held-out words it lacks read as <unk>. A hash of
-// the encoded text lets a resumed run check that it reads the same corpus.
+// the encoded text lets a resumed run check that it reads the same corpus. With a given vocabulary (a
+// resumed or fine-tuned run) characters outside it are left out and counted in LeftOut.
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Recur.Text;
@@ -22,6 +23,8 @@ public sealed class Corpus
     /// <summary>Word tokens read as &lt;unk&gt; in the training part / in the held-out parts.</summary>
     public int UnknownTrain { get; }
     public int UnknownHeldOut { get; }
+    /// <summary>Characters outside a given vocabulary, left out of the text, with their counts (empty when the vocabulary comes from the text).</summary>
+    public IReadOnlyDictionary<string, int> LeftOut { get; private set; } = new Dictionary<string, int>();
     public int Length => Train.Length + Validation.Length + Test.Length;
 
     Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)
@@ -50,9 +53,12 @@ public sealed class Corpus
     static Corpus Characters(TrainConfig config, string text, string? valText, Vocabulary? vocab)
     {
         vocab ??= Vocabulary.FromCharacters(text + valText);
-        var ids = vocab.EncodeCharactersStrict(text, "the corpus");
-        var val = valText != null ? vocab.EncodeCharactersStrict(valText, "the validation file") : null;
-        return Split(vocab, ids, val, config, 0, 0);
+        var leftOut = new Dictionary<string, int>();
+        var ids = vocab.EncodeCharacters(text, leftOut);
+        var val = valText != null ? vocab.EncodeCharacters(valText, leftOut) : null;
+        var corpus = Split(vocab, ids, val, config, 0, 0);
+        corpus.LeftOut = leftOut;
+        return corpus;
     }
 
     static Corpus Words(TrainConfig config, string text, string? valText, Vocabulary? vocab)

@@ -47,6 +47,8 @@ public sealed record TrainConfig
     /// <summary>Model snapshots (checkpoint-STEP.safetensors) to keep; 0 keeps none.</summary>
     public int Keep { get; init; } = 2;
     public ulong Seed { get; init; } = 1;
+    /// <summary>The model file whose weights the run started from (fine-tuning); null: a random initialisation.</summary>
+    public string? InitFrom { get; init; }
 
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd", "rmsprop"];
 

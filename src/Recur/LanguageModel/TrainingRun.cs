@@ -69,7 +69,26 @@ public sealed partial class TrainingRun
     }
 
     /// <summary>Starts a new run in <paramref name="dir"/> (created if needed; it must not hold a run already).</summary>
-    public static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text)
+    public static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text) =>
+        Create(dir, model, config, text, start: null);
+
+    /// <summary>
+    /// Starts a new run in <paramref name="dir"/> from a trained model's weights (fine-tuning, char-rnn's
+    /// -init_from): its architecture, vocabulary and text options are kept, the optimizer starts afresh at step 0.
+    /// <paramref name="dropout"/> replaces the model's dropout when given.
+    /// </summary>
+    public static TrainingRun FineTune(string dir, LoadedModel start, TrainConfig config, float? dropout = null)
+    {
+        if (config.MaxVocab != 0) throw new ArgumentException("--max-vocab cannot change a trained model's vocabulary; leave it out");
+        var saved = start.Model.Config;
+        var model = dropout is float d ? saved with { Dropout = d } : saved;
+        return Create(dir, model, config with { InitFrom = Path.GetFullPath(start.Path) }, new TextOptions(saved.Lowercase, saved.Ascii), start);
+    }
+
+    /// <summary>The largest fraction of a fine-tuning text that may be characters the model cannot spell (they are left out).</summary>
+    public const double MostLeftOut = 0.05;
+
+    static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text, LoadedModel? start)
     {
         config.Validate();
         (model with { VocabSize = 1 }).Validate();
@@ -77,7 +96,12 @@ public sealed partial class TrainingRun
         if (model.Cell == LoopModel.CellName && config.Batch < 2)
             throw new ArgumentException($"--cell loop normalises each step over the batch, so it needs --batch 2 or more (got {config.Batch})");
         CheckDirectory(dir);
-        var corpus = Corpus.Load(config, model.Tokens, text);
+        var corpus = Corpus.Load(config, model.Tokens, text, start?.Vocabulary);
+        long leftOut = corpus.LeftOut.Values.Sum();
+        if (leftOut > MostLeftOut * (corpus.Length + leftOut))
+            throw new InvalidDataException($"{leftOut:N0} of the text's {corpus.Length + leftOut:N0} characters ({(double)leftOut / (corpus.Length + leftOut):P1}) are outside " +
+                $"the model's vocabulary, e.g. {string.Join(", ", corpus.LeftOut.OrderByDescending(kv => kv.Value).Take(5).Select(kv => Vocabulary.Describe(kv.Key)))}; " +
+                "fine-tuning keeps the model's vocabulary, so train a new model on this text");
         model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
         model.Validate();
         var progress = new TrainingProgress
@@ -88,6 +112,7 @@ public sealed partial class TrainingRun
         {
             Corpus = config.Corpus.Select(Path.GetFullPath).ToArray(), ValFile = config.ValFile != null ? Path.GetFullPath(config.ValFile) : null,
         }, corpus, progress);
+        if (start != null) run.Model.LoadStateDict(start.Model.StateDict().ToDictionary(p => p.Name, p => p.Data));
         MakeDirectory(dir); // only once the corpus and config are known good: a refused run leaves nothing behind
         progress.EpochSeed = run.rng.NextUInt64();
         run.Batches.StartEpoch(progress.EpochSeed);

@@ -169,4 +169,24 @@ public class TrainCliTests
         foreach (var (name, data) in a.Where(kv => kv.Key.StartsWith("model.")))
             Assert.True(data.Floats!.AsSpan().SequenceEqual(b[name].Floats), $"{name} differs after Ctrl-C and resume");
     }
+
+    [Fact]
+    public void FineTuningKeepsTheModelsArchitectureAndCannotBeResumedInto()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "5")]).ExitCode);
+
+        var tuned = RecurProcess.Run("train", corpus, "-o", tmp.File("tuned"), "--init-from", run, "--steps", "3", "--batch", "4", "--seq", "12", "--json");
+        Assert.Equal(0, tuned.ExitCode);
+        var info = RecurProcess.Run("info", tmp.File("tuned"));
+        Assert.Contains($"fine-tuned from: {Path.Combine(run, "model.safetensors")}", info.Out);
+
+        var hidden = RecurProcess.Run("train", corpus, "-o", tmp.File("t2"), "--init-from", run, "--hidden", "32");
+        hidden.AssertCleanError("--hidden is fixed by the --init-from model");
+        Assert.False(Directory.Exists(tmp.File("t2")));
+        RecurProcess.Run("train", "--resume", tmp.File("tuned"), "--init-from", run).AssertCleanError("--init-from starts a new run");
+        RecurProcess.Run("train", corpus, "-o", tmp.File("t3"), "--init-from", corpus).AssertCleanError("not a safetensors file");
+    }
 }
