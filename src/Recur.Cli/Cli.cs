@@ -16,9 +16,14 @@ static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) Console.Error.WriteLine($"recur: error: {e.Message}");
             string command = parsed.CommandResult.Command.Name;
-            Console.Error.WriteLine(command == root.Name ? "Run 'recur --help' for the commands." : $"Run 'recur {CommandPath(parsed)} --help' for its options.");
+            string help = command == root.Name ? "run 'recur --help' for the commands" : $"run 'recur {CommandPath(parsed)} --help' for its options";
+            Console.Error.WriteLine($"recur: error: {ParseErrors.OneLine(parsed)}; {help}");
+            return Usage;
+        }
+        if (EmptyValue(parsed) is string empty)
+        {
+            Console.Error.WriteLine($"recur: error: {empty} is empty; give a value (run 'recur {CommandPath(parsed)} --help' for its options)");
             return Usage;
         }
         try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
@@ -34,6 +39,22 @@ static class Cli
             else Console.Error.WriteLine("This is a bug in recur; rerun with RECUR_DEBUG=1 for details and please report it.");
             return Failed;
         }
+    }
+
+    /// <summary>The first option or argument given as "" (no path or number is empty; a prime may be).</summary>
+    static string? EmptyValue(ParseResult parsed)
+    {
+        foreach (var child in parsed.CommandResult.Children)
+        {
+            var (name, tokens) = child switch
+            {
+                System.CommandLine.Parsing.OptionResult o => (o.Option.Name, o.Tokens),
+                System.CommandLine.Parsing.ArgumentResult a => (a.Argument.Name, a.Tokens),
+                _ => ("", (IReadOnlyList<System.CommandLine.Parsing.Token>)[]),
+            };
+            if (name is not ("--prime" or "TEXT") && tokens.Any(t => t.Value.Length == 0)) return name;
+        }
+        return null;
     }
 
     static bool IsUserError(Exception e) => e is CliError or InvalidDataException or IOException

@@ -18,9 +18,15 @@ static partial class CommonOptions
     /// <summary>Applies --threads.</summary>
     public static void UseThreads(int threads)
     {
-        Cli.Require(threads >= 1, $"--threads must be at least 1 (got {threads})");
+        Cli.Require(threads >= 1 && threads <= MaxThreads, $"--threads must be from 1 to {MaxThreads} (got {threads}; this machine has {Environment.ProcessorCount} cores)");
         Workers.SetThreads(threads);
     }
+
+    /// <summary>More threads than this only costs memory and start-up: tens of thousands exhaust the runtime.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>The longest --time: a year of training is far past any run; more overflows TimeSpan.</summary>
+    const double MaxSeconds = 366 * 24 * 3600;
 
     /// <summary>True when the user typed the option (not just its default).</summary>
     public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
@@ -29,7 +35,7 @@ static partial class CommonOptions
     public static double ParseDuration(string text)
     {
         var m = DurationPattern().Match(text.Trim());
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && plain > 0) return plain;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && plain > 0) return Checked(plain, text);
         if (!m.Success || m.Length == 0) throw new CliError($"--time '{text}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h");
         double seconds = 0;
         foreach (Capture c in m.Groups["part"].Captures)
@@ -39,8 +45,11 @@ static partial class CommonOptions
             seconds += n * (unit == 'h' ? 3600 : unit == 'm' ? 60 : 1);
         }
         if (!(seconds > 0)) throw new CliError($"--time '{text}' must be longer than zero");
-        return seconds;
+        return Checked(seconds, text);
     }
+
+    static double Checked(double seconds, string text) => seconds <= MaxSeconds ? seconds
+        : throw new CliError($"--time '{text}' is longer than a year; give at most 8784h");
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
     private static partial Regex DurationPattern();

@@ -41,6 +41,11 @@ static class DemoCommand
         double seconds = p.GetValue(Time) is string t ? CommonOptions.ParseDuration(t) : 60;
         string? keep = p.GetValue(Output);
         string dir = keep ?? Path.Combine(Path.GetTempPath(), $"recur-demo-{Environment.ProcessId}");
+        // The demo writes corpus.txt and run/ into -o DIR: an existing directory must be empty, so nothing of the user's is overwritten.
+        Cli.Require(keep == null || !Directory.Exists(keep) || !Directory.EnumerateFileSystemEntries(keep).Any(),
+            $"demo directory '{keep}' is not empty; give a new or empty directory");
+        bool created = !Directory.Exists(dir);
+        bool done = false;
         try
         {
             Cli.OutputDirectory(dir, "demo directory");
@@ -65,11 +70,13 @@ static class DemoCommand
             reporter.Line(text);
             reporter.Line("");
             reporter.Line(keep != null ? $"The run is in {run.Directory}; try: recur sample {run.Directory} --prime \"The \"" : "Next: train on a book, e.g. recur train ../shared/data/tinyshakespeare.txt -o runs/shakespeare --time 30m");
+            done = true;
             return Cli.Ok;
         }
         finally
         {
-            if (keep == null) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            // A temporary directory always goes; a kept one only when this demo made it and failed.
+            if (keep == null || (created && !done)) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
 }

@@ -27,7 +27,7 @@ static class InfoCommand
         var loaded = LanguageModelFile.Load(p.GetValue(Model)!);
         var c = loaded.Model.Config;
         long parameters = loaded.Model.ParameterCount();
-        var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? JsonDocument.Parse(runJson).RootElement : (JsonElement?)null;
+        var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? RunSummary(runJson, reporter) : null;
         reporter.Line($"model file: {loaded.Path}");
         reporter.Line($"architecture: {Architecture(c)}; {parameters:N0} parameters");
         reporter.Line($"text: {c.Tokens}{(c.Lowercase ? ", lowercased" : "")}{(c.Ascii ? ", ASCII only" : "")}");
@@ -36,17 +36,11 @@ static class InfoCommand
             ? $"vocabulary ({tokens.Count}, by frequency): {string.Join(' ', tokens.Take(60))}{(tokens.Count > 60 ? $" … and {tokens.Count - 60:N0} more" : "")}"
             : $"vocabulary ({tokens.Count}): {string.Concat(tokens.Select(Show))}");
         if (run is { } r)
-        {
-            string unit = TokenText.Unit(c.Tokens);
-            string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0
-                ? $"{v.GetDouble():0.0000} nats/{unit} (perplexity {Math.Exp(v.GetDouble()):0.00}) at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
-            reporter.Line($"training: step {r.GetProperty("step").GetInt64():N0}, epoch {r.GetProperty("epoch").GetDouble():0.00}, {r.GetProperty("tokens_seen").GetInt64():N0} tokens seen; best validation loss {val}");
-            if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
-            if (r.TryGetProperty("train", out var train) && train.TryGetProperty("val_file", out var valFile) && valFile.ValueKind == JsonValueKind.String)
-                reporter.Line($"validation file: {valFile.GetString()}");
-            if (r.TryGetProperty("train", out train) && train.TryGetProperty("init_from", out var initFrom) && initFrom.ValueKind == JsonValueKind.String)
-                reporter.Line($"fine-tuned from: {initFrom.GetString()}");
-        }
+            try { ShowRun(r, c, reporter); }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
+            {
+                reporter.Warn("the file's training summary (metadata recur.run) is damaged; showing the model only");
+            }
         reporter.Result(new Dictionary<string, object?>
         {
             ["path"] = loaded.Path,
@@ -56,6 +50,32 @@ static class InfoCommand
             ["run"] = run,
         });
         return Cli.Ok;
+    }
+
+    static void ShowRun(JsonElement r, ModelConfig c, Reporter reporter)
+    {
+        string unit = TokenText.Unit(c.Tokens);
+        string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0
+            ? $"{v.GetDouble():0.0000} nats/{unit} (perplexity {Math.Exp(v.GetDouble()):0.00}) at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
+        reporter.Line($"training: step {r.GetProperty("step").GetInt64():N0}, epoch {r.GetProperty("epoch").GetDouble():0.00}, {r.GetProperty("tokens_seen").GetInt64():N0} tokens seen; best validation loss {val}");
+        if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
+        if (r.TryGetProperty("train", out var train) && train.TryGetProperty("val_file", out var valFile) && valFile.ValueKind == JsonValueKind.String)
+            reporter.Line($"validation file: {valFile.GetString()}");
+        if (r.TryGetProperty("train", out train) && train.TryGetProperty("init_from", out var initFrom) && initFrom.ValueKind == JsonValueKind.String)
+            reporter.Line($"fine-tuned from: {initFrom.GetString()}");
+    }
+
+    /// <summary>The training summary a model file carries; a damaged one is a warning, the model itself still loads.</summary>
+    static JsonElement? RunSummary(string json, Reporter reporter)
+    {
+        try
+        {
+            var r = JsonDocument.Parse(json).RootElement;
+            if (r.ValueKind == JsonValueKind.Object) return r;
+        }
+        catch (JsonException) { }
+        reporter.Warn("the file's training summary (metadata recur.run) is damaged; showing the model only");
+        return null;
     }
 
     /// <summary>"lstm 2×512, embedding 64, dropout 0.2", or for the seed's recurrence "loop (seed 004) 64 hidden, embedding added to h, batch norm".</summary>

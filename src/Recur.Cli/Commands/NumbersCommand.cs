@@ -29,6 +29,9 @@ static class NumbersCommand
         {
             string path = Path.Combine(dir!, name);
             string text = HumanNumbers.Text(first, last);
+            Cli.Require(!Directory.Exists(path), $"{path} is a directory; give an output directory without train.txt and valid.txt directories in it");
+            // Writing the same corpus again is harmless; anything else in its place is the user's file.
+            Cli.Require(!File.Exists(path) || File.ReadAllText(path) == text, $"{path} already exists and holds other text; choose another directory or move it away");
             AtomicFile.WriteAllText(path, text);
             reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
         }

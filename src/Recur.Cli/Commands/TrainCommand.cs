@@ -117,7 +117,12 @@ static class TrainCommand
         Cli.Require(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
         var files = p.GetValue(Corpus) ?? [];
         Cli.Require(files.Length > 0, "give at least one CORPUS text file to train on");
-        foreach (var f in files) Cli.ExistingFile(f, "corpus");
+        foreach (var f in files)
+        {
+            // CORPUS takes any number of files, so the parser hands it an option it does not know.
+            Cli.Require(!f.StartsWith('-') || File.Exists(f), $"unknown option '{f}'; run 'recur train --help' for its options");
+            Cli.ExistingFile(f, "corpus");
+        }
         LoadedModel? start = null;
         if (p.GetValue(InitFrom) is string init)
         {
@@ -255,7 +260,7 @@ static class TrainCommand
             ["epochs"] = Math.Round(run.EpochProgress, 4),
             ["test_loss"] = test?.Loss,
             ["stopped"] = outcome.Stop.ToString().ToLowerInvariant(),
-            ["model"] = run.PathOf(TrainingRun.ModelFileName),
+            ["model"] = File.Exists(run.PathOf(TrainingRun.ModelFileName)) ? run.PathOf(TrainingRun.ModelFileName) : null,
         });
         switch (outcome.Stop)
         {

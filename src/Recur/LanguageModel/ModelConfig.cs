@@ -34,6 +34,9 @@ public sealed record ModelConfig
     public const string Chars = "chars", Words = "words";
 
     /// <summary>Throws ArgumentException with a one-line reason if a value is out of range.</summary>
+    /// <summary>The deepest stack `recur train` builds.</summary>
+    public const int MaxLayers = 64;
+
     public void Validate()
     {
         if (!Cells.Contains(Cell)) throw new ArgumentException($"unknown cell '{Cell}'; choose one of {string.Join(", ", Cells)}");
@@ -46,6 +49,15 @@ public sealed record ModelConfig
             throw new ArgumentException(Cell == LoopModel.CellName ? "--tie is for the lstm, gru and rnn cells (--cell loop has its own output layer)"
                 : $"--tie makes the output layer's weight the embedding table, so --embed must equal --hidden ({Hidden}; got {Embed})");
         if (Tokens is not (Chars or Words)) throw new ArgumentException($"unknown token kind '{Tokens}'; choose chars or words");
+        if (Layers > MaxLayers) throw new ArgumentException($"--layers {Layers} is more than {MaxLayers}; stacks deeper than a few layers do not train");
+        // Every weight must fit one tensor (at most 2^31 - 1 floats): the recurrent layers' (G·H, max(input, H))
+        // and the output layer's (V, H).
+        int gates = Cell switch { "lstm" => 4, "gru" => 3, _ => 1 };
+        long input = Embed > 0 ? Embed : VocabSize;
+        if ((long)gates * Hidden * Math.Max(input, Hidden) > int.MaxValue)
+            throw new ArgumentException($"--hidden {Hidden}{(Embed > Hidden ? $" with --embed {Embed}" : "")} makes a recurrent weight of {(long)gates * Hidden:N0} × {Math.Max(input, Hidden):N0}, more than one tensor holds (2^31 values); choose smaller sizes");
+        if ((long)VocabSize * Math.Max(Hidden, Embed) > int.MaxValue)
+            throw new ArgumentException($"a vocabulary of {VocabSize:N0} with --hidden {Hidden} makes an output weight larger than one tensor holds (2^31 values); use --max-vocab or a smaller --hidden");
         if (Cell == LoopModel.CellName)
         {
             // The seed's recurrence is one layer whose embedding is added to the hidden state.

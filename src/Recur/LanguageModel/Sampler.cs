@@ -25,13 +25,16 @@ public sealed record SampleOptions
     /// <summary>A sample ends once its generated text contains this string (kept in the output).</summary>
     public string? Stop { get; init; }
 
+    /// <summary>The most samples in one batch: each holds its own state and text.</summary>
+    public const int MaxCount = 10_000;
+
     public void Validate()
     {
         if (Length < 0) throw new ArgumentException($"--length must be 0 or more (got {Length})");
         if (!(Temperature >= 0) || double.IsInfinity(Temperature)) throw new ArgumentException($"--temperature must be 0 (greedy) or positive (got {Temperature})");
         if (TopK < 0) throw new ArgumentException($"--top-k must be 0 (off) or positive (got {TopK})");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentException($"--top-p must be in (0, 1] (got {TopP})");
-        if (Count < 1) throw new ArgumentException($"--count must be at least 1 (got {Count})");
+        if (Count < 1 || Count > MaxCount) throw new ArgumentException($"--count must be from 1 to {MaxCount} (got {Count})");
         if (Stop is "") throw new ArgumentException("--stop must not be empty");
     }
 }
@@ -70,6 +73,9 @@ public sealed class Sampler
         onPrime?.Invoke(prime);
 
         int n = o.Count, v = cfg.VocabSize;
+        // The prime runs as one (prime, count) batch: its logits and gates must fit one tensor.
+        if ((long)n * primeIds.Length * Math.Max(v, 4 * cfg.Hidden) > int.MaxValue)
+            throw new ArgumentException($"--count {n:N0} with a prime of {primeIds.Length:N0} tokens is more than one batch can hold; lower --count or shorten the prime");
         bool training = model.Training;
         model.FreezeWeights();
         try

@@ -104,6 +104,8 @@ public sealed partial class TrainingRun
                 "fine-tuning keeps the model's vocabulary, so train a new model on this text");
         model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
         model.Validate();
+        if ((long)config.Batch * config.Seq * Math.Max(model.VocabSize, model.Hidden * 4) > int.MaxValue)
+            throw new ArgumentException($"--batch {config.Batch} × --seq {config.Seq} × a vocabulary of {model.VocabSize:N0} is more logits than one tensor holds (2^31 values); lower --batch or --seq{(model.Tokens == ModelConfig.Words ? " or use --max-vocab" : "")}");
         var progress = new TrainingProgress
         {
             CorpusHash = corpus.Hash, TrainTokens = corpus.Train.Length, ValTokens = corpus.Validation.Length, TestTokens = corpus.Test.Length,
@@ -124,6 +126,9 @@ public sealed partial class TrainingRun
         if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
         if (File.Exists(Path.Combine(dir, StateFileName)))
             throw new InvalidDataException($"{dir} already holds a training run; continue it with --resume {dir}, or choose another directory");
+        // A model without a state (copied in, or another command's model) would be overwritten at the first validation.
+        if (File.Exists(Path.Combine(dir, ModelFileName)))
+            throw new InvalidDataException($"{dir} already holds a {ModelFileName} that is not a resumable run; choose another directory (or move the model away)");
     }
 
     static void MakeDirectory(string dir)
@@ -140,8 +145,9 @@ public sealed partial class TrainingRun
 
     public double LearningRate => optimizer.LearningRate;
 
-    TrainingDivergedException Diverged(string what) =>
-        new($"training diverged at step {Progress.Step + 1}: {what}; the last good model is kept — lower --lr or --clip and resume or restart");
+    TrainingDivergedException Diverged(string what) => new($"training diverged at step {Progress.Step + 1}: {what}; " +
+        (File.Exists(PathOf(StateFileName)) ? "the last good model and state are kept — lower --lr or --clip and resume or restart"
+            : "nothing was saved yet — lower --lr or --clip and start again"));
 
     /// <summary>One optimizer step on the next batch; returns its training loss.</summary>
     /// <exception cref="TrainingDivergedException">The loss or gradient is not finite or has exploded; nothing was updated.</exception>

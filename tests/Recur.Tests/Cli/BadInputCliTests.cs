@@ -1,0 +1,108 @@
+// Careless input found by an audit of every command: each is one "recur: error:" line naming what is
+// wrong, and nothing the user had is overwritten.
+using Recur.IO;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Cli;
+
+public class BadInputCliTests
+{
+    [Fact]
+    public void ParseErrorsAreOneLineInTheUsersTerms()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string run = tmp.File("run");
+        RecurProcess.Run("train", corpus, "-o", run, "--steps", "abc").AssertCleanError("--steps 'abc' is not a whole number; run 'recur train --help'");
+        RecurProcess.Run("train", corpus, "-o", run, "--seed", "-1").AssertCleanError("--seed '-1' is not a whole number of 0 or more");
+        RecurProcess.Run("train", corpus, "-o", run, "--cell", "lsmt").AssertCleanError("--cell: 'lsmt' is not one of lstm, gru, rnn, rnn-relu, loop");
+        RecurProcess.Run("train", corpus, "-o", run, "--steps", "1", "--steps", "2").AssertCleanError("--steps is given 2 times");
+        RecurProcess.Run("eval").AssertCleanError("missing MODEL and FILE");
+        RecurProcess.Run("frobnicate").AssertCleanError("unknown option or argument 'frobnicate'; run 'recur --help'");
+        // CORPUS takes any number of files, so an unknown option reaches it rather than the parser.
+        RecurProcess.Run("train", corpus, "--batch-size", "8", "-o", run).AssertCleanError("unknown option '--batch-size'");
+        RecurProcess.Run("train", corpus, "-o", "").AssertCleanError("--output is empty");
+        RecurProcess.Run("eval", "", corpus).AssertCleanError("MODEL is empty");
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void SizesPastWhatATensorHoldsNameTheOption()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string run = tmp.File("run");
+        RecurProcess.Run("train", corpus, "-o", run, "--hidden", "50000").AssertCleanError("--hidden 50000 makes a recurrent weight of 200,000 × 50,000");
+        RecurProcess.Run("train", corpus, "-o", run, "--layers", "100000").AssertCleanError("--layers 100000 is more than 64");
+        RecurProcess.Run("train", corpus, "-o", run, "--batch", "100000", "--seq", "100000").AssertCleanError("more logits than one tensor holds");
+        RecurProcess.Run("train", corpus, "-o", run, "--threads", "100000").AssertCleanError("--threads must be from 1 to 1024");
+        RecurProcess.Run("train", corpus, "-o", run, "--time", "99999999999h").AssertCleanError("longer than a year");
+        RecurProcess.Run("demo", "--time", "99999999999h", "-o", tmp.File("demo")).AssertCleanError("longer than a year");
+        Assert.False(Directory.Exists(run) || Directory.Exists(tmp.File("demo")));
+    }
+
+    [Fact]
+    public void NothingTheUserHadIsOverwritten()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+
+        // A model that is not a resumable run (copied in, or another command's) stays as it was.
+        string other = tmp.File("other");
+        Directory.CreateDirectory(other);
+        string model = tmp.Write("other/model.safetensors", "someone's model");
+        RecurProcess.Run("train", corpus, "-o", other, "--steps", "2").AssertCleanError("already holds a model.safetensors that is not a resumable run");
+        Assert.Equal("someone's model", File.ReadAllText(model));
+
+        string numbers = tmp.File("numbers");
+        Directory.CreateDirectory(numbers);
+        tmp.Write("numbers/train.txt", "keep me");
+        RecurProcess.Run("numbers", "-o", numbers).AssertCleanError("already exists and holds other text");
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(numbers, "train.txt")));
+        Assert.False(File.Exists(Path.Combine(numbers, "valid.txt")));
+        Assert.Equal(0, RecurProcess.Run("numbers", "-o", tmp.File("n2")).ExitCode);
+        Assert.Equal(0, RecurProcess.Run("numbers", "-o", tmp.File("n2")).ExitCode);   // the same corpus again is fine
+
+        RecurProcess.Run("demo", "-o", numbers, "--time", "1s").AssertCleanError("demo directory");
+        Assert.Equal(["train.txt"], Directory.GetFiles(numbers).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void DivergingBeforeTheFirstSaveSaysNothingWasSaved()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        var r = RecurProcess.Run("train", corpus, "-o", run, "--lr", "1e10", "--steps", "5", "--hidden", "16", "--batch", "4", "--seq", "10", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("recur: error: training diverged at step 2: loss", r.Err);   // after the prose --json sends to stderr
+        Assert.Contains("nothing was saved yet — lower --lr or --clip and start again", r.Err);
+        Assert.Contains("\"model\":null", r.Out);
+        Assert.False(File.Exists(Path.Combine(run, "model.safetensors")));
+    }
+
+    [Fact]
+    public void ADamagedModelFileIsNamedNotCrashedOn()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "3", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "10", "--eval-every", "3").ExitCode);
+        var contents = ModelFile.Load(Path.Combine(run, "model.safetensors"));
+        var tensors = contents.Tensors.Select(kv => (kv.Key, kv.Value)).ToList();
+
+        string badSummary = tmp.File("summary.safetensors");
+        Safetensors.Write(badSummary, tensors, new Dictionary<string, string>(contents.Metadata) { ["recur.run"] = "{broken" });
+        var info = RecurProcess.Run("info", badSummary);
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("training summary (metadata recur.run) is damaged", info.Err);
+        Assert.Contains("architecture: lstm 1×16", info.Out);
+
+        var bias = contents.Tensors["fc.bias"];
+        var nan = bias.Floats!.ToArray();
+        nan[1] = float.NaN;
+        string damaged = tmp.File("nan.safetensors");
+        Safetensors.Write(damaged, tensors.Select(t => t.Key == "fc.bias" ? (t.Key, new TensorData(nan, bias.Shape)) : t), contents.Metadata);
+        RecurProcess.Run("sample", damaged).AssertCleanError("tensor fc.bias holds NaN or infinite values");
+    }
+}
