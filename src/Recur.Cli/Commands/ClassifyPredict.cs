@@ -54,22 +54,34 @@ static class ClassifyPredict
         return command;
     }
 
-    /// <summary>Texts of a file: one per non-blank line, or the text column of a CSV file.</summary>
+    /// <summary>
+    /// Texts of a file: one per non-blank line, or the text column of a CSV file. The file (or stdin)
+    /// must be UTF-8 text: a binary file or another encoding is refused, not classified line by line.
+    /// </summary>
     static List<string> ReadTexts(string path, CsvLayout layout)
     {
         if (path == "-")
         {
-            var lines = new List<string>();
-            while (Console.In.ReadLine() is { } line) if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+            using var stdin = Console.OpenStandardInput();
+            var lines = Lines(TextInput.ReadStream(stdin, "stdin", "UTF-8 text, one text per line"));
             Cli.Require(lines.Count > 0, "no texts on stdin");
             return lines;
         }
         Cli.ExistingFile(path, "--file");
         if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
             return TextData.LoadCsv(path, layout, requireLabels: false).Select(t => t.Text).ToList();
-        var texts = File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        var texts = Lines(TextInput.ReadFile(path, "a UTF-8 text file, one text per line"));
         Cli.Require(texts.Count > 0, $"--file '{path}' holds no texts");
         return texts;
+    }
+
+    /// <summary>The non-blank lines of a text (split at LF, CRLF or CR, as File.ReadLines splits).</summary>
+    static List<string> Lines(string text)
+    {
+        var lines = new List<string>();
+        using var reader = new StringReader(text);
+        while (reader.ReadLine() is { } line) if (!string.IsNullOrWhiteSpace(line)) lines.Add(line);
+        return lines;
     }
 
     static string Snippet(string text)

@@ -1,5 +1,6 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
-// (after every epoch that is the best so far), history.csv, and loss/accuracy plots.
+// (after every epoch that is the best so far), history.csv, and loss/accuracy plots. A run that fails
+// before saving a model (it diverged, or anything else) removes the run directory if it made it.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -82,28 +83,43 @@ static class ClassifyTrain
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = ClassifyCommand.LoadData(dataPath, layout);
-        var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive);
+        var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive, dataPath);
         var classifier = training.Classifier;
-        Cli.OutputDirectory(runDir, "run directory");
-
-        reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
-        reporter.Line($"labels   {classifier.Labels}");
-        reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
-            $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
-        reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
-        reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
-        reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
-
-        foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
+        string? created = FirstMissing(runDir);
+        bool hadModel = File.Exists(modelPath), saved = false;
+        try
         {
-            EpochReport report = null!;
-            reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update));
-            reporter.Line(Describe(report, trainConfig.Epochs));
-            if (report.Best)
+            Cli.OutputDirectory(runDir, "run directory");
+            reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
+            reporter.Line($"labels   {classifier.Labels}");
+            reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
+                $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
+            reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
+            reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
+            reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+
+            foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
             {
-                classifier.Save(modelPath, training.TrainingMetadata());
+                EpochReport report = null!;
+                reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update));
+                reporter.Line(Describe(report, trainConfig.Epochs));
+                if (report.Best)
+                {
+                    classifier.Save(modelPath, training.TrainingMetadata());
+                    saved = true;
+                }
+                WriteHistory(runDir, training.History);
             }
-            WriteHistory(runDir, training.History);
+        }
+        catch (Exception e)
+        {
+            // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
+            // its history.csv), and a model already there (--force) stays as it was.
+            if (!saved && created != null) RemoveCreated(runDir, created);
+            if (e is not TrainingDivergedException) throw;
+            string kept = saved ? $"{modelPath} keeps the model of epoch {training.BestEpoch}"
+                : hadModel ? $"nothing was saved; {modelPath} is left as it was" : "no model was saved";
+            throw new TrainingDivergedException($"{e.Message}; {kept}");
         }
         training.Finish();
         // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
@@ -131,6 +147,26 @@ static class ClassifyTrain
             ["seconds"] = clock.Elapsed.TotalSeconds,
         });
         return Cli.Ok;
+    }
+
+    /// <summary>The outermost directory of <paramref name="dir"/> that does not exist yet (what creating it makes), or null.</summary>
+    static string? FirstMissing(string dir)
+    {
+        string? missing = null;
+        for (string? d = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); d != null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
+            missing = d;
+        return missing;
+    }
+
+    /// <summary>Removes <paramref name="dir"/> and its parents up to <paramref name="created"/>, each only if empty.</summary>
+    static void RemoveCreated(string dir, string created)
+    {
+        for (string? d = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); d != null; d = Path.GetDirectoryName(d))
+        {
+            try { Directory.Delete(d); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+            if (d == created) return;
+        }
     }
 
     static string Describe(EpochReport r, int epochs)

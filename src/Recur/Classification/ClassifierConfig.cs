@@ -27,7 +27,7 @@ public sealed record ModelConfig
     /// <summary>Width of what fc1 reads: the last layer's final state, both directions side by side.</summary>
     [JsonIgnore] public int Features => Directions * Hidden;
 
-    /// <summary>Throws ArgumentException naming the first bad value.</summary>
+    /// <summary>Throws ArgumentException naming the first bad value, or the option to lower when a tensor would be too large for one array.</summary>
     public ModelConfig Validate()
     {
         if (Cell is not ("lstm" or "gru" or "rnn")) throw new ArgumentException($"cell '{Cell}' is not one of lstm, gru, rnn");
@@ -36,6 +36,7 @@ public sealed record ModelConfig
         if (Layers < 1) throw new ArgumentException($"layers {Layers} must be at least 1");
         if (Fc < 1) throw new ArgumentException($"fc {Fc} must be at least 1");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout {Dropout} must be in [0, 1)");
+        ModelSize.CheckParameters(this);
         return this;
     }
 

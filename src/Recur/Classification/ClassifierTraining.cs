@@ -33,6 +33,17 @@ public sealed class ClassifierTraining
     /// <summary>The epoch whose weights the model holds after <see cref="Finish"/>: the best on validation, or the last.</summary>
     public int BestEpoch { get; private set; }
 
+    /// <summary>
+    /// The mean training loss (BCE, nats per text) above which an epoch counts as diverged: 3·ln 2. Always
+    /// answering p = 0.5 scores ln 2 ≈ 0.693, and a constant guess at the class balance no more; a mean
+    /// three times that means confident wrong answers on most texts, i.e. weights blown up by too high a
+    /// learning rate (as the language-model trainer stops above 3·ln V). A whole epoch's mean, not one
+    /// batch's: one small batch of hard texts can pass the limit in healthy training.
+    /// </summary>
+    public static readonly double DivergenceLimit = 3 * Math.Log(2);
+
+    string DivergedAdvice => $"lower --lr (now {Config.LearningRate:G4}) or set --clip";
+
     readonly int[][] trainSeqs, valSeqs;
     readonly float[] trainTargets, valTargets;
     readonly ParameterSet parameters;
@@ -56,13 +67,16 @@ public sealed class ClassifierTraining
 
     /// <summary>
     /// Splits off the validation texts, tokenizes, builds the vocabulary and label map from the training
-    /// texts, and builds the model. <paramref name="positive"/> chooses the positive label.
+    /// texts, and builds the model. <paramref name="positive"/> chooses the positive label; <paramref name="source"/>
+    /// (the data's path) names the data in errors. A model or batch too large for one array is an
+    /// ArgumentException naming the option, raised before the model is built.
     /// </summary>
-    public static ClassifierTraining Prepare(IReadOnlyList<LabeledText> items, ModelConfig model, TrainConfig config, string? positive = null)
+    public static ClassifierTraining Prepare(IReadOnlyList<LabeledText> items, ModelConfig model, TrainConfig config, string? positive = null,
+        string? source = null)
     {
         config.Validate();
         model.Validate();
-        var labels = LabelMap.FromData(items, positive);
+        var labels = LabelMap.FromData(items, positive, source);
         var master = new Rng(config.Seed);
         Rng splitRng = master.Fork(), initRng = master.Fork(), shuffleRng = master.Fork();
 
@@ -86,17 +100,24 @@ public sealed class ClassifierTraining
             return Classifier.Cut(ids, config.MaxLen);
         }
         var targets = labels.Targets(items);
+        ModelSize.CheckParameters(model, vocab.Count);
+        var trainSeqs = trainIdx.Select(Encode).ToArray();
+        var valSeqs = valIdx.Select(Encode).ToArray();
+        ModelSize.CheckBatches(model, config, trainSeqs.Select(s => s.Length).ToList(),
+            trainSeqs.Concat(valSeqs).Max(s => s.Length));
         var net = new TextClassifier(model, vocab.Count, initRng, config.Padded);
         var classifier = new Classifier(net, vocab, labels, config.MaxLen);
         return new ClassifierTraining(config, classifier,
-            trainIdx.Select(Encode).ToArray(), trainIdx.Select(i => targets[i]).ToArray(),
-            valIdx.Select(Encode).ToArray(), valIdx.Select(i => targets[i]).ToArray(), shuffleRng);
+            trainSeqs, trainIdx.Select(i => targets[i]).ToArray(),
+            valSeqs, valIdx.Select(i => targets[i]).ToArray(), shuffleRng);
     }
 
     /// <summary>
     /// One pass over the training texts, then validation (if any). <paramref name="progress"/> hears the
     /// fraction done and a status line after every step.
     /// </summary>
+    /// <exception cref="TrainingDivergedException">A step's loss is not finite, or the epoch's mean loss is over
+    /// <see cref="DivergenceLimit"/>; the epoch is not recorded.</exception>
     public EpochReport RunEpoch(Action<double, string>? progress = null)
     {
         int epoch = history.Count + 1;
@@ -128,12 +149,16 @@ public sealed class ClassifierTraining
             tokens += batch.Tokens;
             padded += (long)batch.Steps * n;
             if (!float.IsFinite(batchLoss))
-                throw new TrainingDivergedException($"epoch {epoch} step {b + 1}: the loss is {batchLoss}; lower the learning rate or set --clip");
+                throw new TrainingDivergedException($"training diverged in epoch {epoch} at step {b + 1}: the loss is {batchLoss}; {DivergedAdvice}");
             progress?.Invoke((double)(b + 1) / plan.Count,
                 $"loss {lossSum / seen:F4} acc {(double)correct / seen:F4} {seen / clock.Elapsed.TotalSeconds:F0} reviews/s");
         }
         double seconds = clock.Elapsed.TotalSeconds;
         double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        double meanLoss = lossSum / seen;
+        if (!(meanLoss <= DivergenceLimit))
+            throw new TrainingDivergedException($"training diverged in epoch {epoch}: its mean loss {meanLoss:G4} is over {DivergenceLimit:F2}, " +
+                $"three times a coin toss's ln 2 = {Math.Log(2):F3}; {DivergedAdvice}");
 
         double? valAccuracy = null;
         var valClock = Stopwatch.StartNew();
@@ -153,7 +178,7 @@ public sealed class ClassifierTraining
                 parameters.Values.Span.CopyTo(bestValues);
             }
         }
-        var report = new EpochReport(epoch, lossSum / seen, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
+        var report = new EpochReport(epoch, meanLoss, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
             seen, tokens, padded, best);
         history.Add(report);
         return report;

@@ -29,12 +29,11 @@ public sealed class CsvReader
         this.delimiter = delimiter;
     }
 
-    /// <summary>Every record of a file, read lazily.</summary>
+    /// <summary>Every record of a file (read and checked whole on the first record, then parsed lazily).</summary>
     public static IEnumerable<CsvRecord> ReadFile(string path, char delimiter = ',')
     {
-        Text.TextFile.RefuseBinary(path, "a CSV text file");
-        using var stream = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true, 1 << 16);
-        var csv = new CsvReader(stream, path, delimiter);
+        // Binary or non-UTF-8 bytes are refused with their offset, before any record is parsed.
+        var csv = new CsvReader(new StringReader(TextInput.ReadFile(path, "a UTF-8 CSV text file")), path, delimiter);
         while (csv.Next() is { } record) yield return record;
     }
 

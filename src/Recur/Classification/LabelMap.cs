@@ -2,6 +2,8 @@
 // (the sigmoid's side). From the training labels: two integers keep numeric order (0/1 → 0, 1;
 // torchtext's 1/2 → 0, 1, as the seed maps them); words keep ordinal order (neg/pos, negative/positive,
 // bad/good, false/true, no/yes all put the positive word second); a chosen positive label overrides.
+using Recur.IO;
+
 namespace Recur.Classification;
 
 /// <summary>Label text ↔ class index (0 or 1) of a binary classifier.</summary>
@@ -12,7 +14,7 @@ public sealed class LabelMap
 
     public LabelMap(string negative, string positive)
     {
-        if (negative == positive) throw new ArgumentException($"the two classes need different labels, not '{negative}' twice");
+        if (negative == positive) throw new ArgumentException($"the two classes need different labels, not {Q(negative)} twice");
         Names = [negative, positive];
     }
 
@@ -25,28 +27,33 @@ public sealed class LabelMap
     /// <summary>"'0' → 0 (negative), '1' → 1 (positive)".</summary>
     public override string ToString() => $"'{Names[0]}' → 0 (negative), '{Names[1]}' → 1 (positive)";
 
+    /// <summary>A label quoted for a message: cut to 40 characters, since a wrong --label-column makes whole reviews "labels".</summary>
+    static string Q(string label) => ErrorText.Quote(label, 40);
+
+    const string TwoClasses = "a classifier needs two classes: a label column with two values (choose it with --label-column) or a folder with two class folders";
+
     /// <summary>
     /// The map from the labels of a training set: exactly two distinct labels. A third is an error naming
     /// where it first occurs; <paramref name="positive"/>, when given, must be one of the two.
+    /// <paramref name="source"/> (the data's path) names the data in the message when every label is the same.
     /// </summary>
-    public static LabelMap FromData(IReadOnlyList<LabeledText> items, string? positive = null)
+    public static LabelMap FromData(IReadOnlyList<LabeledText> items, string? positive = null, string? source = null)
     {
         var seen = new List<string>();
         foreach (var item in items)
         {
             if (seen.Contains(item.Label)) continue;
             if (seen.Count == 2)
-                throw new InvalidDataException($"{item.Where}: a third label '{item.Label}' (already seen '{seen[0]}' and '{seen[1]}'); " +
-                    "the classifier has two classes");
+                throw new InvalidDataException($"{item.Where}: a third label {Q(item.Label)} (already seen {Q(seen[0])} and {Q(seen[1])}); " + TwoClasses);
             seen.Add(item.Label);
         }
         if (seen.Count < 2)
-            throw new InvalidDataException($"every text has label '{seen.FirstOrDefault()}'; training needs examples of two classes");
+            throw new InvalidDataException($"{source ?? "the data"}: every text has label {Q(seen.FirstOrDefault() ?? "")}; {TwoClasses}");
         seen.Sort(CompareLabels);
         if (positive != null)
         {
             if (!seen.Contains(positive))
-                throw new InvalidDataException($"positive label '{positive}' is not one of the data's labels ('{seen[0]}', '{seen[1]}')");
+                throw new InvalidDataException($"positive label {Q(positive)} is not one of the data's labels ({Q(seen[0])}, {Q(seen[1])}); give one of them to --positive");
             return positive == seen[0] ? new LabelMap(seen[1], seen[0]) : new LabelMap(seen[0], seen[1]);
         }
         return new LabelMap(seen[0], seen[1]);
@@ -66,7 +73,8 @@ public sealed class LabelMap
         {
             int c = IndexOf(items[i].Label);
             if (c < 0)
-                throw new InvalidDataException($"{items[i].Where}: unknown label '{items[i].Label}'; the model knows '{Names[0]}' and '{Names[1]}'");
+                throw new InvalidDataException($"{items[i].Where}: unknown label {Q(items[i].Label)}; the model knows {Q(Names[0])} and {Q(Names[1])} " +
+                    "(choose the label column with --label-column)");
             targets[i] = c;
         }
         return targets;

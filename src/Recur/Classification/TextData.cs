@@ -1,8 +1,8 @@
 // Labelled texts from a CSV file (a label column and a text column, chosen by header name) or from a
 // folder holding one sub-folder of text files per class. Every problem a user can fix — a missing
-// column, a short record, an empty label or text, unreadable quoting — is an InvalidDataException
-// naming the file and line (or the file in a class folder).
-using System.Text;
+// column, a duplicated one, a short record, an empty label or text, unreadable quoting, a binary or
+// non-UTF-8 file — is an InvalidDataException naming the file and line (or the file in a class folder).
+using Recur.IO;
 
 namespace Recur.Classification;
 
@@ -41,13 +41,18 @@ public static class TextData
             if (width == 0)
             {
                 width = f.Count;
-                labelAt = Column(f, layout.LabelColumn);
-                textAt = Column(f, layout.TextColumn);
-                string header = string.Join(", ", f.Take(12).Select(h => $"'{h}'")) + (f.Count > 12 ? ", ..." : "");
+                string at = $"{path} line {record.Line}";
+                labelAt = Column(f, layout.LabelColumn, "--label-column", at);
+                textAt = Column(f, layout.TextColumn, "--text-column", at);
+                // A file without a header has a text for a "name": each is cut short.
+                string header = string.Join(", ", f.Take(12).Select(h => ErrorText.Quote(h, 40))) + (f.Count > 12 ? ", ..." : "");
                 if (textAt < 0)
                     throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.TextColumn}' in the header ({header}); name the text column with --text-column");
                 if (labelAt < 0 && requireLabels)
                     throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.LabelColumn}' in the header ({header}); name the label column with --label-column");
+                if (labelAt == textAt)
+                    throw new InvalidDataException($"{path} line {record.Line}: --label-column '{layout.LabelColumn}' and --text-column '{layout.TextColumn}' are the same column; " +
+                        "name the column that holds the labels with --label-column");
                 continue;
             }
             string where = $"{name} line {record.Line}";
@@ -67,18 +72,23 @@ public static class TextData
         return items;
     }
 
-    /// <summary>The index of a header column: an exact match, else the one match ignoring case; -1 if none.</summary>
-    static int Column(IReadOnlyList<string> header, string name)
+    /// <summary>
+    /// The index of a header column: an exact match, else the one match ignoring case; -1 if none. Two
+    /// columns that both match are an error (<paramref name="at"/>: "path line 1"): which one holds the
+    /// labels or texts cannot be guessed, and reading either silently would be a coin toss.
+    /// </summary>
+    static int Column(IReadOnlyList<string> header, string name, string option, string at)
     {
-        for (int i = 0; i < header.Count; i++) if (header[i].Trim() == name) return i;
-        int found = -1;
-        for (int i = 0; i < header.Count; i++)
-            if (string.Equals(header[i].Trim(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                if (found >= 0) return -1;
-                found = i;
-            }
-        return found;
+        var exact = Enumerable.Range(0, header.Count).Where(i => header[i].Trim() == name).ToList();
+        if (exact.Count > 1)
+            throw new InvalidDataException($"{at}: the header names column {ErrorText.Quote(name, 40)} {exact.Count} times (fields {string.Join(", ", exact.Select(i => i + 1))}); " +
+                "rename or remove the duplicate column");
+        if (exact.Count == 1) return exact[0];
+        var loose = Enumerable.Range(0, header.Count).Where(i => string.Equals(header[i].Trim(), name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (loose.Count > 1)
+            throw new InvalidDataException($"{at}: columns {string.Join(", ", loose.Select(i => ErrorText.Quote(header[i].Trim(), 40)))} all match {ErrorText.Quote(name, 40)} " +
+                $"ignoring case; give one's exact name with {option}");
+        return loose.Count == 1 ? loose[0] : -1;
     }
 
     /// <summary>
@@ -92,7 +102,6 @@ public static class TextData
         if (classes.Count == 0)
             throw new InvalidDataException($"{path}: no class sub-folders (expected one folder of text files per class, e.g. {path}/neg and {path}/pos)");
         var items = new List<LabeledText>();
-        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: false);
         foreach (var dir in classes)
         {
             string label = Path.GetFileName(dir);
@@ -101,7 +110,7 @@ public static class TextData
             if (files.Count == 0) throw new InvalidDataException($"{dir}: class folder '{label}' holds no files");
             foreach (var file in files)
             {
-                string text = File.ReadAllText(file, utf8);
+                string text = TextInput.ReadFile(file, "a UTF-8 text file (one text per file)");
                 if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{file}: empty text");
                 items.Add(new LabeledText(label, text, file));
             }

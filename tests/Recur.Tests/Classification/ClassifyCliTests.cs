@@ -126,6 +126,119 @@ public class ClassifyCliTests
         Assert.Contains("other.csv line 3: unknown label 'neutral'", r.Err);
     }
 
+    /// <summary>A one-epoch model of 8 units, enough to run predict on.</summary>
+    static string TinyRun(TempDir dir)
+    {
+        string run = dir.File("run");
+        var t = Recur("classify", "train", WriteCsv(dir, "train.csv", TrainingTests.Synthetic(64, 1)), "-o", run, "--epochs", "1",
+            "--embed", "4", "--hidden", "4", "--fc", "4");
+        Assert.True(t.Code == 0, t.Err);
+        return run;
+    }
+
+    static void AssertOneLineError(int code, string err, string contains)
+    {
+        Assert.Equal(1, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.StartsWith("recur: error: ", err);
+        Assert.Contains(contains, err);
+    }
+
+    [Fact]
+    public void PredictRefusesBinaryAndNonUtf8Files()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        // The audit classified /bin/ls as 706 "texts": an executable's first bytes.
+        string exe = dir.WriteBytes("ls", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00, 0x0A, 0x41]);
+        var r = Recur("classify", "predict", run, "--file", exe);
+        AssertOneLineError(r.Code, r.Err, $"{exe}: looks binary (NUL byte at offset 7)");
+        Assert.Equal("", r.Out);
+        string latin = dir.WriteBytes("latin.txt", [.. "great film\nterrible caf"u8, 0xE9, 0x0A]);
+        r = Recur("classify", "predict", run, "--file", latin);
+        AssertOneLineError(r.Code, r.Err, $"{latin}: not valid UTF-8 at byte offset 23; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8");
+        string csv = dir.WriteBytes("latin.csv", [.. "text\ncaf"u8, 0xE9, 0x0A]);
+        r = Recur("classify", "predict", run, "--file", csv);
+        AssertOneLineError(r.Code, r.Err, $"{csv}: not valid UTF-8 at byte offset 8");
+    }
+
+    [Fact]
+    public async Task PredictRefusesBinaryStdin()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        var info = global::Recur.Tests.Cli.RecurProcess.Info("classify", "predict", run, "--file", "-");
+        info.RedirectStandardInput = true;
+        using var p = System.Diagnostics.Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.StandardInput.BaseStream.WriteAsync(new byte[] { 0x41, 0x0A, 0x00, 0x0A });
+        p.StandardInput.Close();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await p.WaitForExitAsync(limit.Token);
+        new global::Recur.Tests.Cli.RecurResult(p.ExitCode, await stdout, await stderr).AssertCleanError("stdin: looks binary (NUL byte at offset 2)");
+    }
+
+    [Fact]
+    public void ADivergedRunSavesNothingAndLeavesNoDirectory()
+    {
+        using var dir = new TempDir();
+        string train = WriteCsv(dir, "train.csv", TrainingTests.Synthetic(64, 1));
+        // The audit's --lr 1e10 saved a model at a loss of 7.8e20; --lr 1e30 left an empty run directory.
+        foreach (var lr in new[] { "1e10", "1e30" })
+        {
+            string run = Path.Combine(dir.File("new"), "run");
+            var r = Recur("classify", "train", train, "-o", run, "--lr", lr, "--epochs", "2", "--embed", "4", "--hidden", "4", "--fc", "4");
+            Assert.Equal(1, r.Code);
+            Assert.StartsWith("recur: error: training diverged in epoch 1", r.Err);
+            Assert.Contains("; no model was saved", r.Err);
+            Assert.Single(r.Err.Trim().Split('\n'));
+            Assert.False(Directory.Exists(dir.File("new")), $"--lr {lr} left {dir.File("new")}");
+        }
+    }
+
+    [Fact]
+    public void ADivergedRunWithForceKeepsTheModelAlreadyThere()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        string model = Path.Combine(run, "model.safetensors");
+        byte[] before = File.ReadAllBytes(model);
+        string history = File.ReadAllText(Path.Combine(run, "history.csv"));
+        var r = Recur("classify", "train", dir.File("train.csv"), "-o", run, "--force", "--lr", "1e10", "--embed", "4", "--hidden", "4", "--fc", "4");
+        AssertOneLineError(r.Code, r.Err, $"nothing was saved; {model} is left as it was");
+        Assert.Equal(before, File.ReadAllBytes(model));
+        Assert.Equal(history, File.ReadAllText(Path.Combine(run, "history.csv")));
+    }
+
+    [Fact]
+    public void DataAndSizeErrorsAreShortAndSayWhatToDo()
+    {
+        using var dir = new TempDir();
+        string review = string.Concat(Enumerable.Repeat("A long review of a film. ", 40));
+        string csv = dir.Write("d.csv", $"label,title,text\n0,\"{review}1\",x\n1,\"{review}2\",y\n1,\"{review}3\",z\n");
+        var r = Recur("classify", "train", csv, "-o", dir.File("run"), "--label-column", "title");
+        AssertOneLineError(r.Code, r.Err, "a third label 'A long review of a film. A long review o...' (1001 chars)");
+        Assert.True(r.Err.Length < 400, r.Err);
+        Assert.Contains("choose it with --label-column", r.Err);
+
+        r = Recur("classify", "train", csv, "-o", dir.File("run"), "--label-column", "text");
+        AssertOneLineError(r.Code, r.Err, "--label-column 'text' and --text-column 'text' are the same column");
+
+        string one = dir.Write("one.csv", "label,text\n1,good\n1,fine\n");
+        r = Recur("classify", "train", one, "-o", dir.File("run"));
+        AssertOneLineError(r.Code, r.Err, $"{one}: every text has label '1'");
+
+        string dup = dir.Write("dup.csv", "label,label,text\n0,1,x\n");
+        r = Recur("classify", "train", dup, "-o", dir.File("run"));
+        AssertOneLineError(r.Code, r.Err, "dup.csv line 1: the header names column 'label' 2 times");
+
+        string train = WriteCsv(dir, "train.csv", TrainingTests.Synthetic(64, 1));
+        r = Recur("classify", "train", train, "-o", dir.File("run"), "--hidden", "100000000");
+        AssertOneLineError(r.Code, r.Err, "--hidden 100000000 is too large: ");
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+
     [Theory]
     [InlineData("train")]
     [InlineData("eval")]
