@@ -32,6 +32,11 @@ static class Cli
             Console.Error.WriteLine($"recur: error: {OneLine(e.Message)}");
             return Failed;
         }
+        catch (OutOfMemoryException)
+        {
+            Console.Error.WriteLine("recur: error: out of memory; choose smaller sizes (--hidden, --layers, --batch, --count) or free some memory");
+            return Failed;
+        }
         catch (Exception e)
         {
             Console.Error.WriteLine($"recur: internal error: {e.GetType().Name}: {OneLine(e.Message)}");

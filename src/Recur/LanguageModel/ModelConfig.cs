@@ -58,6 +58,11 @@ public sealed record ModelConfig
             throw new ArgumentException($"--hidden {Hidden}{(Embed > Hidden ? $" with --embed {Embed}" : "")} makes a recurrent weight of {(long)gates * Hidden:N0} × {Math.Max(input, Hidden):N0}, more than one tensor holds (2^31 values); choose smaller sizes");
         if ((long)VocabSize * Math.Max(Hidden, Embed) > int.MaxValue)
             throw new ArgumentException($"a vocabulary of {VocabSize:N0} with --hidden {Hidden} makes an output weight larger than one tensor holds (2^31 values); use --max-vocab or a smaller --hidden");
+        // The parameters (and their gradients) live in one array each, so their total must fit one too.
+        double total = (double)VocabSize * Embed + (double)gates * Hidden * (input + Hidden + 2)
+            + (Layers - 1.0) * gates * Hidden * (2.0 * Hidden + 2) + (double)VocabSize * (Hidden + 1);
+        if (total > Array.MaxLength)
+            throw new ArgumentException($"--layers {Layers} of --hidden {Hidden} make {total:N0} parameters, more than one array holds ({Array.MaxLength:N0}); lower --layers or --hidden");
         if (Cell == LoopModel.CellName)
         {
             // The seed's recurrence is one layer whose embedding is added to the hidden state.

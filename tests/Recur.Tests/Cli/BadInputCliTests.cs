@@ -34,6 +34,7 @@ public class BadInputCliTests
         string run = tmp.File("run");
         RecurProcess.Run("train", corpus, "-o", run, "--hidden", "50000").AssertCleanError("--hidden 50000 makes a recurrent weight of 200,000 × 50,000");
         RecurProcess.Run("train", corpus, "-o", run, "--layers", "100000").AssertCleanError("--layers 100000 is more than 64");
+        RecurProcess.Run("train", corpus, "-o", run, "--layers", "64", "--hidden", "4000").AssertCleanError("parameters, more than one array holds");
         RecurProcess.Run("train", corpus, "-o", run, "--batch", "100000", "--seq", "100000").AssertCleanError("more logits than one tensor holds");
         RecurProcess.Run("train", corpus, "-o", run, "--threads", "100000").AssertCleanError("--threads must be from 1 to 1024");
         RecurProcess.Run("train", corpus, "-o", run, "--time", "99999999999h").AssertCleanError("longer than a year");
