@@ -22,12 +22,22 @@ public static class ForecastTrainer
     const ulong ShuffleStream = 0x5348554646_4C45;   // "SHUFFLE"
 
     /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="train"/> does not fit the forecaster or a
+    /// batch of it would hold more activations than the config allows; <see cref="Train"/> checks this first.
+    /// </summary>
+    public static void Check(Forecaster forecaster, WindowSet train)
+    {
+        forecaster.CheckFits(train);
+        forecaster.Config.CheckBatch(Math.Min(forecaster.Config.BatchSize, train.Count));
+    }
+
+    /// <summary>
     /// Runs <see cref="ForecastConfig.Epochs"/> epochs over <paramref name="train"/> and returns each epoch's loss.
     /// Throws <see cref="TrainingDivergedException"/> when the loss stops being finite (the learning rate is too high).
     /// </summary>
     public static double[] Train(Forecaster forecaster, WindowSet train, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
-        forecaster.CheckFits(train);
+        Check(forecaster, train);
         var config = forecaster.Config;
         var model = forecaster.Model;
         var parameters = new ParameterSet(model);

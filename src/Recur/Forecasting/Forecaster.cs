@@ -58,6 +58,8 @@ public sealed class Forecaster
         CheckFits(set);
         Model.Eval();
         var result = new double[set.Count];
+        // A large model takes fewer windows at a time, so a batch's activations stay within the config's limit.
+        batchSize = Config.BatchFor(batchSize);
         var ids = new int[Math.Min(batchSize, set.Count)];
         Tensor? x = null;
         for (int start = 0; start < set.Count; start += ids.Length)
@@ -142,7 +144,19 @@ public sealed class Forecaster
         var model = new ForecastModel(features.Length, config, new Rng(config.Seed));
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
+        // A NaN or infinite weight makes every prediction NaN, and R² NaN would read as a score.
+        foreach (var (name, data) in model.StateDict())
+            if (FirstNonFinite(data.Floats!) is int i)
+                throw Bad($"tensor '{name}' holds {(float.IsNaN(data.Floats![i]) ? "NaN" : data.Floats[i] > 0 ? "+infinity" : "-infinity")} at element {i} of {data.Floats.Length}: " +
+                    "the model is damaged; retrain it (with a lower --lr if training diverged)");
         return new Forecaster(config, model, scaler, target);
+    }
+
+    static int? FirstNonFinite(float[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return null;
     }
 
     // ---- date ranges ----

@@ -20,8 +20,8 @@ public sealed class LinearBaseline
     /// <summary>Fits on the last day of every window of <paramref name="train"/> against its label.</summary>
     public static LinearBaseline Fit(WindowSet train)
     {
+        RequireEnough(train);
         int m = train.Count, f = train.Features, p = f + 1;
-        if (m < p) throw new ArgumentException($"{m} training windows cannot fit {p} coefficients");
         var ab = new double[m * (p + 1)];   // (m, p + 1): [1, z_1 .. z_F | close] of each window's last day
         for (int i = 0; i < m; i++)
         {
@@ -33,6 +33,19 @@ public sealed class LinearBaseline
         }
         var x = LeastSquares(ab, m, p);
         return new LinearBaseline(x[0], x[1..]);
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/>, saying how to widen the training range, unless
+    /// <paramref name="train"/> has a window per coefficient (F + 1); `forecast train` checks this before training.
+    /// </summary>
+    public static void RequireEnough(WindowSet train)
+    {
+        int m = train.Count, p = train.Features + 1, days = p + train.Window - 1;
+        if (m >= p) return;
+        throw new ArgumentException($"the training range {train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd} gives {m} windows of {train.Window} days, " +
+            $"too few for the linear baseline (fit by train and baseline), which needs one per coefficient: {p} ({train.Features} features and the intercept); " +
+            $"choose an earlier --train-start or a later --train-end so that the range holds at least {days} days with every feature");
     }
 
     /// <summary>The prediction for every window of <paramref name="set"/> (from its last day).</summary>
