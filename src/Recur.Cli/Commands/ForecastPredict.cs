@@ -25,27 +25,82 @@ static class ForecastPredict
         {
             ForecastCommand.ApplyThreads(parse.GetValue(threads));
             string path = ForecastCommand.ModelPath(parse.GetValue(model)!);
+            string csvPath = parse.GetValue(csv)!;
+            string? file = parse.GetValue(output);
+            if (file != null) CheckOutput(file, csvPath, path);
             var forecaster = Forecaster.Load(path);
-            var table = ForecastCommand.ReadFeatures(parse.GetValue(csv)!);
+            var table = ForecastCommand.ReadFeatures(csvPath);
             var set = ForecastCommand.Windows(forecaster, table,
                 ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
             var predicted = forecaster.Predict(set);
             string text = ForecastCommand.PredictionCsv(set, ("predicted", predicted));
-            string? file = parse.GetValue(output);
             if (file == null)
             {
                 Console.Out.Write(text);
                 return Cli.Ok;
             }
-            Cli.Require(!Directory.Exists(file), $"--output '{file}' is a directory; give a file name such as predictions.csv");
-            Cli.OutputDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--output's directory");
-            ForecastCommand.WriteText(file, text);
-            var reporter = new Reporter(json: false);
-            string plot = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file));
-            ForecastCommand.PlotPrediction(reporter, plot, $"{Path.GetFileNameWithoutExtension(parse.GetValue(csv))}: {ForecastCommand.Range(set)}", set, ("predicted", predicted));
-            reporter.Line($"wrote {file} ({set.Count} days) and {plot}.png/.svg");
-            return Cli.Ok;
+            return ForecastCommand.WithOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--output's directory", _ =>
+            {
+                ForecastCommand.WriteText(file, text);
+                var reporter = new Reporter(json: false);
+                string plot = PlotBase(file);
+                ForecastCommand.PlotPrediction(reporter, plot, $"{Path.GetFileNameWithoutExtension(csvPath)}: {ForecastCommand.Range(set)}", set, ("predicted", predicted));
+                reporter.Line($"wrote {file} ({set.Count} days) and {plot}.png/.svg");
+                return Cli.Ok;
+            });
         });
         return command;
+    }
+
+    /// <summary>The plot's path without extension: FILE's name without its extension, beside it.</summary>
+    static string PlotBase(string file) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file));
+
+    /// <summary>
+    /// Refuses an output that would replace anything but an earlier predictions CSV: the input CSV, the
+    /// model, any .safetensors file, a directory, or an existing file whose first line is not
+    /// date,actual,...; the plot beside it (.png, .svg) may not land on the CSV or the inputs either.
+    /// </summary>
+    static void CheckOutput(string file, string csv, string modelPath)
+    {
+        string target = RealPath(file), plot = PlotBase(file);
+        Cli.Require(!Directory.Exists(target), $"--output '{file}' is a directory; give a file name such as predictions.csv");
+        foreach (var (input, what) in new[] { (csv, "the input CSV"), (modelPath, "the model file") })
+        {
+            string real = RealPath(input);
+            Cli.Require(!SamePath(target, real), $"--output '{file}' is {what}, which predict would replace; give another file name such as predictions.csv");
+            foreach (var ext in new[] { ".png", ".svg" })
+                Cli.Require(!SamePath(plot + ext, real), $"the plot '{plot}{ext}' that --output '{file}' puts beside it would replace {what}; give another file name");
+        }
+        Cli.Require(!target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase),
+            $"--output '{file}' names a model file (.safetensors); predictions are CSV text: give a file name such as predictions.csv");
+        foreach (var ext in new[] { ".png", ".svg" })
+            Cli.Require(!SamePath(target, plot + ext), $"--output '{file}' would be replaced by its own plot ({ext}); give a file name ending in .csv");
+        Cli.Require(!File.Exists(target) || IsPredictions(target),
+            $"--output '{file}' exists and is not a predictions CSV (its first line is not date,actual,...); give another file name or remove it first");
+    }
+
+    /// <summary>The full path, through a symbolic link at the end (the input CSV may be a link to the output).</summary>
+    static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    static bool SamePath(string a, string b) =>
+        string.Equals(a, b, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+    /// <summary>True for an empty file or one that starts as <see cref="ForecastCommand.PredictionCsv"/> writes it.</summary>
+    static bool IsPredictions(string path)
+    {
+        const string Header = "date,actual";
+        var start = new byte[Header.Length];
+        try
+        {
+            using var stream = File.OpenRead(path);
+            int n = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            return n == 0 || (n == start.Length && System.Text.Encoding.ASCII.GetString(start) == Header);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }

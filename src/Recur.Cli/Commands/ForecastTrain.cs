@@ -70,25 +70,39 @@ static class ForecastTrain
             string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
             Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
-            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, modelPath, every);
+            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, every);
         });
         return command;
     }
 
-    static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, string modelPath, int logEvery)
+    static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, int logEvery)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var table = ForecastCommand.ReadFeatures(csv);
         var forecaster = Forecaster.Create(config, table);
         var train = forecaster.TrainWindows(table);
         var test = forecaster.Windows(table);
-        Cli.OutputDirectory(runDir, "run directory");
+        // Whatever can refuse the run is checked before the run directory is made and before any epoch:
+        // the baseline fit at the end needs a window per coefficient, and a batch must fit in memory.
+        LinearBaseline.RequireEnough(train);
+        ForecastTrainer.Check(forecaster, train);
+        // Nothing is written until training has succeeded, so a failed or interrupted run leaves an
+        // existing directory (--force) as it was, and removes one it made.
+        return ForecastCommand.WithOutputDirectory(runDir, "run directory", cancel =>
+            Train(reporter, csv, table, forecaster, train, test, runDir, logEvery, cancel));
+    }
 
+    static int Train(Reporter reporter, string csv, FeatureTable table, Forecaster forecaster, WindowSet train, WindowSet test, string runDir, int logEvery, CancellationToken cancel)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var config = forecaster.Config;
+        string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
         reporter.Line($"data     {csv}: {table.Count:N0} days with all {table.FeatureCount} features, {table.Dates[0]:yyyy-MM-dd} to {table.Dates[^1]:yyyy-MM-dd}");
         reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +
             $"test {test.Rows:N0} days → {test.Count:N0} windows ({ForecastCommand.Range(test)})");
         reporter.Line($"config   {config.ToJson()}");
         reporter.Line($"model    {forecaster.Model.ParameterCount():N0} parameters; {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+        if (train.Count < config.BatchSize && config.Epochs > 0)
+            reporter.Warn($"the {train.Count:N0} training windows are fewer than --batch-size {config.BatchSize}, so each epoch is one Adam step on all of them");
 
         double[] losses = [];
         if (config.Epochs > 0)
@@ -99,7 +113,7 @@ static class ForecastTrain
                     sink.Update((double)r.Epoch / r.Epochs, $"epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
                     if (logEvery > 0 && (r.Epoch == 1 || (r.Epoch - 1) % logEvery == 0 || r.Epoch == r.Epochs))
                         sink.Line($"Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
-                });
+                }, cancel);
             });
         double trainSeconds = clock.Elapsed.TotalSeconds;
 

@@ -1,0 +1,105 @@
+// Bad input to `recur forecast` end to end: predict -o refuses to replace its input CSV, its model, any
+// .safetensors file, a directory or a file that is not an earlier predictions CSV; a train that is
+// refused, diverges or is interrupted leaves no directory behind and an existing one (--force) as it
+// was; a training range too short for the baseline is refused before the first epoch.
+using System.Diagnostics;
+using Recur.Tests.Cli;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Forecasting;
+
+public class BadInputCliTests
+{
+    static readonly string[] WalkSplit = ["--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30"];
+
+    /// <summary>A quick train on the walk (1 epoch, 4 units) unless <paramref name="extra"/> gives --epochs or --hidden.</summary>
+    static string[] Train(string csv, string run, params string[] extra) =>
+        ["forecast", "train", csv, "-o", run, "--batch-size", "32", .. WalkSplit, .. extra,
+         .. extra.Contains("--epochs") ? [] : new[] { "--epochs", "1" }, .. extra.Contains("--hidden") ? [] : new[] { "--hidden", "4" }];
+
+    [Fact]
+    public void PredictRefusesToReplaceItsInputsAModelOrOtherFiles()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run"), model = Path.Combine(run, "model.safetensors");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run)).ExitCode);
+        string other = dir.File("other.safetensors"), notes = dir.Write("notes.csv", "my,own\n1,2\n");
+        File.Copy(model, other);
+        var before = new[] { csv, model, other, notes }.ToDictionary(f => f, File.ReadAllBytes);
+
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", csv).AssertCleanError($"--output '{csv}' is the input CSV");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", model).AssertCleanError($"--output '{model}' is the model file");
+        RecurProcess.Run("forecast", "predict", model, csv, "-o", model).AssertCleanError("is the model file");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", other).AssertCleanError("names a model file (.safetensors)");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", run).AssertCleanError("is a directory");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", notes).AssertCleanError("exists and is not a predictions CSV");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", dir.File("p.png")).AssertCleanError("would be replaced by its own plot");
+        // The input CSV read through a link is still the input.
+        string link = dir.File("link.csv");
+        File.CreateSymbolicLink(link, csv);
+        RecurProcess.Run("forecast", "predict", run, link, "-o", csv).AssertCleanError("is the input CSV");
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
+        Assert.False(File.Exists(dir.File("p.png")));
+
+        // An earlier predictions CSV may be replaced.
+        string predictions = Path.Combine(run, "predictions.csv");
+        var again = RecurProcess.Run("forecast", "predict", run, csv, "-o", predictions);
+        Assert.True(again.ExitCode == 0, again.Err);
+        Assert.Equal("date,actual,predicted", File.ReadLines(predictions).First());
+    }
+
+    [Fact]
+    public void FailedTrainLeavesNoDirectoryAndForceKeepsTheOldRun()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string fresh = Path.Combine(dir.Path, "new", "run");
+        RecurProcess.Run(Train(csv, fresh, "--lr", "1e30")).AssertCleanError("training diverged in epoch 1");
+        Assert.False(Directory.Exists(dir.File("new")));
+
+        var late = RecurProcess.Run(Train(csv, fresh, "--train-start", "2001-12-03"));
+        late.AssertCleanError("too few for the linear baseline");
+        Assert.Contains("choose an earlier --train-start or a later --train-end", late.Err);
+        Assert.DoesNotContain("Epoch 1", late.Out + late.Err);   // refused before training, not after
+        Assert.False(Directory.Exists(dir.File("new")));
+
+        RecurProcess.Run(Train(csv, fresh, "--hidden", "100000000")).AssertCleanError("--hidden 100000000 is too large");
+        Assert.False(Directory.Exists(dir.File("new")));
+
+        string run = dir.File("run");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run)).ExitCode);
+        var before = Directory.GetFiles(run).ToDictionary(f => f, File.ReadAllBytes);
+        RecurProcess.Run(Train(csv, run, "--force", "--lr", "1e30")).AssertCleanError("training diverged");
+        Assert.Equal(before.Keys.Order(), Directory.GetFiles(run).Order());
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
+    }
+
+    [Fact]
+    public void BaselineWithATrainingRangeTooShortSaysWhatToChange()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        RecurProcess.Run(["forecast", "baseline", csv, .. WalkSplit, "--train-start", "2001-12-03"])
+            .AssertCleanError("choose an earlier --train-start or a later --train-end");
+    }
+
+    [Fact]
+    public async Task CtrlCDuringTrainingRemovesTheNewRunDirectory()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        using var p = Process.Start(RecurProcess.Info(Train(csv, run, "--epochs", "10000000")))!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!Directory.Exists(run) && DateTime.UtcNow < until) Thread.Sleep(20);
+        Thread.Sleep(300);
+        RecurProcess.Signal(p, "INT");
+        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("recur: interrupted; nothing was saved", await stderr);
+        Assert.False(Directory.Exists(run));
+    }
+}
