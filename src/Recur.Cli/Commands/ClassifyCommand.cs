@@ -58,12 +58,6 @@ static class ClassifyCommand
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 
-    internal static void ApplyThreads(int threads)
-    {
-        Cli.Require(threads >= 1, $"--threads {threads} must be at least 1");
-        Workers.SetThreads(threads);
-    }
-
     /// <summary>A model file, or a run directory holding model.safetensors.</summary>
     internal static string ModelPath(string path)
     {

@@ -28,7 +28,7 @@ static class ClassifyEval
         {
             var reporter = new Reporter(parse.GetValue(json));
             double th = ClassifyCommand.Threshold(parse, threshold);
-            ClassifyCommand.ApplyThreads(parse.GetValue(threads));
+            CommonOptions.UseThreads(parse.GetValue(threads));
             string modelPath = ClassifyCommand.ModelPath(parse.GetValue(model)!);
             string dataPath = parse.GetValue(data)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();

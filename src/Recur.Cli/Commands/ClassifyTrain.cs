@@ -68,7 +68,7 @@ static class ClassifyTrain
             };
             modelConfig.Validate();
             trainConfig.Validate();
-            ClassifyCommand.ApplyThreads(parse.GetValue(threads));
+            CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");

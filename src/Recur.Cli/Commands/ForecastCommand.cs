@@ -75,12 +75,6 @@ static class ForecastCommand
         DefaultValueFactory = _ => 1,
     };
 
-    internal static void ApplyThreads(int threads)
-    {
-        Cli.Require(threads >= 1, $"--threads {threads} must be at least 1");
-        Workers.SetThreads(threads);
-    }
-
     /// <summary>A yyyy-mm-dd option value, or null when the option was not given.</summary>
     internal static DateOnly? ParseDate(string? text, string option)
     {

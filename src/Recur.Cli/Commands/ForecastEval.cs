@@ -24,7 +24,7 @@ static class ForecastEval
         foreach (var o in new Option[] { testStart, testEnd, json, threads }) command.Add(o);
         command.SetAction(parse =>
         {
-            ForecastCommand.ApplyThreads(parse.GetValue(threads));
+            CommonOptions.UseThreads(parse.GetValue(threads));
             var reporter = new Reporter(parse.GetValue(json));
             string path = ForecastCommand.ModelPath(parse.GetValue(model)!);
             var forecaster = Forecaster.Load(path);

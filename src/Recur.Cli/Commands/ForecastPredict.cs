@@ -23,7 +23,7 @@ static class ForecastPredict
         foreach (var o in new Option[] { output, testStart, testEnd, threads }) command.Add(o);
         command.SetAction(parse =>
         {
-            ForecastCommand.ApplyThreads(parse.GetValue(threads));
+            CommonOptions.UseThreads(parse.GetValue(threads));
             string path = ForecastCommand.ModelPath(parse.GetValue(model)!);
             string csvPath = parse.GetValue(csv)!;
             string? file = parse.GetValue(output);

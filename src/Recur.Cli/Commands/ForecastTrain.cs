@@ -65,7 +65,7 @@ static class ForecastTrain
             config.Validate();
             int every = parse.GetValue(logEvery);
             Cli.Require(every >= 0, $"--log-every {every} must not be negative");
-            ForecastCommand.ApplyThreads(parse.GetValue(threads));
+            CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");

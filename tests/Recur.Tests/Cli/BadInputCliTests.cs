@@ -21,6 +21,8 @@ public class BadInputCliTests
         RecurProcess.Run("frobnicate").AssertCleanError("unknown option or argument 'frobnicate'; run 'recur --help'");
         // CORPUS takes any number of files, so an unknown option reaches it rather than the parser.
         RecurProcess.Run("train", corpus, "--batch-size", "8", "-o", run).AssertCleanError("unknown option '--batch-size'");
+        RecurProcess.Run("classify", "predict", tmp.File("model"), "--bogus", "a fine film").AssertCleanError("unknown option '--bogus'");
+        RecurProcess.Run("forecast", "eval", tmp.File("model"), corpus, "--threads", "5000").AssertCleanError("--threads must be from 1 to 1024");
         RecurProcess.Run("train", corpus, "-o", "").AssertCleanError("--output is empty");
         RecurProcess.Run("eval", "", corpus).AssertCleanError("MODEL is empty");
         Assert.False(Directory.Exists(run));
