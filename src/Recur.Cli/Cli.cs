@@ -97,6 +97,28 @@ static class Cli
         return dir;
     }
 
+    /// <summary>
+    /// Creates <paramref name="dir"/> and any missing parents and checks that it can be written (as
+    /// <see cref="OutputDirectory"/>); returns the topmost folder this made, or null when
+    /// <paramref name="dir"/> existed, so that a command that then fails can remove it with <see cref="RemoveCreated"/>.
+    /// </summary>
+    public static string? CreateOutputDirectory(string dir, string what)
+    {
+        string? top = null;
+        for (var d = new DirectoryInfo(Path.GetFullPath(dir)); d != null && !d.Exists && !File.Exists(d.FullName); d = d.Parent) top = d.FullName;
+        try { OutputDirectory(dir, what); }
+        catch { RemoveCreated(top); throw; }
+        return top;
+    }
+
+    /// <summary>Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it.</summary>
+    public static void RemoveCreated(string? top)
+    {
+        if (top == null) return;
+        try { Directory.Delete(top, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     /// <summary>An existing readable file, or a clear error naming the path.</summary>
     public static string ExistingFile(string path, string what)
     {

@@ -85,11 +85,11 @@ static class ClassifyTrain
         var items = ClassifyCommand.LoadData(dataPath, layout);
         var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive, dataPath);
         var classifier = training.Classifier;
-        string? created = FirstMissing(runDir);
+        string? created = null;
         bool hadModel = File.Exists(modelPath), saved = false;
         try
         {
-            Cli.OutputDirectory(runDir, "run directory");
+            created = Cli.CreateOutputDirectory(runDir, "run directory");
             reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
             reporter.Line($"labels   {classifier.Labels}");
             reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
@@ -115,7 +115,7 @@ static class ClassifyTrain
         {
             // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
             // its history.csv), and a model already there (--force) stays as it was.
-            if (!saved && created != null) RemoveCreated(runDir, created);
+            if (!saved) Cli.RemoveCreated(created);
             if (e is not TrainingDivergedException) throw;
             string kept = saved ? $"{modelPath} keeps the model of epoch {training.BestEpoch}"
                 : hadModel ? $"nothing was saved; {modelPath} is left as it was" : "no model was saved";
@@ -147,26 +147,6 @@ static class ClassifyTrain
             ["seconds"] = clock.Elapsed.TotalSeconds,
         });
         return Cli.Ok;
-    }
-
-    /// <summary>The outermost directory of <paramref name="dir"/> that does not exist yet (what creating it makes), or null.</summary>
-    static string? FirstMissing(string dir)
-    {
-        string? missing = null;
-        for (string? d = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); d != null && !Directory.Exists(d); d = Path.GetDirectoryName(d))
-            missing = d;
-        return missing;
-    }
-
-    /// <summary>Removes <paramref name="dir"/> and its parents up to <paramref name="created"/>, each only if empty.</summary>
-    static void RemoveCreated(string dir, string created)
-    {
-        for (string? d = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)); d != null; d = Path.GetDirectoryName(d))
-        {
-            try { Directory.Delete(d); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-            if (d == created) return;
-        }
     }
 
     static string Describe(EpochReport r, int epochs)

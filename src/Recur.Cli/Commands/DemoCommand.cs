@@ -44,11 +44,11 @@ static class DemoCommand
         // The demo writes corpus.txt and run/ into -o DIR: an existing directory must be empty, so nothing of the user's is overwritten.
         Cli.Require(keep == null || !Directory.Exists(keep) || !Directory.EnumerateFileSystemEntries(keep).Any(),
             $"demo directory '{keep}' is not empty; give a new or empty directory");
-        bool created = !Directory.Exists(dir);
+        string? made = null;
         bool done = false;
         try
         {
-            Cli.OutputDirectory(dir, "demo directory");
+            made = Cli.CreateOutputDirectory(dir, "demo directory");
             string corpus = Path.Combine(dir, "corpus.txt");
             IO.AtomicFile.WriteAllText(corpus, Corpus());
             var model = new ModelConfig { Cell = "lstm", Layers = 2, Hidden = 256, Embed = 32, Dropout = 0.1f };
@@ -76,7 +76,8 @@ static class DemoCommand
         finally
         {
             // A temporary directory always goes; a kept one only when this demo made it and failed.
-            if (keep == null || (created && !done)) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            if (keep == null) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+            else if (!done) Cli.RemoveCreated(made);
         }
     }
 }

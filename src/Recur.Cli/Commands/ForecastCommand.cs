@@ -150,27 +150,13 @@ static class ForecastCommand
     internal static void WriteText(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     /// <summary>
-    /// Creates <paramref name="dir"/> and any missing parents and checks that it can be written (as
-    /// <see cref="Cli.OutputDirectory"/>); returns the topmost folder this made, or null when
-    /// <paramref name="dir"/> existed, so that a command that then fails can remove it with <see cref="RemoveCreated"/>.
-    /// </summary>
-    internal static string? CreateOutputDirectory(string dir, string what)
-    {
-        string? top = null;
-        for (var d = new DirectoryInfo(Path.GetFullPath(dir)); d != null && !d.Exists && !File.Exists(d.FullName); d = d.Parent) top = d.FullName;
-        try { Cli.OutputDirectory(dir, what); }
-        catch { RemoveCreated(top); throw; }
-        return top;
-    }
-
-    /// <summary>
     /// Runs <paramref name="body"/> after creating <paramref name="dir"/> if missing. When the body fails, or
     /// stops at Ctrl-C (through its token, and then this returns <see cref="Cli.Interrupted"/>), a directory
     /// this made is removed with what the body wrote in it; an existing one is left to the body's atomic writes.
     /// </summary>
     internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body)
     {
-        string? created = CreateOutputDirectory(dir, what);
+        string? created = Cli.CreateOutputDirectory(dir, what);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -182,23 +168,15 @@ static class ForecastCommand
         try { return body(cancel.Token); }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            RemoveCreated(created);
+            Cli.RemoveCreated(created);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
             return Cli.Interrupted;
         }
         catch
         {
-            RemoveCreated(created);
+            Cli.RemoveCreated(created);
             throw;
         }
         finally { Console.CancelKeyPress -= onCancel; }
-    }
-
-    /// <summary>Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it.</summary>
-    internal static void RemoveCreated(string? top)
-    {
-        if (top == null) return;
-        try { Directory.Delete(top, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
