@@ -33,10 +33,10 @@ public sealed record ModelConfig
     /// <summary>The token kinds: one per Unicode character, or words and punctuation marks (WordTokenizer).</summary>
     public const string Chars = "chars", Words = "words";
 
-    /// <summary>Throws ArgumentException with a one-line reason if a value is out of range.</summary>
     /// <summary>The deepest stack `recur train` builds.</summary>
     public const int MaxLayers = 64;
 
+    /// <summary>Throws ArgumentException with a one-line reason if a value is out of range.</summary>
     public void Validate()
     {
         if (!Cells.Contains(Cell)) throw new ArgumentException($"unknown cell '{Cell}'; choose one of {string.Join(", ", Cells)}");
