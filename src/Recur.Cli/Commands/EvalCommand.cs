@@ -51,7 +51,7 @@ static class EvalCommand
                 string.Join(", ", unknown.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value}")));
         string unit = TokenText.Unit(cfg.Tokens);
         Cli.Require(tokens.Length >= 2, $"{path}: fewer than two tokens the model knows; nothing to evaluate");
-        Cli.Require(!continuing || tokens.Length >= 2 * k, $"{path}: {tokens.Length} tokens are too few for --continuation {k} (it needs {2 * k})");
+        Cli.Require(!continuing || tokens.Length >= 2L * k, $"{path}: {tokens.Length:N0} tokens are too few for --continuation {k:N0} (it needs {2L * k:N0})");
         var r = Evaluator.Evaluate(loaded.Model, tokens, p.GetValue(Batch), p.GetValue(Seq));
         reporter.Line($"{path}: loss {r.Loss:0.0000} nats/{unit}, {r.Bits:0.0000} bits/{unit}, perplexity {r.Perplexity:0.000} over {r.Tokens:N0} predicted {unit}s" +
             (skipped > 0 ? $" ({skipped:N0} unknown)" : ""));

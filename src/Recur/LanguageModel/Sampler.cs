@@ -65,6 +65,14 @@ public sealed class Sampler
         if (cfg.Lowercase) prime = prime.ToLowerInvariant();
         var rng = new Rng(o.Seed);
         bool words = cfg.Tokens == ModelConfig.Words;
+        if (!words && o.Stop != null)
+        {
+            // The stop string is matched against generated text, so a character the model lacks means it never matches.
+            var cannotMake = new Dictionary<string, int>();
+            vocab.EncodeCharacters(o.Stop, cannotMake);
+            if (cannotMake.Count > 0)
+                throw new ArgumentException($"--stop holds {string.Join(", ", cannotMake.Keys.Take(5).Select(Vocabulary.Describe))}, which the model never generates, so no sample would stop there");
+        }
         int[] primeIds = prime.Length == 0 ? [StartToken(rng)]
             : words ? TokenText.Encode(prime, cfg.Tokens, vocab)
             : vocab.EncodeCharactersStrict(prime, "the prime");
@@ -86,7 +94,7 @@ public sealed class Sampler
                 for (int i = 0; i < n; i++) input[t * n + i] = primeIds[t];
             var logits = model.Forward(input, primeIds.Length, n, state);
             int last = (primeIds.Length - 1) * n * v;
-            var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime, prime.Length + 2 * o.Length + 16)).ToArray();
+            var texts = Enumerable.Range(0, n).Select(_ => new System.Text.StringBuilder(prime, (int)Math.Min(prime.Length + 2L * o.Length + 16, 1 << 20))).ToArray();
             var joiners = Enumerable.Range(0, n).Select(_ => TokenText.Joiner(cfg.Tokens, prime)).ToArray();
             var done = new bool[n];
             var next = new int[n];

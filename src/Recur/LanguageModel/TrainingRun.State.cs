@@ -63,13 +63,39 @@ public sealed partial class TrainingRun
         var vocab = Vocabulary.FromJson(Meta("recur.vocab"));
         var config = update(saved);
         config.Validate();
+        CheckModelFile(dir, model, vocab, progress);
 
+        foreach (var f in config.Corpus)
+            if (!File.Exists(f)) throw new InvalidDataException($"{f}: the run's corpus is not there any more; if it moved, give its new path: recur train NEW_PATH --resume {dir}");
+        if (config.ValFile != null && !File.Exists(config.ValFile))
+            throw new InvalidDataException($"{config.ValFile}: the run's validation file is not there any more; if it moved, give its new path with --val-file");
         var corpus = Corpus.Load(config, model.Tokens, new TextOptions(model.Lowercase, model.Ascii), vocab);
         if (corpus.Hash != progress.CorpusHash)
-            throw new InvalidDataException($"{dir}: the corpus ({string.Join(", ", config.Corpus)}) no longer reads as it did when the run started; resume with the original text or start a new run");
+            throw new InvalidDataException($"{dir}: the corpus ({string.Join(", ", config.Corpus)}){(config.ValFile != null ? $" or the validation file ({config.ValFile})" : "")} " +
+                "no longer reads as it did when the run started; resume with the original text or start a new run");
         var run = new TrainingRun(dir, model, config, corpus, progress);
         run.Load(contents.Tensors, path);
         return run;
+    }
+
+    /// <summary>
+    /// The run's model.safetensors must come from the same run as its state (a state copied in from another
+    /// run would train that run and overwrite this one's model). A missing one is written again at the
+    /// next validation: the best loss so far is forgotten, so that validation counts as the best.
+    /// </summary>
+    static void CheckModelFile(string dir, ModelConfig model, Vocabulary vocab, TrainingProgress progress)
+    {
+        string path = Path.Combine(dir, ModelFileName);
+        if (!File.Exists(path))
+        {
+            progress.BestValLoss = double.PositiveInfinity;
+            return;
+        }
+        var meta = ModelFile.Load(path).Metadata;
+        bool same = meta.TryGetValue("recur.config", out var c) && meta.TryGetValue("recur.vocab", out var v)
+            && ModelConfig.FromJson(c) == model && Vocabulary.FromJson(v).Tokens.SequenceEqual(vocab.Tokens);
+        if (!same)
+            throw new InvalidDataException($"{dir}: {StateFileName} and {ModelFileName} come from different runs (their models or vocabularies differ); put back the run's own state, or start a new run");
     }
 
     /// <summary>

@@ -102,6 +102,8 @@ public sealed partial class TrainingRun
             throw new InvalidDataException($"{leftOut:N0} of the text's {corpus.Length + leftOut:N0} characters ({(double)leftOut / (corpus.Length + leftOut):P1}) are outside " +
                 $"the model's vocabulary, e.g. {string.Join(", ", corpus.LeftOut.OrderByDescending(kv => kv.Value).Take(5).Select(kv => Vocabulary.Describe(kv.Key)))}; " +
                 "fine-tuning keeps the model's vocabulary, so train a new model on this text");
+        if (config.ValFile != null && corpus.Validation.Length < 2)
+            throw new InvalidDataException($"{config.ValFile}: {corpus.Validation.Length} token(s) the model can read; a validation file needs at least 2");
         model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
         model.Validate();
         if ((long)config.Batch * config.Seq * Math.Max(model.VocabSize, model.Hidden * 4) > int.MaxValue)

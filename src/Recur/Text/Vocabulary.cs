@@ -109,7 +109,7 @@ public sealed class Vocabulary
     /// <summary>A token for messages: 'é' (U+00E9), or the escape of a control character.</summary>
     public static string Describe(string token)
     {
-        if (token.EnumerateRunes().Count() != 1) return $"'{token}'";
+        if (token.EnumerateRunes().Count() != 1) return IO.ErrorText.Quote(token, 40);   // a word: cut, so a 100,000-letter "word" is no 100 kB message
         var r = token.EnumerateRunes().First();
         string shown = Rune.IsControl(r) || Rune.IsWhiteSpace(r) ? JsonSerializer.Serialize(token).Trim('"') : token;
         return $"'{shown}' (U+{r.Value:X4})";

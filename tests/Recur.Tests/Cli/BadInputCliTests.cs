@@ -108,4 +108,41 @@ public class BadInputCliTests
         Safetensors.Write(damaged, tensors.Select(t => t.Key == "fc.bias" ? (t.Key, new TensorData(nan, bias.Shape)) : t), contents.Metadata);
         RecurProcess.Run("sample", damaged).AssertCleanError("tensor fc.bias holds NaN or infinite values");
     }
+
+    // The second audit: resuming from a damaged or mixed-up run directory, and limits in sample and eval.
+    [Fact]
+    public void ResumeSampleAndEvalEdges()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string[] small = ["--steps", "4", "--hidden", "16", "--layers", "1", "--batch", "4", "--seq", "10", "--eval-every", "2", "--checkpoint-every", "2"];
+        string a = tmp.File("a"), b = tmp.File("b");
+        Assert.Equal(0, RecurProcess.Run(["train", corpus, "-o", a, .. small]).ExitCode);
+        Assert.Equal(0, RecurProcess.Run(["train", tmp.Write("other.txt", TempDir.Corpus(3000, seed: 3) + "XYZ"), "-o", b, .. small]).ExitCode);
+
+        // sample: a --length past what a buffer's capacity can be told (it once overflowed); a --stop it cannot make.
+        var s = RecurProcess.Run("sample", a, "--length", "2000000000", "--stop", " ");
+        Assert.Equal(0, s.ExitCode);
+        RecurProcess.Run("sample", a, "--stop", "天").AssertCleanError("--stop holds '天' (U+5929), which the model never generates");
+        var e = RecurProcess.Run("eval", a, corpus, "--continuation", "2147483647");
+        e.AssertCleanError("it needs 4,294,967,294");
+        Assert.Equal("", e.Out);
+
+        // Another run's state copied in is refused; a deleted model is written again at the next validation.
+        byte[] own = File.ReadAllBytes(Path.Combine(a, "state.safetensors"));
+        File.Copy(Path.Combine(b, "state.safetensors"), Path.Combine(a, "state.safetensors"), overwrite: true);
+        RecurProcess.Run("train", "--resume", a, "--steps", "6").AssertCleanError("come from different runs");
+        File.WriteAllBytes(Path.Combine(a, "state.safetensors"), own);
+        File.Delete(Path.Combine(a, "model.safetensors"));
+        Assert.Equal(0, RecurProcess.Run("train", "--resume", a, "--steps", "6").ExitCode);
+        Assert.True(File.Exists(Path.Combine(a, "model.safetensors")));
+
+        File.Move(corpus, tmp.File("moved.txt"));
+        RecurProcess.Run("train", "--resume", a, "--steps", "8").AssertCleanError("the run's corpus is not there any more; if it moved, give its new path");
+        Assert.Equal(0, RecurProcess.Run("train", tmp.File("moved.txt"), "--resume", a, "--steps", "8").ExitCode);
+
+        string classifier = tmp.File("classifier.safetensors");
+        Safetensors.Write(classifier, [("fc2.bias", new TensorData([0f], 1))], new Dictionary<string, string> { ["format"] = "recur.classifier/1" });
+        RecurProcess.Run("info", classifier).AssertCleanError("a text classifier, not a language model; use it with 'recur classify eval'");
+    }
 }
