@@ -79,9 +79,10 @@ static class TrainCommand
         reporter.Line($"model: {InfoCommand.Architecture(m)}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");
         string unit = m.Tokens == ModelConfig.Words ? "word tokens" : "characters";
         reporter.Line($"data: {run.Corpus.Train.Length:N0} training, {run.Corpus.Validation.Length:N0} validation{(cfg.ValFile != null ? $" (from {cfg.ValFile})" : "")}, {run.Corpus.Test.Length:N0} test {unit}; {cfg.Batching.ToString().ToLowerInvariant()} batches of {cfg.Batch}×{cfg.Seq}, {run.Batches.PerEpoch:N0} per epoch");
-        if (run.Corpus.LeftOut.Count > 0)
-            reporter.Line($"characters: {run.Corpus.LeftOut.Values.Sum():N0} outside the model's vocabulary are left out of the text: " +
-                string.Join(", ", run.Corpus.LeftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
+        foreach (var (leftOut, what) in new[] { (run.Corpus.LeftOut, "corpus"), (run.Corpus.ValidationLeftOut, "validation file") })
+            if (leftOut.Count > 0)
+                reporter.Line($"characters: {leftOut.Values.Sum():N0} outside the model's vocabulary are left out of the {what}: " +
+                    string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";

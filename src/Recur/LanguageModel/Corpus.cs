@@ -4,7 +4,8 @@
 // text given, so validation never meets an unknown one. Words: the vocabulary is counted on the training
 // part only (WordTokenizer, Vocabulary.FromWords), so held-out words it lacks read as <unk>. A hash of
 // the encoded text lets a resumed run check that it reads the same corpus. With a given vocabulary (a
-// resumed or fine-tuned run) characters outside it are left out and counted in LeftOut.
+// resumed or fine-tuned run) characters outside it are left out and counted in LeftOut (the corpus files)
+// and ValidationLeftOut (a --val-file).
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Recur.Text;
@@ -25,6 +26,8 @@ public sealed class Corpus
     public int UnknownHeldOut { get; }
     /// <summary>Characters outside a given vocabulary, left out of the text, with their counts (empty when the vocabulary comes from the text).</summary>
     public IReadOnlyDictionary<string, int> LeftOut { get; private set; } = new Dictionary<string, int>();
+    /// <summary>The same for a separate validation file.</summary>
+    public IReadOnlyDictionary<string, int> ValidationLeftOut { get; private set; } = new Dictionary<string, int>();
     public int Length => Train.Length + Validation.Length + Test.Length;
 
     Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)
@@ -54,10 +57,12 @@ public sealed class Corpus
     {
         vocab ??= Vocabulary.FromCharacters(text + valText);
         var leftOut = new Dictionary<string, int>();
+        var valLeftOut = new Dictionary<string, int>();
         var ids = vocab.EncodeCharacters(text, leftOut);
-        var val = valText != null ? vocab.EncodeCharacters(valText, leftOut) : null;
+        var val = valText != null ? vocab.EncodeCharacters(valText, valLeftOut) : null;
         var corpus = Split(vocab, ids, val, config, 0, 0);
         corpus.LeftOut = leftOut;
+        corpus.ValidationLeftOut = valLeftOut;
         return corpus;
     }
 

@@ -39,10 +39,12 @@ public sealed partial class TrainingRun
         if (Config.Keep == 0) return;
         SaveModel(PathOf($"checkpoint-{Progress.Step}.safetensors"));
         var old = System.IO.Directory.GetFiles(Directory, "checkpoint-*.safetensors")
-            .Select(p => (Path: p, Step: long.TryParse(Path.GetFileNameWithoutExtension(p)["checkpoint-".Length..], out long s) ? s : -1))
-            .Where(c => c.Step >= 0).OrderByDescending(c => c.Step).Skip(Config.Keep);
-        foreach (var (path, _) in old) File.Delete(path);
+            .Where(p => SnapshotStep(p) >= 0).OrderByDescending(SnapshotStep).Skip(Config.Keep);
+        foreach (var path in old) File.Delete(path);
     }
+
+    /// <summary>The step of a checkpoint-STEP.safetensors path, or -1 for another name.</summary>
+    static long SnapshotStep(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["checkpoint-".Length..], out long s) ? s : -1;
 
     /// <summary>
     /// Reopens the run in <paramref name="dir"/>. <paramref name="update"/> may change budgets and reporting
@@ -54,7 +56,15 @@ public sealed partial class TrainingRun
         if (!File.Exists(path))
             throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
         RemoveLeftoverTemporaryFiles(dir);
-        var contents = ModelFile.Load(path);
+        Safetensors.Contents contents;
+        try { contents = ModelFile.Load(path); }
+        catch (InvalidDataException e)
+        {
+            // The weights of the best model or a snapshot survive a damaged state: say how to go on from them.
+            string? weights = File.Exists(Path.Combine(dir, ModelFileName)) ? Path.Combine(dir, ModelFileName)
+                : System.IO.Directory.GetFiles(dir, "checkpoint-*.safetensors").OrderBy(SnapshotStep).LastOrDefault();
+            throw weights == null ? e : new InvalidDataException($"{e.Message}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {weights}", e);
+        }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
         var model = ModelConfig.FromJson(Meta("recur.config"));

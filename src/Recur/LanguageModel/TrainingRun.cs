@@ -97,11 +97,9 @@ public sealed partial class TrainingRun
             throw new ArgumentException($"--cell loop normalises each step over the batch, so it needs --batch 2 or more (got {config.Batch})");
         CheckDirectory(dir);
         var corpus = Corpus.Load(config, model.Tokens, text, start?.Vocabulary);
-        long leftOut = corpus.LeftOut.Values.Sum();
-        if (leftOut > MostLeftOut * (corpus.Length + leftOut))
-            throw new InvalidDataException($"{leftOut:N0} of the text's {corpus.Length + leftOut:N0} characters ({(double)leftOut / (corpus.Length + leftOut):P1}) are outside " +
-                $"the model's vocabulary, e.g. {string.Join(", ", corpus.LeftOut.OrderByDescending(kv => kv.Value).Take(5).Select(kv => Vocabulary.Describe(kv.Key)))}; " +
-                "fine-tuning keeps the model's vocabulary, so train a new model on this text");
+        int corpusLength = corpus.Length - (config.ValFile != null ? corpus.Validation.Length : 0);
+        RefuseMostlyLeftOut(corpus.LeftOut, corpusLength, "the corpus");
+        RefuseMostlyLeftOut(corpus.ValidationLeftOut, corpus.Validation.Length, "the validation file");
         if (config.ValFile != null && corpus.Validation.Length < 2)
             throw new InvalidDataException($"{config.ValFile}: {corpus.Validation.Length} token(s) the model can read; a validation file needs at least 2");
         model = model with { VocabSize = corpus.Vocabulary.Count, Lowercase = text.Lowercase, Ascii = text.Ascii };
@@ -121,6 +119,16 @@ public sealed partial class TrainingRun
         progress.EpochSeed = run.rng.NextUInt64();
         run.Batches.StartEpoch(progress.EpochSeed);
         return run;
+    }
+
+    /// <summary>Characters the model lacks are left out of a fine-tuning text, unless they are more than MostLeftOut of it.</summary>
+    static void RefuseMostlyLeftOut(IReadOnlyDictionary<string, int> leftOut, int kept, string what)
+    {
+        long n = leftOut.Values.Sum();
+        if (n > MostLeftOut * (kept + n))
+            throw new InvalidDataException($"{n:N0} of {what}'s {kept + n:N0} characters ({(double)n / (kept + n):P1}) are outside " +
+                $"the model's vocabulary, e.g. {string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(5).Select(kv => Vocabulary.Describe(kv.Key)))}; " +
+                "fine-tuning keeps the model's vocabulary, so train a new model on this text");
     }
 
     static void CheckDirectory(string dir)

@@ -141,6 +141,11 @@ public class BadInputCliTests
         RecurProcess.Run("train", "--resume", a, "--steps", "8").AssertCleanError("the run's corpus is not there any more; if it moved, give its new path");
         Assert.Equal(0, RecurProcess.Run("train", tmp.File("moved.txt"), "--resume", a, "--steps", "8").ExitCode);
 
+        // A damaged state cannot resume, but the error says how the run's weights can start a new one.
+        string state = Path.Combine(a, "state.safetensors");
+        File.WriteAllBytes(state, File.ReadAllBytes(state)[..500]);
+        RecurProcess.Run("train", "--resume", a).AssertCleanError($"its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {Path.Combine(a, "model.safetensors")}");
+
         string classifier = tmp.File("classifier.safetensors");
         Safetensors.Write(classifier, [("fc2.bias", new TensorData([0f], 1))], new Dictionary<string, string> { ["format"] = "recur.classifier/1" });
         RecurProcess.Run("info", classifier).AssertCleanError("a text classifier, not a language model; use it with 'recur classify eval'");

@@ -57,7 +57,10 @@ public class FineTuneTests
 
         string digits = dir.Write("digits.txt", "the cat sat on 42 mats.\n");
         var e = Assert.Throws<InvalidDataException>(() => TrainingRun.FineTune(dir.File("t2"), start, Config(digits)));
-        Assert.Contains("2 of the text's 24 characters (8.3 %) are outside the model's vocabulary", e.Message);
+        Assert.Contains("2 of the corpus's 24 characters (8.3 %) are outside the model's vocabulary", e.Message);
+        string few2 = dir.Write("few2.txt", TempDir.Corpus(1000, seed: 5));
+        var v = Assert.Throws<InvalidDataException>(() => TrainingRun.FineTune(dir.File("t3"), start, Config(few2) with { ValFile = digits, ValFrac = 0 }));
+        Assert.Contains("2 of the validation file's 24 characters", v.Message);
         Assert.False(Directory.Exists(dir.File("t2")));
         Assert.Throws<ArgumentException>(() => TrainingRun.FineTune(dir.File("t2"), start, Config(digits) with { MaxVocab = 10 }));
     }
