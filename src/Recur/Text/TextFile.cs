@@ -27,18 +27,32 @@ public static class TextFile
     /// <summary>Decodes and normalises UTF-8 bytes (<paramref name="name"/> appears in errors).</summary>
     public static string Decode(ReadOnlySpan<byte> bytes, string name, TextOptions options)
     {
-        int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var body = bytes[start..];
-        if (body.IsEmpty) throw new InvalidDataException($"{name}: the file is empty");
-        int nul = body.IndexOf((byte)0);
-        if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); Recur trains on UTF-8 text");
-        int bad = FirstInvalidUtf8(body);
-        if (bad >= 0) throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {bad + start}; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8)");
-        string text = Strict.GetString(body).Replace("\r\n", "\n");
+        int bom = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        if (bytes.Length == bom) throw new InvalidDataException($"{name}: the file is empty");
+        string text = DecodeUtf8(bytes, name, "UTF-8 text").Replace("\r\n", "\n");
         if (options.Ascii) text = AsciiFold.Fold(text);
         if (options.Lowercase) text = text.ToLowerInvariant();
         if (text.Length == 0) throw new InvalidDataException($"{name}: no text left after --ascii");
         return text;
+    }
+
+    /// <summary>
+    /// UTF-8 bytes to a string, a leading byte-order mark dropped; binary (a NUL byte: an image, an archive,
+    /// a model given by mistake) and other encodings (UTF-16, Latin-1) are refused naming <paramref name="name"/>,
+    /// the byte offset and the fix. <paramref name="expected"/> says what the file should be ("a CSV file").
+    /// </summary>
+    public static string DecodeUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+            throw new InvalidDataException($"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first (e.g. iconv -f utf-16 -t utf-8)");
+        int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var body = bytes[start..];
+        int nul = body.IndexOf((byte)0);
+        if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
+        // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8)");
+        return Strict.GetString(body);
     }
 
     /// <summary>
