@@ -34,7 +34,7 @@ static class Cli
         }
         catch (OutOfMemoryException)
         {
-            Console.Error.WriteLine("recur: error: out of memory; choose smaller sizes (--hidden, --layers, --batch, --count) or free some memory");
+            Console.Error.WriteLine("recur: error: out of memory; choose smaller sizes (hidden, embedding, layers, batch) or free some memory");
             return Failed;
         }
         catch (Exception e)

@@ -42,8 +42,8 @@ static partial class ParseErrors
 
     static string Kind(string type) => type switch
     {
-        _ when type.Contains("UInt") => "a whole number of 0 or more",
-        _ when type.Contains("Int") => "a whole number",
+        _ when type.Contains("UInt") => "a whole number of 0 or more (within range)",
+        _ when type.Contains("Int") => "a whole number (within range)",
         _ when type.Contains("Double") || type.Contains("Single") => "a number",
         _ when type.Contains("Boolean") => "true or false",
         _ => "valid here",

@@ -75,6 +75,10 @@ static class ForecastPredict
             $"--output '{file}' names a model file (.safetensors); predictions are CSV text: give a file name such as predictions.csv");
         foreach (var ext in new[] { ".png", ".svg" })
             Cli.Require(!SamePath(target, plot + ext), $"--output '{file}' would be replaced by its own plot ({ext}); give a file name ending in .csv");
+        // An earlier run's plots sit beside its predictions CSV; plots of that name without one are someone else's files.
+        foreach (var ext in new[] { ".png", ".svg" })
+            Cli.Require(File.Exists(target) || !File.Exists(plot + ext),
+                $"--output '{file}' would replace '{plot}{ext}', which no earlier predictions wrote; give another file name or remove it first");
         Cli.Require(!File.Exists(target) || IsPredictions(target),
             $"--output '{file}' exists and is not a predictions CSV (its first line is not date,actual,...); give another file name or remove it first");
     }

@@ -74,12 +74,12 @@ public sealed record TrainConfig
     {
         if (Epochs < 1) throw new ArgumentException($"epochs {Epochs} must be at least 1");
         if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize} must be at least 1");
-        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate {LearningRate} must be positive");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"--lr must be positive and finite (got {LearningRate})");
         if (!(ValSplit >= 0 && ValSplit < 1)) throw new ArgumentException($"validation split {ValSplit} must be in [0, 1)");
         if (MaxLen is < 1) throw new ArgumentException($"max-len {MaxLen} must be at least 1");
         if (MinFreq < 1) throw new ArgumentException($"min-freq {MinFreq} must be at least 1");
         if (MaxVocab is < 1) throw new ArgumentException($"max-vocab {MaxVocab} must be at least 1");
-        if (Clip is double c && !(c > 0)) throw new ArgumentException($"clip {c} must be positive");
+        if (Clip is double c && !(c > 0 && double.IsFinite(c))) throw new ArgumentException($"--clip must be positive and finite (got {c})");
         return this;
     }
 

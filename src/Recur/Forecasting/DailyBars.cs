@@ -42,8 +42,13 @@ public sealed class DailyBars
     public static DailyBars ReadCsv(string path)
     {
         string[] lines;
-        Text.TextFile.RefuseBinary(path, "a daily CSV (Date,Open,High,Low,Close,Adj Close,Volume)");
-        try { lines = File.ReadAllLines(path); }
+        try
+        {
+            // Decoded as the corpora are: binary, UTF-16 and Latin-1 files are named as such, not as bad cells.
+            string text = Text.TextFile.DecodeUtf8(File.ReadAllBytes(path), path, "a daily CSV (Date,Open,High,Low,Close,Adj Close,Volume)");
+            lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+            if (lines.Length > 0 && lines[^1].Length == 0) lines = lines[..^1];
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             string what = Directory.Exists(path) ? "is a directory, not a CSV file"

@@ -55,25 +55,6 @@ public static class TextFile
         return Strict.GetString(body);
     }
 
-    /// <summary>
-    /// Throws InvalidDataException when the first 64 KB of <paramref name="path"/> hold a NUL byte (an
-    /// image, an archive, a model file given where <paramref name="expected"/> was meant). A missing file
-    /// is left to the caller's own read to report.
-    /// </summary>
-    public static void RefuseBinary(string path, string expected)
-    {
-        Span<byte> head = stackalloc byte[1 << 16];
-        int n;
-        try
-        {
-            using var f = File.OpenRead(path);
-            n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
-        int nul = head[..n].IndexOf((byte)0);
-        if (nul >= 0) throw new InvalidDataException($"{path}: looks binary (NUL byte at offset {nul}); expected {expected}");
-    }
-
     /// <summary>Offset of the first byte that does not start a valid UTF-8 sequence, or -1.</summary>
     public static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {

@@ -13,7 +13,7 @@ public class BadInputCliTests
         using var tmp = new TempDir();
         string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
         string run = tmp.File("run");
-        RecurProcess.Run("train", corpus, "-o", run, "--steps", "abc").AssertCleanError("--steps 'abc' is not a whole number; run 'recur train --help'");
+        RecurProcess.Run("train", corpus, "-o", run, "--steps", "abc").AssertCleanError("--steps 'abc' is not a whole number (within range); run 'recur train --help'");
         RecurProcess.Run("train", corpus, "-o", run, "--seed", "-1").AssertCleanError("--seed '-1' is not a whole number of 0 or more");
         RecurProcess.Run("train", corpus, "-o", run, "--cell", "lsmt").AssertCleanError("--cell: 'lsmt' is not one of lstm, gru, rnn, rnn-relu, loop");
         RecurProcess.Run("train", corpus, "-o", run, "--steps", "1", "--steps", "2").AssertCleanError("--steps is given 2 times");
@@ -41,6 +41,8 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", run, "--threads", "100000").AssertCleanError("--threads must be from 1 to 1024");
         RecurProcess.Run("train", corpus, "-o", run, "--time", "99999999999h").AssertCleanError("longer than a year");
         RecurProcess.Run("demo", "--time", "99999999999h", "-o", tmp.File("demo")).AssertCleanError("longer than a year");
+        string reviews = tmp.Write("r.csv", "label,text\n1,a good film\n0,a bad film\n1,very good\n0,very bad\n");
+        RecurProcess.Run("classify", "train", reviews, "-o", run, "--lr", "Infinity").AssertCleanError("--lr must be positive and finite");
         Assert.False(Directory.Exists(run) || Directory.Exists(tmp.File("demo")));
     }
 

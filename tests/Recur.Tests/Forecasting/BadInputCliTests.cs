@@ -39,6 +39,10 @@ public class BadInputCliTests
         string link = dir.File("link.csv");
         File.CreateSymbolicLink(link, csv);
         RecurProcess.Run("forecast", "predict", run, link, "-o", csv).AssertCleanError("is the input CSV");
+        // Plots of the output's name with no predictions CSV beside them are someone else's files.
+        string holiday = dir.Write("holiday.png", "my picture");
+        RecurProcess.Run("forecast", "predict", run, csv, "-o", dir.File("holiday.csv")).AssertCleanError("which no earlier predictions wrote");
+        Assert.Equal("my picture", File.ReadAllText(holiday));
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
         Assert.False(File.Exists(dir.File("p.png")));
 
