@@ -79,7 +79,7 @@ public static class ForecastTrainer
             }
             losses[epoch] = total / n * lossScale;
             if (!double.IsFinite(losses[epoch]))
-                throw new TrainingDivergedException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); try a lower learning rate or --scale-target");
+                throw new TrainingDivergedException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); {(config.ScaleTarget ? "try a lower --lr" : "try a lower --lr or --scale-target")}");
             onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed));
         }
         model.Eval();

@@ -173,6 +173,6 @@ public sealed class Forecaster
         string have = table.Count == 0 ? "" :
             $"; its days with every feature run from {table.Dates[0]:yyyy-MM-dd} (line {table.Lines[0]}) to {table.Dates[^1]:yyyy-MM-dd} (line {table.Lines[^1]})";
         throw new InvalidDataException($"{table.Source}: the {what} {range} has {end - start} days with every feature, " +
-            $"fewer than the {minRows} it needs{have}; choose other dates");
+            $"fewer than the {minRows} it needs{have}; {(minRows > 2 && end - start >= 2 ? "lower --window or choose" : "choose")} other dates");
     }
 }

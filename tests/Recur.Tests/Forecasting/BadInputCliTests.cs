@@ -69,6 +69,7 @@ public class BadInputCliTests
         Assert.False(Directory.Exists(dir.File("new")));
 
         RecurProcess.Run(Train(csv, fresh, "--hidden", "100000000")).AssertCleanError("--hidden 100000000 is too large");
+        RecurProcess.Run(Train(csv, fresh, "--window", "100000")).AssertCleanError("lower --window or choose other dates");
         Assert.False(Directory.Exists(dir.File("new")));
 
         string run = dir.File("run");
