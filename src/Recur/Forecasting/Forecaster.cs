@@ -145,18 +145,10 @@ public sealed class Forecaster
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
         // A NaN or infinite weight makes every prediction NaN, and R² NaN would read as a score.
-        foreach (var (name, data) in model.StateDict())
-            if (FirstNonFinite(data.Floats!) is int i)
-                throw Bad($"tensor '{name}' holds {(float.IsNaN(data.Floats![i]) ? "NaN" : data.Floats[i] > 0 ? "+infinity" : "-infinity")} at element {i} of {data.Floats.Length}: " +
-                    "the model is damaged; retrain it (with a lower --lr if training diverged)");
+        if (model.FirstNonFinite() is { } bad)
+            throw Bad($"tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} at element {bad.Index} of " +
+                $"{bad.Parameter.Length}: the model is damaged; retrain it (with a lower --lr if training diverged)");
         return new Forecaster(config, model, scaler, target);
-    }
-
-    static int? FirstNonFinite(float[] values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return null;
     }
 
     // ---- date ranges ----

@@ -51,16 +51,9 @@ public static class LanguageModelFile
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
         // A NaN weight makes every output NaN, which samples as the last token over and over: refuse it here.
-        foreach (var (name, p) in model.NamedParameters())
-            if (!AllFinite(p.Value.Span))
-                throw new InvalidDataException($"{path}: tensor {name} holds NaN or infinite values; the model is damaged (a diverged run's?): use an earlier checkpoint");
+        if (model.FirstNonFinite() is { } bad)
+            throw new InvalidDataException($"{path}: tensor {bad.Name} holds NaN or infinite values; the model is damaged (a diverged run's?): use an earlier checkpoint");
         model.Eval();
         return new LoadedModel(model, vocab, contents.Metadata, path);
-    }
-
-    static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float x in values) if (!float.IsFinite(x)) return false;
-        return true;
     }
 }

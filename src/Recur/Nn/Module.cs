@@ -89,6 +89,21 @@ public abstract class Module
             foreach (var item in child.NamedParameters(prefix + name + ".")) yield return item;
     }
 
+    /// <summary>
+    /// The first parameter value that is NaN or infinite (a damaged file, a diverged run's weights): its
+    /// parameter's dotted name, the parameter, the index and the value; null when every value is finite.
+    /// </summary>
+    public (string Name, Parameter Parameter, int Index, float Value)? FirstNonFinite()
+    {
+        foreach (var (name, p) in NamedParameters())
+        {
+            var values = p.Value.Span;
+            for (int i = 0; i < values.Length; i++)
+                if (!float.IsFinite(values[i])) return (name, p, i, values[i]);
+        }
+        return null;
+    }
+
     /// <summary>Total number of trainable values (a tied parameter counts once).</summary>
     public long ParameterCount() => NamedParameters().Select(p => p.Parameter).Distinct().Sum(p => (long)p.Length);
 
