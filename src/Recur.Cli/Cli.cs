@@ -26,7 +26,12 @@ static class Cli
             Console.Error.WriteLine($"recur: error: {empty} is empty; give a value (run 'recur {CommandPath(parsed)} --help' for its options)");
             return Usage;
         }
+        UnixStandardOutput();
         try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+        catch (IOException e) when (e.HResult == BrokenPipe)
+        {
+            return Ok; // the reader went away (`recur sample ... | head`): stop quietly, as cat and grep do
+        }
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"recur: error: {OneLine(e.Message)}");
@@ -44,6 +49,23 @@ static class Cli
             else Console.Error.WriteLine("This is a bug in recur; rerun with RECUR_DEBUG=1 for details and please report it.");
             return Failed;
         }
+    }
+
+    const int BrokenPipe = 32; // EPIPE on Linux and macOS; a failed write's IOException carries the errno
+
+    /// <summary>
+    /// On Unix, stdout becomes a plain stream over file descriptor 1. .NET's console stream ignores EPIPE,
+    /// so `recur sample --length 1000000 | head` would generate every token for nobody; a write to a closed
+    /// pipe through this stream throws, and <see cref="Run"/> ends the command quietly.
+    /// </summary>
+    static void UnixStandardOutput()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false);
+        Stream stream;
+        try { stream = new FileStream(fd, FileAccess.Write, bufferSize: 0); }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; } // stdout closed or odd: keep .NET's
+        Console.SetOut(new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true });
     }
 
     /// <summary>The first option or argument given as "" (no path or number is empty; a prime may be).</summary>

@@ -1,7 +1,5 @@
-// `recur classify train|eval|predict` end to end on a tiny synthetic set, run in-process through the
-// tool's entry point with stdout and stderr captured: outputs, JSON keys, and one-line errors that
-// name the bad line.
-using System.Reflection;
+// `recur classify train|eval|predict` end to end on a tiny synthetic set, run as a child process with
+// stdout and stderr captured: outputs, JSON keys, and one-line errors that name the bad line.
 using System.Text.Json;
 using Recur.Tests.Support;
 
@@ -15,23 +13,8 @@ public class ClassifyCliTests
 {
     static (int Code, string Out, string Err) Recur(params string[] args)
     {
-        var entry = Assembly.Load("recur").EntryPoint!;
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            // Keep the process's thread count: the CLI sets it, and other tests share the pool.
-            var full = args.Concat(args.Length > 1 && !args.Contains("--help") ? ["--threads", Workers.Count.ToString()] : []).ToArray();
-            int code = (int)entry.Invoke(null, [full])!;
-            return (code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
+        var r = global::Recur.Tests.Cli.RecurProcess.Run(args);
+        return (r.ExitCode, r.Out, r.Err);
     }
 
     static string WriteCsv(TempDir dir, string name, IEnumerable<global::Recur.Classification.LabeledText> items)

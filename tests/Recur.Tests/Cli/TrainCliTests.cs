@@ -50,6 +50,18 @@ public class TrainCliTests
         Assert.Equal(0, s1.ExitCode);
         Assert.StartsWith("the ", s1.Out);
         Assert.Equal(s1.Out, s2.Out);
+
+        // `recur sample ... | head`: once the reader closes the pipe the sample stops, quietly and at once
+        // (.NET's console ignores EPIPE: this ran to the end, 2e9 tokens, before).
+        using var p = Process.Start(RecurProcess.Info("sample", run, "--length", "2000000000"))!;
+        var head = new char[64];
+        Assert.True(p.StandardOutput.ReadBlock(head) > 0);
+        p.StandardOutput.Close();
+        bool exited = p.WaitForExit(TimeSpan.FromSeconds(30));
+        if (!exited) p.Kill(true);
+        Assert.True(exited, "sample kept generating after its reader closed the pipe");
+        Assert.Equal(0, p.ExitCode);
+        Assert.Equal("", p.StandardError.ReadToEnd());
     }
 
     [Fact]
