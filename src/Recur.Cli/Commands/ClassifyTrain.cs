@@ -1,6 +1,6 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
 // (after every epoch that is the best so far), history.csv, and loss/accuracy plots. A run that fails
-// before saving a model (it diverged, or anything else) removes the run directory if it made it.
+// or is stopped with Ctrl-C before saving a model removes the run directory if it made it.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -87,6 +87,7 @@ static class ClassifyTrain
         var classifier = training.Classifier;
         string? created = null;
         bool hadModel = File.Exists(modelPath), saved = false;
+        using var ctrlC = new CtrlC("recur: stopping after this batch (Ctrl-C again to quit at once)");
         try
         {
             created = Cli.CreateOutputDirectory(runDir, "run directory");
@@ -101,7 +102,7 @@ static class ClassifyTrain
             foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
             {
                 EpochReport report = null!;
-                reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update));
+                reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update, ctrlC.Token));
                 reporter.Line(Describe(report, trainConfig.Epochs));
                 if (report.Best)
                 {
@@ -110,6 +111,10 @@ static class ClassifyTrain
                 }
                 WriteHistory(runDir, training.History);
             }
+        }
+        catch (OperationCanceledException) when (ctrlC.Pressed)
+        {
+            return Interrupted(reporter, training, runDir, modelPath, created, saved);
         }
         catch (Exception e)
         {
@@ -147,6 +152,26 @@ static class ClassifyTrain
             ["seconds"] = clock.Elapsed.TotalSeconds,
         });
         return Cli.Ok;
+    }
+
+    /// <summary>
+    /// Ctrl-C: the epoch under way is dropped. The model file already holds the best finished epoch (its
+    /// weights are not saved again: after a dropped epoch's first steps, the weights in memory are neither),
+    /// history.csv every finished epoch; the plots are drawn. Before any model was saved, a directory
+    /// this run made is removed.
+    /// </summary>
+    static int Interrupted(Reporter reporter, ClassifierTraining training, string runDir, string modelPath, string? created, bool saved)
+    {
+        int epoch = training.History.Count + 1;
+        if (!saved)
+        {
+            Cli.RemoveCreated(created);
+            Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
+            return Cli.Interrupted;
+        }
+        TryPlot(reporter, runDir, training.History);
+        Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; {modelPath} keeps the model of epoch {training.BestEpoch}");
+        return Cli.Interrupted;
     }
 
     static string Describe(EpochReport r, int epochs)

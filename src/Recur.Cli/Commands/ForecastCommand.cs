@@ -157,16 +157,9 @@ static class ForecastCommand
     internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body)
     {
         string? created = Cli.CreateOutputDirectory(dir, what);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return;   // a second Ctrl-C ends the process at once
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try { return body(cancel.Token); }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        using var ctrlC = new CtrlC();
+        try { return body(ctrlC.Token); }
+        catch (OperationCanceledException) when (ctrlC.Pressed)
         {
             Cli.RemoveCreated(created);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
@@ -177,6 +170,5 @@ static class ForecastCommand
             Cli.RemoveCreated(created);
             throw;
         }
-        finally { Console.CancelKeyPress -= onCancel; }
     }
 }

@@ -90,21 +90,9 @@ static class TrainCommand
         if (cfg.Steps is long last && run.Progress.Step >= last)
             reporter.Line($"the run is already at step {run.Progress.Step:N0} (--steps {last:N0}): nothing to train; give a larger --steps to continue");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return; // a second Ctrl-C ends the process
-            e.Cancel = true;
-            cancel.Cancel();
-            Console.Error.WriteLine("recur: stopping after this step and saving (Ctrl-C again to quit at once)");
-        };
-        Console.CancelKeyPress += onCancel;
         TrainOutcome outcome = null!;
-        try
-        {
-            reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), cancel.Token));
-        }
-        finally { Console.CancelKeyPress -= onCancel; }
+        using (var ctrlC = new CtrlC("recur: stopping after this step and saving (Ctrl-C again to quit at once)"))
+            reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), ctrlC.Token));
         TrainMonitor.Plot(run, reporter.Warn);
         return Finish(run, outcome, reporter);
     }

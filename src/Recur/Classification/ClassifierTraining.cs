@@ -114,11 +114,13 @@ public sealed class ClassifierTraining
 
     /// <summary>
     /// One pass over the training texts, then validation (if any). <paramref name="progress"/> hears the
-    /// fraction done and a status line after every step.
+    /// fraction done and a status line after every step. A cancelled <paramref name="cancel"/> stops the pass
+    /// before its next step (OperationCanceledException); the epoch is not recorded, and the weights then
+    /// hold its first steps' updates.
     /// </summary>
     /// <exception cref="TrainingDivergedException">A step's loss is not finite, or the epoch's mean loss is over
     /// <see cref="DivergenceLimit"/>; the epoch is not recorded.</exception>
-    public EpochReport RunEpoch(Action<double, string>? progress = null)
+    public EpochReport RunEpoch(Action<double, string>? progress = null, CancellationToken cancel = default)
     {
         int epoch = history.Count + 1;
         var model = Classifier.Model;
@@ -131,6 +133,7 @@ public sealed class ClassifierTraining
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         for (int b = 0; b < plan.Count; b++)
         {
+            cancel.ThrowIfCancellationRequested();
             batch.Fill(trainSeqs, trainTargets, plan[b]);
             int n = batch.Size;
             adam.ZeroGrad();
