@@ -6,7 +6,8 @@ namespace Recur.Bench;
 
 sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Embed, int Batch, int Seq, string What)
 {
-    public const int Vocab = 65; // tinyshakespeare's characters
+    /// <summary>Output classes: tinyshakespeare's 65 characters, or a word vocabulary's size (profile --vocab).</summary>
+    public int Vocab { get; init; } = 65;
 
     public static readonly LmConfig[] All =
     [

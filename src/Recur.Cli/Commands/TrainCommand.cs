@@ -68,6 +68,9 @@ static class TrainCommand
         return cmd;
     }
 
+    /// <summary>Word vocabularies from this size on get a note that an embedding would serve better than one-hot input.</summary>
+    const int OneHotHintWords = 1000;
+
     static int Run(ParseResult p)
     {
         var reporter = new Reporter(p.GetValue(Json));
@@ -85,6 +88,14 @@ static class TrainCommand
                     string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
+        if (m.Tokens == ModelConfig.Words && m.Embed == 0 && m.VocabSize >= OneHotHintWords && run.Progress.Step == 0)
+        {
+            // One-hot input reads a column of rnn.weight_ih_l0 (G·H, V) per token, V floats apart: at 20,000 words
+            // that made the first layer 3.5× slower than at 65 characters (bench profile --vocab).
+            long weights = run.Model.NamedParameters().First(q => q.Name == "rnn.weight_ih_l0").Parameter.Length;
+            reporter.Line($"note: one-hot input of {m.VocabSize:N0} words gives rnn.weight_ih_l0 {weights:N0} weights, read one column per token; " +
+                $"an embedding (--embed {Math.Min(256, m.Hidden)}; PyTorch's word_language_model uses 200) is smaller and faster");
+        }
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
         reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
         if (cfg.Steps is long last && run.Progress.Step >= last)
