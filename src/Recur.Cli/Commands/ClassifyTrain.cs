@@ -87,7 +87,8 @@ static class ClassifyTrain
         var classifier = training.Classifier;
         string? created = null;
         bool hadModel = File.Exists(modelPath), saved = false;
-        using var ctrlC = new CtrlC("recur: stopping after this batch (Ctrl-C again to quit at once)");
+        // Ctrl-C is heard during the epochs; during the final save and plots it ends the process (files are atomic).
+        var ctrlC = new CtrlC("recur: stopping after this batch (Ctrl-C again to quit at once)");
         try
         {
             created = Cli.CreateOutputDirectory(runDir, "run directory");
@@ -126,6 +127,7 @@ static class ClassifyTrain
                 : hadModel ? $"nothing was saved; {modelPath} is left as it was" : "no model was saved";
             throw new TrainingDivergedException($"{e.Message}; {kept}");
         }
+        finally { ctrlC.Dispose(); }
         training.Finish();
         // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
         classifier.Save(modelPath, training.TrainingMetadata());
