@@ -33,7 +33,8 @@ static class ForecastEval
                 ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
             var predicted = forecaster.Predict(set);
             var metrics = RegressionMetrics.Compute(Enumerable.Range(0, set.Count).Select(set.Label).ToArray(), predicted);
-            reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}):");
+            string models = forecaster.Members.Count > 1 ? $"; the mean of {forecaster.Members.Count} models" : "";
+            reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}{models}):");
             reporter.Line($"R²   {metrics.R2:F4}");
             reporter.Line($"MSE  {metrics.Mse:F2}");
             reporter.Line($"MAE  {metrics.Mae:F2}");

@@ -1,7 +1,8 @@
 // `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
 // metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}. The test range is scored at
-// the end, beside a linear-regression baseline fit on the same training days.
+// the end, beside a linear-regression baseline fit on the same training days. With --ensemble K, K models
+// (seeds --seed, --seed + 1, ...) are trained one after another and the forecast is their mean.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -34,6 +35,7 @@ static class ForecastTrain
         var batchSize = new Option<int>("--batch-size") { Description = "Windows per Adam step (shuffled every epoch)", DefaultValueFactory = _ => d.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => d.LearningRate };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (initial weights, batch order, dropout)", DefaultValueFactory = _ => d.Seed };
+        var ensemble = new Option<int>("--ensemble") { Description = "Train this many models, seeds --seed, --seed + 1, ..., and forecast their mean (K times the training time)", DefaultValueFactory = _ => d.Ensemble };
         var logEvery = new Option<int>("--log-every") { Description = "Print the loss at epoch 1 and every N epochs after (0: never)", DefaultValueFactory = _ => 100 };
         var threads = ForecastCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr)", DefaultValueFactory = _ => false };
@@ -44,7 +46,7 @@ static class ForecastTrain
         command.Add(output);
         command.Add(force);
         split.AddTo(command);
-        foreach (var o in new Option[] { scaleTarget, cell, hidden, layers, fcHidden, dropout, epochs, batchSize, lr, seed, logEvery, threads, json })
+        foreach (var o in new Option[] { scaleTarget, cell, hidden, layers, fcHidden, dropout, epochs, batchSize, lr, seed, ensemble, logEvery, threads, json })
             command.Add(o);
 
         command.SetAction(parse =>
@@ -61,6 +63,7 @@ static class ForecastTrain
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(lr),
                 Seed = parse.GetValue(seed),
+                Ensemble = parse.GetValue(ensemble),
             });
             config.Validate();
             int every = parse.GetValue(logEvery);
@@ -100,26 +103,34 @@ static class ForecastTrain
         reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +
             $"test {test.Rows:N0} days → {test.Count:N0} windows ({ForecastCommand.Range(test)})");
         reporter.Line($"config   {config.ToJson()}");
-        reporter.Line($"model    {forecaster.Model.ParameterCount():N0} parameters; {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+        string models = config.Ensemble == 1 ? "" : $" × {config.Ensemble} models (seeds {config.Seed} to {config.Member(config.Ensemble - 1).Seed}), forecasting their mean";
+        reporter.Line($"model    {forecaster.Model.ParameterCount():N0} parameters{models}; {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
         if (train.Count < config.BatchSize && config.Epochs > 0)
             reporter.Warn($"the {train.Count:N0} training windows are fewer than --batch-size {config.BatchSize}, so each epoch is one Adam step on all of them");
 
         double[] losses = [];
+        var memberLosses = new double[config.Ensemble][];   // (K, epochs): each member's epoch losses
+        for (int k = 0; k < memberLosses.Length; k++) memberLosses[k] = new double[config.Epochs];
         if (config.Epochs > 0)
             reporter.WithProgress("train", sink =>
             {
+                long done = 0;   // epochs finished by all members (the trainer reports one at a time)
                 losses = ForecastTrainer.Train(forecaster, train, r =>
                 {
-                    sink.Update((double)r.Epoch / r.Epochs, $"epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
+                    memberLosses[r.Member][r.Epoch - 1] = r.Loss;
+                    string model = r.Members > 1 ? $"model {r.Member + 1}/{r.Members} " : "";
+                    sink.Update((double)++done / ((long)r.Epochs * r.Members), $"{model}epoch {r.Epoch}/{r.Epochs} loss {r.Loss:F4}");
                     if (logEvery > 0 && (r.Epoch == 1 || (r.Epoch - 1) % logEvery == 0 || r.Epoch == r.Epochs))
-                        sink.Line($"Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
+                        sink.Line($"{(r.Members > 1 ? $"[model {r.Member + 1}/{r.Members}] " : "")}Epoch {r.Epoch} - loss: {r.Loss:F4}  ({r.Elapsed.TotalSeconds:F1} s)");
                 }, cancel);
             });
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
+        var each = forecaster.PredictMembers(test);
         var predicted = forecaster.Predict(test);
         var actual = Enumerable.Range(0, test.Count).Select(test.Label).ToArray();
         var metrics = RegressionMetrics.Compute(actual, predicted);
+        var memberMetrics = each.Select(p => RegressionMetrics.Compute(actual, p)).ToArray();
         var baseline = LinearBaseline.Fit(train);
         var baselinePredicted = baseline.Predict(test);
         var baselineMetrics = RegressionMetrics.Compute(actual, baselinePredicted);
@@ -132,7 +143,7 @@ static class ForecastTrain
             ["test_r2"] = metrics.R2.ToString("R", CultureInfo.InvariantCulture),
         };
         forecaster.Save(modelPath, extra);
-        WriteLosses(Path.Combine(runDir, "loss.csv"), losses);
+        WriteLosses(Path.Combine(runDir, "loss.csv"), losses, config.Ensemble > 1 ? memberLosses : []);
         ForecastCommand.WriteText(Path.Combine(runDir, "predictions.csv"), ForecastCommand.PredictionCsv(test, ("predicted", predicted), ("linear_baseline", baselinePredicted)));
         var result = new Dictionary<string, object?>
         {
@@ -145,14 +156,21 @@ static class ForecastTrain
             ["train_seconds"] = trainSeconds,
             ["config"] = JsonDocument.Parse(config.ToJson()).RootElement,
         };
+        if (config.Ensemble > 1)
+            result["members"] = memberMetrics.Select((m, k) => new Dictionary<string, object?>(ForecastCommand.MetricsJson(m)) { ["seed"] = config.Member(k).Seed }).ToList();
         ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        string cellName = config.Cell.ToString().ToUpperInvariant();
+        string cellName = config.Cell.ToString().ToUpperInvariant() + (config.Ensemble > 1 ? $" ×{config.Ensemble}" : "");
         ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {metrics.R2:F3}",
             test, ($"{cellName} (R² {metrics.R2:F3})", predicted), ($"linear (R² {baselineMetrics.R2:F3})", baselinePredicted));
         if (losses.Length > 0)
             Plots.Try(() => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
                 new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())), reporter.Warn);
 
+        if (config.Ensemble > 1)
+        {
+            var r2 = memberMetrics.Select(m => m.R2).ToArray();
+            reporter.Line($"models   R² {string.Join(", ", r2.Select(r => r.ToString("F4", CultureInfo.InvariantCulture)))} (median {Median(r2):F4}); the test line is their mean forecast");
+        }
         reporter.Line($"test     {metrics}");
         reporter.Line($"linear   {baselineMetrics} (least squares on the last day's scaled features)");
         reporter.Line($"saved    {modelPath}; training took {trainSeconds:F1} s");
@@ -160,10 +178,24 @@ static class ForecastTrain
         return Cli.Ok;
     }
 
-    static void WriteLosses(string path, double[] losses)
+    /// <summary>epoch,loss rows; an ensemble adds each model's loss (model_1 ... model_K) after the mean.</summary>
+    static void WriteLosses(string path, double[] losses, double[][] members)
     {
-        var sb = new StringBuilder("epoch,loss\n");
-        for (int i = 0; i < losses.Length; i++) sb.Append(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{losses[i]:R}\n"));
+        var sb = new StringBuilder("epoch,loss");
+        for (int k = 0; k < members.Length; k++) sb.Append(CultureInfo.InvariantCulture, $",model_{k + 1}");
+        sb.Append('\n');
+        for (int i = 0; i < losses.Length; i++)
+        {
+            sb.Append(string.Create(CultureInfo.InvariantCulture, $"{i + 1},{losses[i]:R}"));
+            foreach (var m in members) sb.Append(string.Create(CultureInfo.InvariantCulture, $",{m[i]:R}"));
+            sb.Append('\n');
+        }
         ForecastCommand.WriteText(path, sb.ToString());
+    }
+
+    static double Median(double[] values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }

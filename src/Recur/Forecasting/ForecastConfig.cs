@@ -51,6 +51,17 @@ public sealed record ForecastConfig
     public double LearningRate { get; init; } = 0.01;
     /// <summary>Seeds the initial weights, the batch order and dropout.</summary>
     public ulong Seed { get; init; } = 42;
+    /// <summary>
+    /// Models trained (member k with seed Seed + k, each exactly as a run of that seed alone); the forecast
+    /// is their mean. 1: one model, the seed's.
+    /// </summary>
+    public int Ensemble { get; init; } = 1;
+
+    /// <summary>Most members an ensemble may have.</summary>
+    public const int MaxEnsemble = 1000;
+
+    /// <summary>Member <paramref name="k"/>'s own config: seed Seed + k, trained and initialised as a one-model run of that seed.</summary>
+    public ForecastConfig Member(int k) => this with { Seed = unchecked(Seed + (ulong)k), Ensemble = 1 };
 
     static readonly JsonSerializerOptions Json = new()
     {
@@ -61,8 +72,11 @@ public sealed record ForecastConfig
     /// <summary>The config as one line of JSON (snake_case keys), as saved in a model file.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The keys <see cref="ToJson"/> writes, every one of which a saved config must have.</summary>
-    static readonly string[] Keys = [.. JsonDocument.Parse(new ForecastConfig().ToJson()).RootElement.EnumerateObject().Select(p => p.Name)];
+    /// <summary>
+    /// The keys <see cref="ToJson"/> writes, every one of which a saved config must have, but "ensemble": files
+    /// from before it hold one model, its default.
+    /// </summary>
+    static readonly string[] Keys = [.. JsonDocument.Parse(new ForecastConfig().ToJson()).RootElement.EnumerateObject().Select(p => p.Name).Where(k => k != "ensemble")];
 
     /// <summary>
     /// Parses <see cref="ToJson"/>'s output; unknown and missing keys are errors (a missing key would
@@ -145,6 +159,7 @@ public sealed record ForecastConfig
         Require(Epochs <= MaxEpochs, $"--epochs must be at most {MaxEpochs:N0} (got {Epochs})");
         Require(BatchSize >= 1, $"--batch-size must be at least 1 (got {BatchSize})");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive and finite (got {LearningRate})");
+        Require(Ensemble >= 1 && Ensemble <= MaxEnsemble, $"--ensemble must be between 1 and {MaxEnsemble:N0} (got {Ensemble})");
         Require(Enum.IsDefined(Cell), $"--cell {Cell} is not lstm, gru or rnn");
         Require(TrainStart == null || TrainStart <= TrainEnd, $"--train-start {TrainStart:yyyy-MM-dd} is after --train-end {TrainEnd:yyyy-MM-dd}");
         Require(TestStart <= TestEnd, $"--test-start {TestStart:yyyy-MM-dd} is after --test-end {TestEnd:yyyy-MM-dd}");
@@ -169,6 +184,8 @@ public sealed record ForecastConfig
         if (total > MaxParameters)
             throw new ArgumentException($"--hidden {Hidden}, --layers {Layers} and --fc-hidden {FcHidden} give a model of {total:N0} parameters (--cell {Cell.ToString().ToLowerInvariant()}), " +
                 $"more than the {MaxParameters:N0} allowed; choose smaller sizes");
+        if (total * Ensemble > MaxParameters)
+            throw new ArgumentException($"--ensemble {Ensemble} models of {total:N0} parameters each are more than the {MaxParameters:N0} parameters allowed; choose a smaller --ensemble or model");
         // One window must fit however small the batch (predicting shrinks its batch to fit; training checks its own).
         if (ActivationsPerWindow > MaxActivations)
             throw new ArgumentException($"--window {Window} days through --layers {Layers} × --hidden {Hidden} would need about {ActivationsPerWindow:N0} floats of activations per window, " +

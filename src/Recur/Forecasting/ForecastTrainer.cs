@@ -3,7 +3,8 @@
 // the MSE of the predicted close, and the epoch's loss is the mean of the batch losses weighted by
 // batch size (the seed's total_loss / len(dataset)). Deterministic: the weights come from Rng(seed),
 // the batch order from an independent stream of the same seed, and every kernel sums in a fixed order,
-// so a seed gives the same bits on any thread count.
+// so a seed gives the same bits on any thread count. An ensemble's members train side by side, up to one
+// per thread, member k exactly as a one-model run of seed Seed + k.
 // Shapes: W window, B batch, F features; x (W, B, F), y and dy (B, 1).
 using Recur.Nn;
 using Recur.Nn.Losses;
@@ -12,8 +13,8 @@ using Recur.Optim;
 namespace Recur.Forecasting;
 
 /// <summary>What one finished epoch reports: its number (from 1) of all, its training MSE in price units
-/// (with ScaleTarget, the scaled loss × std²), and the time since training began.</summary>
-public sealed record EpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed);
+/// (with ScaleTarget, the scaled loss × std²), the time since training began, and which member (from 0) of how many trains.</summary>
+public sealed record EpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed, int Member = 0, int Members = 1);
 
 /// <summary>Trains a <see cref="Forecaster"/>'s model as the seed does.</summary>
 public static class ForecastTrainer
@@ -32,14 +33,44 @@ public static class ForecastTrainer
     }
 
     /// <summary>
-    /// Runs <see cref="ForecastConfig.Epochs"/> epochs over <paramref name="train"/> and returns each epoch's loss.
+    /// Runs <see cref="ForecastConfig.Epochs"/> epochs over <paramref name="train"/> for every member and returns
+    /// each epoch's loss (an ensemble's: the members' mean; <paramref name="onEpoch"/> hears each member's, one call at a time).
     /// Throws <see cref="TrainingDivergedException"/> when the loss stops being finite (the learning rate is too high).
     /// </summary>
     public static double[] Train(Forecaster forecaster, WindowSet train, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
         Check(forecaster, train);
-        var config = forecaster.Config;
-        var model = forecaster.Model;
+        int members = forecaster.Members.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var gate = new object();
+        Action<EpochReport>? report = onEpoch == null ? null : r => { lock (gate) onEpoch(r); };
+        var losses = new double[members][];   // (K, epochs)
+        // Members are independent, so up to Workers.Count of them train at once, each on its own thread
+        // (the seed's model is too small for its products to fork); every member's bits stay the same.
+        if (members == 1 || Workers.Count == 1)
+            for (int k = 0; k < members; k++) losses[k] = TrainMember(forecaster, k, train, report, clock, cancel);
+        else
+        {
+            try { Parallel.For(0, members, new ParallelOptions { MaxDegreeOfParallelism = Workers.Count }, k => losses[k] = TrainMember(forecaster, k, train, report, clock, cancel)); }
+            catch (AggregateException e)
+            {
+                var first = e.InnerExceptions.FirstOrDefault(x => x is TrainingDivergedException) ?? e.InnerExceptions[0];
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
+        }
+        var mean = new double[forecaster.Config.Epochs];
+        foreach (var l in losses)
+            for (int e = 0; e < mean.Length; e++) mean[e] += l[e];
+        for (int e = 0; e < mean.Length; e++) mean[e] /= members;
+        return mean;
+    }
+
+    static double[] TrainMember(Forecaster forecaster, int member, WindowSet train, Action<EpochReport>? onEpoch,
+        System.Diagnostics.Stopwatch clock, CancellationToken cancel)
+    {
+        var config = forecaster.Config.Member(member);
+        int members = forecaster.Members.Count;
+        var model = forecaster.Members[member];
         var parameters = new ParameterSet(model);
         var adam = new Adam(parameters, config.LearningRate);
         var mse = new MseLoss();
@@ -56,7 +87,6 @@ public static class ForecastTrainer
             batches[b] = (new Tensor(train.Window, b, train.Features), new Tensor(b, 1), new Tensor(b, 1));
 
         var losses = new double[config.Epochs];
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         model.Train();
         for (int epoch = 0; epoch < config.Epochs; epoch++)
         {
@@ -79,8 +109,11 @@ public static class ForecastTrainer
             }
             losses[epoch] = total / n * lossScale;
             if (!double.IsFinite(losses[epoch]))
-                throw new TrainingDivergedException($"training diverged in epoch {epoch + 1} (loss {losses[epoch]}); {(config.ScaleTarget ? "try a lower --lr" : "try a lower --lr or --scale-target")}");
-            onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed));
+            {
+                string which = members > 1 ? $" of model {member + 1} of {members} (seed {config.Seed})" : "";
+                throw new TrainingDivergedException($"training diverged in epoch {epoch + 1}{which} (loss {losses[epoch]}); {(config.ScaleTarget ? "try a lower --lr" : "try a lower --lr or --scale-target")}");
+            }
+            onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed, member, members));
         }
         model.Eval();
         return losses;

@@ -1,8 +1,9 @@
 // A forecaster is everything needed to turn a daily CSV into predicted closes: the config, the
-// feature scaler fit on the training range (and the target's when --scale-target), and the model.
-// It saves as one safetensors file: the model's state dict under the seed's PyTorch names, and in
-// __metadata__ the format tag, the config JSON, the feature names and the scaler statistics
-// (JSON arrays of doubles, which round-trip exactly). docs/forecast.md lists every key.
+// feature scaler fit on the training range (and the target's when --scale-target), and the model, or
+// with --ensemble K the K models whose mean is the forecast. It saves as one safetensors file: the
+// state dict under the seed's PyTorch names (members.k.* for an ensemble), and in __metadata__ the
+// format tag, the config JSON, the feature names and the scaler statistics (JSON arrays of doubles,
+// which round-trip exactly). docs/forecast.md lists every key.
 using System.Text.Json;
 using Recur.IO;
 
@@ -15,18 +16,37 @@ public sealed class Forecaster
     public const string Format = "recur-forecast/1";
 
     public ForecastConfig Config { get; }
-    public ForecastModel Model { get; }
+    /// <summary>The models, Config.Ensemble of them; member k is initialised and trained with seed Config.Seed + k.</summary>
+    public IReadOnlyList<ForecastModel> Members { get; }
+    /// <summary>The first member: the model, unless Config.Ensemble is above 1.</summary>
+    public ForecastModel Model => Members[0];
     /// <summary>Feature standardisation, fit on the training range only.</summary>
     public StandardScaler Scaler { get; }
     /// <summary>The close's standardisation (one column) when <see cref="ForecastConfig.ScaleTarget"/>; otherwise null.</summary>
     public StandardScaler? TargetScaler { get; }
 
-    Forecaster(ForecastConfig config, ForecastModel model, StandardScaler scaler, StandardScaler? targetScaler) =>
-        (Config, Model, Scaler, TargetScaler) = (config, model, scaler, targetScaler);
+    Forecaster(ForecastConfig config, ForecastModel[] members, StandardScaler scaler, StandardScaler? targetScaler) =>
+        (Config, Members, Scaler, TargetScaler) = (config, members, scaler, targetScaler);
+
+    /// <summary>Config.Ensemble models for F features, member k's weights drawn from Rng(Seed + k) as PyTorch would initialise them.</summary>
+    static ForecastModel[] NewMembers(ForecastConfig config, int features) =>
+        [.. Enumerable.Range(0, config.Ensemble).Select(k => new ForecastModel(features, config, new Rng(config.Member(k).Seed)))];
+
+    /// <summary>What is saved and loaded: the model itself, or the members under members.k (all left in evaluation mode).</summary>
+    Nn.Module Weights
+    {
+        get
+        {
+            if (Members.Count == 1) return Model;
+            var ensemble = new ForecastEnsemble(Members);
+            ensemble.Eval();
+            return ensemble;
+        }
+    }
 
     /// <summary>
     /// A new, untrained forecaster for <paramref name="config"/>: scalers fit on the training range of
-    /// <paramref name="table"/>, weights drawn from Rng(config.Seed) as PyTorch would initialise them.
+    /// <paramref name="table"/>, weights drawn from Rng(config.Seed) (+ k for member k) as PyTorch would initialise them.
     /// </summary>
     public static Forecaster Create(ForecastConfig config, FeatureTable table)
     {
@@ -34,8 +54,7 @@ public sealed class Forecaster
         var (start, end) = TrainRows(config, table);
         var scaler = StandardScaler.Fit(table.Values, table.FeatureCount, start, end);
         var targetScaler = config.ScaleTarget ? StandardScaler.Fit(table.Close, 1, start, end) : null;
-        var model = new ForecastModel(table.FeatureCount, config, new Rng(config.Seed));
-        return new Forecaster(config, model, scaler, targetScaler);
+        return new Forecaster(config, NewMembers(config, table.FeatureCount), scaler, targetScaler);
     }
 
     /// <summary>The training range's windows (scaled with this forecaster's scaler).</summary>
@@ -52,11 +71,28 @@ public sealed class Forecaster
         return WindowSet.From(table, start, end, Scaler, Config.Window);
     }
 
-    /// <summary>The predicted close (price units) of every window of <paramref name="set"/>, in order.</summary>
+    /// <summary>The predicted close (price units) of every window of <paramref name="set"/>, in order: the members' mean.</summary>
     public double[] Predict(WindowSet set, int batchSize = 512)
     {
+        var each = PredictMembers(set, batchSize);
+        if (each.Length == 1) return each[0];
+        var mean = new double[set.Count];
+        foreach (var p in each)
+            for (int i = 0; i < mean.Length; i++) mean[i] += p[i];
+        for (int i = 0; i < mean.Length; i++) mean[i] /= each.Length;
+        return mean;
+    }
+
+    /// <summary>Each member's predicted closes (price units) of every window of <paramref name="set"/>.</summary>
+    public double[][] PredictMembers(WindowSet set, int batchSize = 512)
+    {
         CheckFits(set);
-        Model.Eval();
+        return [.. Members.Select(m => Predict(m, set, batchSize))];
+    }
+
+    double[] Predict(ForecastModel model, WindowSet set, int batchSize)
+    {
+        model.Eval();
         var result = new double[set.Count];
         // A large model takes fewer windows at a time, so a batch's activations stay within the config's limit.
         batchSize = Config.BatchFor(batchSize);
@@ -68,7 +104,7 @@ public sealed class Forecaster
             for (int j = 0; j < b; j++) ids[j] = start + j;
             if (x == null || x.Shape[1] != b) x = new Tensor(set.Window, b, set.Features);
             set.Gather(ids.AsSpan(0, b), x);
-            var y = Model.Forward(x).Span;
+            var y = model.Forward(x).Span;
             for (int j = 0; j < b; j++) result[start + j] = Unscale(y[j]);
         }
         return result;
@@ -107,7 +143,7 @@ public sealed class Forecaster
         if (extra != null)
             foreach (var (k, v) in extra)
                 if (!meta.TryAdd(k, v)) throw new ArgumentException($"metadata key '{k}' is reserved");
-        ModelFile.Save(path, Model, meta);
+        ModelFile.Save(path, Weights, meta);
     }
 
     /// <summary>Reads a file written by <see cref="Save"/>; anything wrong is one <see cref="InvalidDataException"/> line naming the file.</summary>
@@ -141,14 +177,15 @@ public sealed class Forecaster
         }
         catch (ArgumentException e) { throw Bad($"scaler statistics are not valid: {e.Message}"); }
         if (scaler.Width != features.Length) throw Bad($"the scaler has {scaler.Width} columns for {features.Length} features");
-        var model = new ForecastModel(features.Length, config, new Rng(config.Seed));
-        try { model.LoadStateDict(contents.Tensors); }
+        var forecaster = new Forecaster(config, NewMembers(config, features.Length), scaler, target);
+        var weights = forecaster.Weights;
+        try { weights.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
         // A NaN or infinite weight makes every prediction NaN, and R² NaN would read as a score.
-        if (model.FirstNonFinite() is { } bad)
+        if (weights.FirstNonFinite() is { } bad)
             throw Bad($"tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} at element {bad.Index} of " +
                 $"{bad.Parameter.Length}: the model is damaged; retrain it (with a lower --lr if training diverged)");
-        return new Forecaster(config, model, scaler, target);
+        return forecaster;
     }
 
     // ---- date ranges ----

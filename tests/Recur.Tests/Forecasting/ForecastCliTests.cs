@@ -68,6 +68,36 @@ public class ForecastCliTests
     }
 
     [Fact]
+    public void AnEnsembleReportsEachModelAndForecastsTheirMean()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        var train = Recur("forecast", "train", csv, "-o", run, "--epochs", "2", "--batch-size", "32", "--hidden", "8", "--scale-target", "--ensemble", "3",
+            "--seed", "7", "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30", "--log-every", "1", "--json");
+        Assert.True(train.Code == 0, train.Err);
+        Assert.Contains("× 3 models (seeds 7 to 9), forecasting their mean", train.Err);
+        Assert.Contains("[model 3/3] Epoch 2 - loss:", train.Err);
+        var result = JsonDocument.Parse(train.Out).RootElement;
+        var members = result.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal([7UL, 8UL, 9UL], members.Select(m => m.GetProperty("seed").GetUInt64()));
+        double r2 = result.GetProperty("test").GetProperty("r2").GetDouble();
+        Assert.DoesNotContain(members, m => m.GetProperty("r2").GetDouble() == r2);
+        Assert.Equal("epoch,loss,model_1,model_2,model_3", File.ReadLines(Path.Combine(run, "loss.csv")).First());
+
+        // The second model alone, trained as its own run, scores as the ensemble reported it.
+        var alone = Recur("forecast", "train", csv, "-o", dir.File("alone"), "--epochs", "2", "--batch-size", "32", "--hidden", "8", "--scale-target",
+            "--seed", "8", "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30", "--json");
+        Assert.True(alone.Code == 0, alone.Err);
+        Assert.Equal(members[1].GetProperty("r2").GetDouble(), JsonDocument.Parse(alone.Out).RootElement.GetProperty("test").GetProperty("r2").GetDouble());
+
+        var eval = Recur("forecast", "eval", run, csv, "--json");
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("the mean of 3 models", eval.Err);
+        Assert.Equal(r2, JsonDocument.Parse(eval.Out).RootElement.GetProperty("r2").GetDouble());
+    }
+
+    [Fact]
     public void HelpListsEveryOptionWithItsDefault()
     {
         var (code, help, _) = Recur("forecast", "train", "--help");
