@@ -6,7 +6,7 @@ using Recur.IO;
 
 namespace Recur.Classification;
 
-/// <summary>One labelled text and where it came from ("train.csv line 12", "data/pos/3.txt"), for messages.</summary>
+/// <summary>One labelled text and where it came from ("data/train.csv line 12", "data/pos/3.txt"): the path as given, for messages.</summary>
 public sealed record LabeledText(string Label, string Text, string Where);
 
 /// <summary>Where the label and text are in a CSV file.</summary>
@@ -33,7 +33,6 @@ public static class TextData
     public static List<LabeledText> LoadCsv(string path, CsvLayout layout, bool requireLabels = true)
     {
         var items = new List<LabeledText>();
-        string name = Path.GetFileName(path);
         int labelAt = -1, textAt = -1, width = 0;
         foreach (var record in CsvReader.ReadFile(path, layout.Delimiter))
         {
@@ -55,7 +54,7 @@ public static class TextData
                         "name the column that holds the labels with --label-column");
                 continue;
             }
-            string where = $"{name} line {record.Line}";
+            string where = $"{path} line {record.Line}";
             if (f.Count != width)
                 throw new InvalidDataException($"{path} line {record.Line}: {f.Count} field{(f.Count == 1 ? "" : "s")}, but the header has {width}" +
                     (f.Count < width ? " (a missing column, or a delimiter inside text that should be quoted)" : " (a delimiter inside text that should be quoted?)"));
