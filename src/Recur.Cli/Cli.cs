@@ -4,10 +4,17 @@ using System.CommandLine;
 
 namespace Recur.Cli;
 
-/// <summary>A mistake the user can fix: the message says what is wrong and what to do.</summary>
-sealed class CliError(string message) : Exception(message);
+/// <summary>
+/// A mistake the user can fix: the message says what is wrong and what to do. <paramref name="usage"/>: the
+/// command line itself is malformed (an unknown option, a missing required one, a value that does not
+/// parse), exit code 2 as for the parser's own errors; otherwise exit code 1.
+/// </summary>
+class CliError(string message, bool usage = false) : Exception(message)
+{
+    public bool Usage { get; } = usage;
+}
 
-static class Cli
+static partial class Cli
 {
     public const int Ok = 0, Failed = 1, Usage = 2, Interrupted = 130;
 
@@ -26,6 +33,12 @@ static class Cli
             Console.Error.WriteLine($"recur: error: {empty} is empty; give a value (run 'recur {CommandPath(parsed)} --help' for its options)");
             return Usage;
         }
+        if (OptionLikeArgument(parsed) is var (token, argument))
+        {
+            string hint = argument == "TEXT" ? " (to classify such a text, use --file)" : "";
+            Console.Error.WriteLine($"recur: error: unknown option '{(token.Length > 80 ? token[..80] + "..." : token)}'; run 'recur {CommandPath(parsed)} --help' for its options{hint}");
+            return Usage;
+        }
         UnixStandardOutput();
         try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
         catch (IOException e) when (e.HResult == BrokenPipe)
@@ -35,7 +48,7 @@ static class Cli
         catch (Exception e) when (IsUserError(e))
         {
             Console.Error.WriteLine($"recur: error: {OneLine(e.Message)}");
-            return Failed;
+            return e is CliError { Usage: true } ? Usage : Failed;
         }
         catch (OutOfMemoryException)
         {
@@ -66,6 +79,23 @@ static class Cli
         try { stream = new FileStream(fd, FileAccess.Write, bufferSize: 0); }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; } // stdout closed or odd: keep .NET's
         Console.SetOut(new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^--?[A-Za-z][\w-]*$")]
+    private static partial System.Text.RegularExpressions.Regex OptionLike();
+
+    /// <summary>
+    /// An argument value shaped like an option (-x, --name) that names no file or directory, with its
+    /// argument's name: arguments that take any number of values (CORPUS, TEXT) and a missing MODEL are
+    /// handed the options the parser does not know, and "no such file '--bogus'" would mislead.
+    /// </summary>
+    static (string Token, string Argument)? OptionLikeArgument(ParseResult parsed)
+    {
+        foreach (var child in parsed.CommandResult.Children)
+            if (child is System.CommandLine.Parsing.ArgumentResult a)
+                foreach (var t in a.Tokens)
+                    if (OptionLike().IsMatch(t.Value) && !File.Exists(t.Value) && !Directory.Exists(t.Value)) return (t.Value, a.Argument.Name);
+        return null;
     }
 
     /// <summary>The first option or argument given as "" (no path or number is empty; a prime may be).</summary>
@@ -102,6 +132,12 @@ static class Cli
     public static void Require(bool ok, string message)
     {
         if (!ok) throw new CliError(message);
+    }
+
+    /// <summary>Fails as a malformed command line (exit code 2) unless <paramref name="ok"/>.</summary>
+    public static void RequireUsage(bool ok, string message)
+    {
+        if (!ok) throw new CliError(message, usage: true);
     }
 
     /// <summary>

@@ -6,11 +6,8 @@ using Recur.Cli.Output;
 
 namespace Recur.Cli.Commands;
 
-static partial class ClassifyPredict
+static class ClassifyPredict
 {
-    [System.Text.RegularExpressions.GeneratedRegex(@"^--?[A-Za-z][\w-]*$")]
-    private static partial System.Text.RegularExpressions.Regex OptionLike();
-
     public static Command Create()
     {
         var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
@@ -35,9 +32,6 @@ static partial class ClassifyPredict
             double th = ClassifyCommand.Threshold(parse, threshold);
             CommonOptions.UseThreads(parse.GetValue(threads));
             var given = parse.GetValue(texts) ?? [];
-            // TEXT takes any number of words, so the parser hands it an option it does not know.
-            foreach (var t in given)
-                Cli.Require(!OptionLike().IsMatch(t), $"unknown option '{t}'; run 'recur classify predict --help' for its options (to classify such a text, use --file)");
             string? path = parse.GetValue(file);
             Cli.Require(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
             Cli.Require(given.Length == 0 || path == null, "give texts or --file, not both");

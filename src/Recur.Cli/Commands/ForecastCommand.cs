@@ -80,7 +80,7 @@ static class ForecastCommand
     {
         if (text == null) return null;
         if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) return d;
-        throw new CliError($"{option} '{text}' is not a date; write it as yyyy-mm-dd, e.g. 2023-01-01");
+        throw new CliError($"{option} '{text}' is not a date; write it as yyyy-mm-dd, e.g. 2023-01-01", usage: true);
     }
 
     /// <summary>The CSV's bars and features; errors name the file and line.</summary>

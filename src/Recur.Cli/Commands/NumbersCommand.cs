@@ -23,7 +23,7 @@ static class NumbersCommand
     {
         var reporter = new Reporter(json: false);
         string? dir = p.GetValue(Output);
-        Cli.Require(dir != null, "give the output directory with -o DIR");
+        Cli.RequireUsage(dir != null, "give the output directory with -o DIR");
         Cli.OutputDirectory(dir!, "output directory");
         foreach (var (name, first, last) in new[] { ("train.txt", 1, HumanNumbers.TrainLast), ("valid.txt", HumanNumbers.TrainLast + 1, HumanNumbers.ValidLast) })
         {

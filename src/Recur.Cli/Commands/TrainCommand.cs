@@ -114,15 +114,10 @@ static class TrainCommand
     static TrainingRun Start(ParseResult p, Reporter reporter)
     {
         string? dir = p.GetValue(Output);
-        Cli.Require(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
+        Cli.RequireUsage(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
         var files = p.GetValue(Corpus) ?? [];
         Cli.Require(files.Length > 0, "give at least one CORPUS text file to train on");
-        foreach (var f in files)
-        {
-            // CORPUS takes any number of files, so the parser hands it an option it does not know.
-            Cli.Require(!f.StartsWith('-') || File.Exists(f), $"unknown option '{f}'; run 'recur train --help' for its options");
-            Cli.ExistingFile(f, "corpus");
-        }
+        foreach (var f in files) Cli.ExistingFile(f, "corpus");
         LoadedModel? start = null;
         if (p.GetValue(InitFrom) is string init)
         {

@@ -26,6 +26,19 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", "").AssertCleanError("--output is empty");
         RecurProcess.Run("eval", "", corpus).AssertCleanError("MODEL is empty");
         Assert.False(Directory.Exists(run));
+
+        // A malformed command line exits with 2, whether the parser or a command finds it; a wrong value 1.
+        var usage = new[]
+        {
+            RecurProcess.Run("train", corpus, "-o", run, "--bogus"), RecurProcess.Run("train", corpus), RecurProcess.Run("numbers"),
+            RecurProcess.Run("train", corpus, "-o", run, "--time", "10x"), RecurProcess.Run("sample", "--bogus"),
+            RecurProcess.Run("classify", "predict", tmp.File("model"), "--bogus"), RecurProcess.Run("forecast", "eval", "--m", corpus),
+            RecurProcess.Run("forecast", "baseline", corpus, "--train-end", "2020-13-01"), RecurProcess.Run("train", corpus, "-o", run, "--hidden", "abc"),
+        };
+        Assert.All(usage, r => Assert.True(r.ExitCode == 2, $"exit code {r.ExitCode}: {r.Err}"));
+        Assert.Contains("unknown option '--bogus'; run 'recur sample --help'", usage[4].Err);
+        Assert.Equal(1, RecurProcess.Run("train", corpus, "-o", run, "--threads", "0").ExitCode);
+        Assert.False(Directory.Exists(run));
     }
 
     [Fact]
