@@ -11,8 +11,12 @@ With --save DIR it also writes each trained model as a Recur forecast model file
 the state dict under the same names plus Recur's metadata), which `recur forecast eval` and `predict` read,
 and DIR/seed<S>_predictions.csv with PyTorch's own predictions of the 120 test windows.
 
+With --load MODEL it trains nothing: it opens a model file from `recur forecast train` (one model, or an
+--ensemble's members.k.* in an nn.ModuleList) in these modules, scales the features with the file's own
+statistics, and prints the test R² of the (mean) forecast, which should equal `recur forecast eval`'s.
+
 Usage: /usr/bin/python3 seed002_pytorch.py FEATURES_CSV [--seeds 0 1 2] [--epochs 1000] [--lr 0.01]
-       [--cell lstm|gru] [--save DIR]   (Debian's python3-torch; no pandas or sklearn needed)
+       [--cell lstm|gru] [--save DIR] [--load MODEL]   (Debian's python3-torch; no pandas or sklearn needed)
 """
 import argparse
 import csv
@@ -48,10 +52,10 @@ def windows(x, y, count):
 
 
 class Net(torch.nn.Module):
-    def __init__(self, cell, features, hidden=16, fc=16):
+    def __init__(self, cell, features, hidden=16, fc=16, layers=2):
         super().__init__()
-        kind = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
-        self.rnn = kind(features, hidden, 2, batch_first=True)
+        kind = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnn": torch.nn.RNN}[cell]
+        self.rnn = kind(features, hidden, layers, batch_first=True)
         self.fc1 = torch.nn.Linear(hidden, fc)
         self.relu = torch.nn.ReLU()
         self.fc2 = torch.nn.Linear(fc, 1)
@@ -66,6 +70,34 @@ def r2(actual, predicted):
     return 1 - np.sum((actual - predicted) ** 2) / np.sum((actual - actual.mean()) ** 2)
 
 
+class Ensemble(torch.nn.Module):
+    """K models whose state dict names are members.k.*; the forecast is the mean of their outputs."""
+    def __init__(self, members):
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+
+    def forward(self, x):
+        return torch.stack([m(x) for m in self.members]).double().mean(dim=0)
+
+
+def score_recur_model(path, x, y, test):
+    tensors, meta = st.load(path)
+    config = json.loads(meta["config"])
+    assert config["test_start"] == TEST_START and config["test_end"] == TEST_END and config["window"] == WINDOW, config
+    members = [Net(config["cell"], x.shape[1], config["hidden"], config["fc_hidden"], config["layers"])
+               for _ in range(config.get("ensemble", 1))]
+    model = members[0] if len(members) == 1 else Ensemble(members)
+    model.load_state_dict(tensors)
+    model.eval()
+    xs = (x - np.array(json.loads(meta["scaler_mean"]))) / np.array(json.loads(meta["scaler_std"]))
+    xte, yte = windows(xs[test], y[test], len(test) - WINDOW + 1)
+    with torch.no_grad():
+        pred = model(xte)[:, 0].double().numpy()
+    if config["scale_target"]:
+        pred = pred * json.loads(meta["target_std"]) + json.loads(meta["target_mean"])
+    print(f"{path}: {len(members)} model(s) in PyTorch; R2 {r2(yte.double().numpy(), pred):.6f} over {len(xte)} windows")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("features")
@@ -74,12 +106,16 @@ def main():
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--cell", default="lstm", choices=["lstm", "gru"])
     ap.add_argument("--save")
+    ap.add_argument("--load")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
     names, dates, x, y = load(args.features)
     train = [i for i, d in enumerate(dates) if d <= TRAIN_END]
     test = [i for i, d in enumerate(dates) if TEST_START <= d <= TEST_END]
+    if args.load:
+        score_recur_model(args.load, x, y, test)
+        return
     mean = x[train].mean(axis=0)
     std = x[train].std(axis=0)  # ddof 0, as StandardScaler
     std[std == 0] = 1
