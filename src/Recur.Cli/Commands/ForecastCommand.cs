@@ -135,6 +135,10 @@ static class ForecastCommand
         ["r2"] = m.R2, ["mse"] = m.Mse, ["mae"] = m.Mae, ["mape"] = m.Mape, ["count"] = m.Count,
     };
 
+    /// <summary>An ensemble's models' metrics, each with its seed (the "members" key of train's and eval's JSON).</summary>
+    internal static List<Dictionary<string, object?>> MembersJson(IEnumerable<RegressionMetrics> each, ForecastConfig config) =>
+        [.. each.Select((m, k) => new Dictionary<string, object?>(MetricsJson(m)) { ["seed"] = config.Member(k).Seed })];
+
     internal static string Range(WindowSet set) => $"{set.LabelDate(0):yyyy-MM-dd} to {set.LabelDate(set.Count - 1):yyyy-MM-dd}";
 
     /// <summary>Actual and predicted closes against calendar days since the first predicted day.</summary>

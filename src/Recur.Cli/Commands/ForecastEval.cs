@@ -31,15 +31,23 @@ static class ForecastEval
             var table = ForecastCommand.ReadFeatures(parse.GetValue(csv)!);
             var set = ForecastCommand.Windows(forecaster, table,
                 ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
+            var actual = Enumerable.Range(0, set.Count).Select(set.Label).ToArray();
             var predicted = forecaster.Predict(set);
-            var metrics = RegressionMetrics.Compute(Enumerable.Range(0, set.Count).Select(set.Label).ToArray(), predicted);
+            var metrics = RegressionMetrics.Compute(actual, predicted);
             string models = forecaster.Members.Count > 1 ? $"; the mean of {forecaster.Members.Count} models" : "";
             reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}{models}):");
             reporter.Line($"R²   {metrics.R2:F4}");
             reporter.Line($"MSE  {metrics.Mse:F2}");
             reporter.Line($"MAE  {metrics.Mae:F2}");
             reporter.Line($"MAPE {metrics.Mape * 100:F3} %");
-            reporter.Result(ForecastCommand.MetricsJson(metrics));
+            var result = ForecastCommand.MetricsJson(metrics);
+            if (forecaster.Members.Count > 1)
+            {
+                var each = forecaster.PredictMembers(set).Select(p => RegressionMetrics.Compute(actual, p)).ToArray();
+                reporter.Line($"each model's R² {string.Join(", ", each.Select(m => m.R2.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+                result["members"] = ForecastCommand.MembersJson(each, forecaster.Config);
+            }
+            reporter.Result(result);
             return Cli.Ok;
         });
         return command;

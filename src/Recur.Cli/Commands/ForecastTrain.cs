@@ -157,7 +157,7 @@ static class ForecastTrain
             ["config"] = JsonDocument.Parse(config.ToJson()).RootElement,
         };
         if (config.Ensemble > 1)
-            result["members"] = memberMetrics.Select((m, k) => new Dictionary<string, object?>(ForecastCommand.MetricsJson(m)) { ["seed"] = config.Member(k).Seed }).ToList();
+            result["members"] = ForecastCommand.MembersJson(memberMetrics, config);
         ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         string cellName = config.Cell.ToString().ToUpperInvariant() + (config.Ensemble > 1 ? $" ×{config.Ensemble}" : "");
         ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {metrics.R2:F3}",

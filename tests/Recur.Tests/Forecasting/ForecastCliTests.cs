@@ -94,7 +94,9 @@ public class ForecastCliTests
         var eval = Recur("forecast", "eval", run, csv, "--json");
         Assert.True(eval.Code == 0, eval.Err);
         Assert.Contains("the mean of 3 models", eval.Err);
-        Assert.Equal(r2, JsonDocument.Parse(eval.Out).RootElement.GetProperty("r2").GetDouble());
+        var evaluated = JsonDocument.Parse(eval.Out).RootElement;
+        Assert.Equal(r2, evaluated.GetProperty("r2").GetDouble());
+        Assert.Equal(members.Select(m => m.GetProperty("r2").GetDouble()), evaluated.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("r2").GetDouble()));
     }
 
     [Fact]
