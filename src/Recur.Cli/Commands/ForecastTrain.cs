@@ -2,7 +2,7 @@
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
 // metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}. The test range is scored at
 // the end, beside a linear-regression baseline fit on the same training days. With --ensemble K, K models
-// (seeds --seed, --seed + 1, ...) are trained one after another and the forecast is their mean.
+// (seeds --seed, --seed + 1, ...) are trained, up to --threads at a time, and the forecast is their mean.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
