@@ -116,7 +116,7 @@ static class TrainCommand
         string? dir = p.GetValue(Output);
         Cli.RequireUsage(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
         var files = p.GetValue(Corpus) ?? [];
-        Cli.Require(files.Length > 0, "give at least one CORPUS text file to train on");
+        Cli.RequireUsage(files.Length > 0, "give at least one CORPUS text file to train on");
         foreach (var f in files) Cli.ExistingFile(f, "corpus");
         LoadedModel? start = null;
         if (p.GetValue(InitFrom) is string init)
