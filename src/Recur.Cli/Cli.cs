@@ -39,9 +39,9 @@ static partial class Cli
             Console.Error.WriteLine($"recur: error: unknown option '{(token.Length > 80 ? token[..80] + "..." : token)}'; run 'recur {CommandPath(parsed)} --help' for its options{hint}");
             return Usage;
         }
-        UnixStandardOutput();
+        Output.StandardOutput.UseUnixStream();
         try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
-        catch (IOException e) when (e.HResult == BrokenPipe)
+        catch (IOException e) when (e.HResult == Output.StandardOutput.BrokenPipe)
         {
             return Ok; // the reader went away (`recur sample ... | head`): stop quietly, as cat and grep do
         }
@@ -62,23 +62,6 @@ static partial class Cli
             else Console.Error.WriteLine("This is a bug in recur; rerun with RECUR_DEBUG=1 for details and please report it.");
             return Failed;
         }
-    }
-
-    const int BrokenPipe = 32; // EPIPE on Linux and macOS; a failed write's IOException carries the errno
-
-    /// <summary>
-    /// On Unix, stdout becomes a plain stream over file descriptor 1. .NET's console stream ignores EPIPE,
-    /// so `recur sample --length 1000000 | head` would generate every token for nobody; a write to a closed
-    /// pipe through this stream throws, and <see cref="Run"/> ends the command quietly.
-    /// </summary>
-    static void UnixStandardOutput()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        var fd = new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false);
-        Stream stream;
-        try { stream = new FileStream(fd, FileAccess.Write, bufferSize: 0); }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; } // stdout closed or odd: keep .NET's
-        Console.SetOut(new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true });
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^--?[A-Za-z][\w-]*$")]

@@ -1,0 +1,45 @@
+// stdout on Unix as a plain stream over file descriptor 1. .NET's console stream ignores EPIPE, so
+// `recur sample --length 1000000 | head` generated every token for nobody; through this stream a write to
+// a closed pipe throws (IOException with HResult EPIPE) and Cli.Run ends the command quietly. Any other
+// failed write (a full disk, stdout closed with `>&-`) is one error line that names standard output.
+namespace Recur.Cli.Output;
+
+static class StandardOutput
+{
+    /// <summary>EPIPE on Linux and macOS; a failed write's IOException carries the errno as its HResult.</summary>
+    public const int BrokenPipe = 32;
+
+    /// <summary>Makes Console.Out write to fd 1 through <see cref="Fd1"/> (not on Windows, whose console is left as it is).</summary>
+    public static void UseUnixStream()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        Stream stream;
+        try { stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0); }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; } // odd stdout: keep .NET's
+        Console.SetOut(new StreamWriter(new Fd1(stream), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
+    }
+
+    /// <summary>Writes through to fd 1; a failure other than EPIPE says it was standard output that failed.</summary>
+    sealed class Fd1(Stream inner) : Stream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            try { inner.Write(buffer, offset, count); }
+            catch (IOException e) when (e.HResult == BrokenPipe) { throw; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot write to standard output: {e.Message.TrimEnd('.')}", e);
+            }
+        }
+
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
