@@ -62,6 +62,19 @@ public class TrainCliTests
         Assert.True(exited, "sample kept generating after its reader closed the pipe");
         Assert.Equal(0, p.ExitCode);
         Assert.Equal("", p.StandardError.ReadToEnd());
+
+        // Any other failed write to stdout is one error line naming it (Linux's /dev/full: every write fails with ENOSPC).
+        if (File.Exists("/dev/full"))
+        {
+            var shell = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
+            shell.ArgumentList.Add("-c");
+            shell.ArgumentList.Add($"dotnet '{Path.Combine(AppContext.BaseDirectory, "recur.dll")}' info '{run}' > /dev/full");
+            using var full = Process.Start(shell)!;
+            string err = full.StandardError.ReadToEnd();
+            full.WaitForExit();
+            Assert.Equal(1, full.ExitCode);
+            Assert.Equal("recur: error: cannot write to standard output: No space left on device", err.Trim());
+        }
     }
 
     [Fact]
