@@ -160,8 +160,8 @@ static class ForecastCommand
     /// </summary>
     internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body)
     {
+        using var ctrlC = new CtrlC();   // listening before the directory exists: a press in between cannot leave it behind
         string? created = Cli.CreateOutputDirectory(dir, what);
-        using var ctrlC = new CtrlC();
         try { return body(ctrlC.Token); }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {

@@ -32,7 +32,8 @@ static class ForecastEval
             var set = ForecastCommand.Windows(forecaster, table,
                 ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
             var actual = Enumerable.Range(0, set.Count).Select(set.Label).ToArray();
-            var predicted = forecaster.Predict(set);
+            var each = forecaster.PredictMembers(set);
+            var predicted = Forecaster.Mean(each);
             var metrics = RegressionMetrics.Compute(actual, predicted);
             string models = forecaster.Members.Count > 1 ? $"; the mean of {forecaster.Members.Count} models" : "";
             reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}{models}):");
@@ -43,9 +44,9 @@ static class ForecastEval
             var result = ForecastCommand.MetricsJson(metrics);
             if (forecaster.Members.Count > 1)
             {
-                var each = forecaster.PredictMembers(set).Select(p => RegressionMetrics.Compute(actual, p)).ToArray();
-                reporter.Line($"each model's R² {string.Join(", ", each.Select(m => m.R2.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
-                result["members"] = ForecastCommand.MembersJson(each, forecaster.Config);
+                var members = each.Select(p => RegressionMetrics.Compute(actual, p)).ToArray();
+                reporter.Line($"each model's R² {string.Join(", ", members.Select(m => m.R2.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+                result["members"] = ForecastCommand.MembersJson(members, forecaster.Config);
             }
             reporter.Result(result);
             return Cli.Ok;

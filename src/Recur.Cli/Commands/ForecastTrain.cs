@@ -127,7 +127,7 @@ static class ForecastTrain
         double trainSeconds = clock.Elapsed.TotalSeconds;
 
         var each = forecaster.PredictMembers(test);
-        var predicted = forecaster.Predict(test);
+        var predicted = Forecaster.Mean(each);
         var actual = Enumerable.Range(0, test.Count).Select(test.Label).ToArray();
         var metrics = RegressionMetrics.Compute(actual, predicted);
         var memberMetrics = each.Select(p => RegressionMetrics.Compute(actual, p)).ToArray();

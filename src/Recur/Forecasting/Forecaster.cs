@@ -72,14 +72,16 @@ public sealed class Forecaster
     }
 
     /// <summary>The predicted close (price units) of every window of <paramref name="set"/>, in order: the members' mean.</summary>
-    public double[] Predict(WindowSet set, int batchSize = 512)
+    public double[] Predict(WindowSet set, int batchSize = 512) => Mean(PredictMembers(set, batchSize));
+
+    /// <summary>The forecast from <see cref="PredictMembers"/>'s output: the members' mean (one member's closes as they are).</summary>
+    public static double[] Mean(IReadOnlyList<double[]> each)
     {
-        var each = PredictMembers(set, batchSize);
-        if (each.Length == 1) return each[0];
-        var mean = new double[set.Count];
+        if (each.Count == 1) return each[0];
+        var mean = new double[each[0].Length];
         foreach (var p in each)
             for (int i = 0; i < mean.Length; i++) mean[i] += p[i];
-        for (int i = 0; i < mean.Length; i++) mean[i] /= each.Length;
+        for (int i = 0; i < mean.Length; i++) mean[i] /= each.Count;
         return mean;
     }
 

@@ -231,7 +231,7 @@ public class ClassifyCliTests
         string train = WriteCsv(dir, "train.csv", TrainingTests.Synthetic(256, 1));
         string run = dir.File("run");
         string[] tiny = ["--embed", "8", "--hidden", "8", "--fc", "8", "--epochs", "1000000"];
-        var (code, err) = await Interrupt(["classify", "train", train, "-o", run, .. tiny], () => File.Exists(Path.Combine(run, "history.csv")));
+        var (code, err) = await global::Recur.Tests.Cli.RecurProcess.Interrupt(["classify", "train", train, "-o", run, .. tiny], () => File.Exists(Path.Combine(run, "history.csv")));
         Assert.Equal(130, code);
         Assert.Matches(@"^recur: stopping after this batch \(Ctrl-C again to quit at once\)\nrecur: interrupted in epoch \d+; .*model\.safetensors keeps the model of epoch \d+\n$", err);
         Assert.True(File.Exists(Path.Combine(run, "loss.png")));
@@ -239,23 +239,11 @@ public class ClassifyCliTests
 
         // Before the first epoch ends (one text per step, a wider model: an epoch of seconds).
         string slow = dir.File("slow");
-        (code, err) = await Interrupt(["classify", "train", WriteCsv(dir, "big.csv", TrainingTests.Synthetic(8000, 2)), "-o", slow,
+        (code, err) = await global::Recur.Tests.Cli.RecurProcess.Interrupt(["classify", "train", WriteCsv(dir, "big.csv", TrainingTests.Synthetic(8000, 2)), "-o", slow,
             "--hidden", "256", "--batch-size", "1"], () => Directory.Exists(slow));
         Assert.Equal(130, code);
         Assert.EndsWith("recur: interrupted in epoch 1; nothing was saved\n", err);
         Assert.False(Directory.Exists(slow));
-    }
-
-    static async Task<(int Code, string Err)> Interrupt(string[] args, Func<bool> ready)
-    {
-        using var p = System.Diagnostics.Process.Start(global::Recur.Tests.Cli.RecurProcess.Info(args))!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (!ready() && !p.HasExited && DateTime.UtcNow < until) await Task.Delay(20);
-        global::Recur.Tests.Cli.RecurProcess.Signal(p, "INT");
-        if (!p.WaitForExit(TimeSpan.FromSeconds(60))) p.Kill(true);
-        return (p.ExitCode, (await stderr).ReplaceLineEndings("\n"));
     }
 
     [Theory]

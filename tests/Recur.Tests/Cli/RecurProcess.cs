@@ -41,6 +41,22 @@ static class RecurProcess
         return new RecurResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Runs recur, sends it Ctrl-C (SIGINT) once <paramref name="ready"/> holds (or after 60 s), and returns its
+    /// exit code and stderr (line ends as \n); a process still running 60 s later is killed.
+    /// </summary>
+    public static async Task<(int Code, string Err)> Interrupt(string[] args, Func<bool> ready)
+    {
+        using var p = Process.Start(Info(args))!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!ready() && !p.HasExited && DateTime.UtcNow < until) await Task.Delay(20);
+        Signal(p, "INT");
+        if (!p.WaitForExit(TimeSpan.FromSeconds(60))) p.Kill(true);
+        return (p.ExitCode, (await stderr).ReplaceLineEndings("\n"));
+    }
+
     /// <summary>Sends a POSIX signal (INT for Ctrl-C, KILL for a crash) to a process.</summary>
     public static void Signal(Process p, string signal)
     {

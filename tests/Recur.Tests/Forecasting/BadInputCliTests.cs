@@ -2,7 +2,6 @@
 // .safetensors file, a directory or a file that is not an earlier predictions CSV; a train that is
 // refused, diverges or is interrupted leaves no directory behind and an existing one (--force) as it
 // was; a training range too short for the baseline is refused before the first epoch.
-using System.Diagnostics;
 using Recur.Tests.Cli;
 using Recur.Tests.Support;
 
@@ -95,16 +94,9 @@ public class BadInputCliTests
         using var dir = new TempDir();
         string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
         string run = dir.File("run");
-        using var p = Process.Start(RecurProcess.Info(Train(csv, run, "--epochs", "10000000")))!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (!Directory.Exists(run) && DateTime.UtcNow < until) Thread.Sleep(20);
-        Thread.Sleep(300);
-        RecurProcess.Signal(p, "INT");
-        Assert.True(p.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.Equal(130, p.ExitCode);
-        Assert.Contains("recur: interrupted; nothing was saved", await stderr);
+        var (code, err) = await RecurProcess.Interrupt(Train(csv, run, "--epochs", "10000000"), () => Directory.Exists(run));
+        Assert.Equal(130, code);
+        Assert.Contains("recur: interrupted; nothing was saved", err);
         Assert.False(Directory.Exists(run));
     }
 }
