@@ -127,6 +127,10 @@ static class ForecastCommand
         return sb.ToString();
     }
 
+    /// <summary>An ensemble's models' predictions as columns model_1 ... model_K; none for one model.</summary>
+    internal static (string Name, double[] Values)[] MemberColumns(double[][] each) =>
+        each.Length > 1 ? [.. each.Select((values, k) => ($"model_{k + 1}", values))] : [];
+
     static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The metrics as the JSON keys the issue promises (r2, mse, mae, mape) plus the count.</summary>

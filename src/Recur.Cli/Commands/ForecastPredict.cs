@@ -1,5 +1,6 @@
-// `recur forecast predict MODEL CSV [-o FILE]`: a CSV of date, actual, predicted for every day of a
-// date range (default: the model's test range) that ends a full window; optionally a plot beside it.
+// `recur forecast predict MODEL CSV [-o FILE]`: a CSV of date, actual, predicted (an ensemble's mean, then
+// each model's as model_1 ... model_K) for every day of a date range (default: the model's test range) that
+// ends a full window; optionally a plot beside it.
 using System.CommandLine;
 using Recur.Cli.Output;
 using Recur.Forecasting;
@@ -32,8 +33,9 @@ static class ForecastPredict
             var table = ForecastCommand.ReadFeatures(csvPath);
             var set = ForecastCommand.Windows(forecaster, table,
                 ForecastCommand.ParseDate(parse.GetValue(testStart), "--test-start"), ForecastCommand.ParseDate(parse.GetValue(testEnd), "--test-end"));
-            var predicted = forecaster.Predict(set);
-            string text = ForecastCommand.PredictionCsv(set, ("predicted", predicted));
+            var each = forecaster.PredictMembers(set);
+            var predicted = Forecaster.Mean(each);
+            string text = ForecastCommand.PredictionCsv(set, [("predicted", predicted), .. ForecastCommand.MemberColumns(each)]);
             if (file == null)
             {
                 Console.Out.Write(text);

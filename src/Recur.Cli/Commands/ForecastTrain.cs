@@ -144,7 +144,8 @@ static class ForecastTrain
         };
         forecaster.Save(modelPath, extra);
         WriteLosses(Path.Combine(runDir, "loss.csv"), losses, config.Ensemble > 1 ? memberLosses : []);
-        ForecastCommand.WriteText(Path.Combine(runDir, "predictions.csv"), ForecastCommand.PredictionCsv(test, ("predicted", predicted), ("linear_baseline", baselinePredicted)));
+        ForecastCommand.WriteText(Path.Combine(runDir, "predictions.csv"), ForecastCommand.PredictionCsv(test,
+            [("predicted", predicted), ("linear_baseline", baselinePredicted), .. ForecastCommand.MemberColumns(each)]));
         var result = new Dictionary<string, object?>
         {
             ["model"] = modelPath,

@@ -3,6 +3,7 @@
 // from a run directory or the .safetensors file, --help lists every option's default, and bad input
 // is one "recur: error:" line naming the line of the file and exit code 1.
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Recur.Tests.IO;
 using Recur.Tests.Support;
@@ -90,6 +91,21 @@ public class ForecastCliTests
             "--seed", "8", "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30", "--json");
         Assert.True(alone.Code == 0, alone.Err);
         Assert.Equal(members[1].GetProperty("r2").GetDouble(), JsonDocument.Parse(alone.Out).RootElement.GetProperty("test").GetProperty("r2").GetDouble());
+        Assert.Equal("date,actual,predicted,linear_baseline,model_1,model_2,model_3", File.ReadLines(Path.Combine(run, "predictions.csv")).First());
+
+        // predict writes the mean and then each model's close; model 2's column is the lone run's forecast.
+        var predict = Recur("forecast", "predict", run, csv);
+        Assert.True(predict.Code == 0, predict.Err);
+        var rows = predict.Out.TrimEnd('\n').Split('\n');
+        Assert.Equal("date,actual,predicted,model_1,model_2,model_3", rows[0]);
+        var aloneRows = File.ReadAllLines(Path.Combine(dir.File("alone"), "predictions.csv"));
+        Assert.Equal(aloneRows.Length, rows.Length);
+        for (int i = 1; i < rows.Length; i++)
+        {
+            double[] v = [.. rows[i].Split(',').Skip(1).Select(x => double.Parse(x, CultureInfo.InvariantCulture))];
+            Assert.Equal((v[2] + v[3] + v[4]) / 3, v[1], 1e-9 * Math.Abs(v[1]));
+            Assert.Equal(aloneRows[i].Split(',')[2], rows[i].Split(',')[4]);
+        }
 
         var eval = Recur("forecast", "eval", run, csv, "--json");
         Assert.True(eval.Code == 0, eval.Err);
