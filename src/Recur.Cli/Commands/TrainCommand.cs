@@ -242,6 +242,9 @@ static class TrainCommand
             $"this session {outcome.TokensPerSecond:N0} tokens/s in training steps, {CommonOptions.FormatDuration(other)} validating and saving; {best}");
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
         if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");
+        // The final weights (the model file holds the best-validated ones); a diverged run's newest snapshot is older.
+        string? last = run.PathOf($"checkpoint-{outcome.Steps}.safetensors");
+        if (!File.Exists(last)) last = null;
         reporter.Result(new Dictionary<string, object?>
         {
             ["steps"] = outcome.Steps,
@@ -256,6 +259,7 @@ static class TrainCommand
             ["test_loss"] = test?.Loss,
             ["stopped"] = outcome.Stop.ToString().ToLowerInvariant(),
             ["model"] = File.Exists(run.PathOf(TrainingRun.ModelFileName)) ? run.PathOf(TrainingRun.ModelFileName) : null,
+            ["last_checkpoint"] = last,
         });
         switch (outcome.Stop)
         {
@@ -266,7 +270,7 @@ static class TrainCommand
                 Console.Error.WriteLine($"recur: error: {outcome.Message}");
                 return Cli.Failed;
             default:
-                reporter.Line($"model: {run.PathOf(TrainingRun.ModelFileName)}");
+                reporter.Line($"model: {run.PathOf(TrainingRun.ModelFileName)}" + (last != null ? $"; final weights: {last}" : ""));
                 return Cli.Ok;
         }
     }

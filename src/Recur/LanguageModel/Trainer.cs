@@ -1,6 +1,7 @@
 // The training loop around a TrainingRun: steps until a budget (steps, epochs, time — all counted from
 // the start of the run, across resumes) is spent or the caller cancels; validates every EvalEvery steps,
-// saves state every CheckpointEvery steps, and on every way out leaves consistent files behind.
+// saves state and a model snapshot every CheckpointEvery steps and at the end, and on every way out
+// leaves consistent files behind.
 using System.Diagnostics;
 
 namespace Recur.LanguageModel;
@@ -62,7 +63,9 @@ public static class Trainer
         {
             if (!evaluatedAtEnd) Evaluate(run, monitor);
             p.ElapsedSeconds = Elapsed();
-            if (!savedAtEnd) Save(run, monitor, snapshot: false);
+            // The final weights as a model file too (torch-rnn saves at the last iteration): they are
+            // otherwise only in state.safetensors, which eval and sample do not read.
+            if (!savedAtEnd) Save(run, monitor, snapshot: true);
         }
         return new TrainOutcome(stop, p.Step, Elapsed(), clock.Elapsed.TotalSeconds, stepClock.Elapsed.TotalSeconds, Speed(), message);
     }

@@ -31,6 +31,7 @@ public class TrainCliTests
         var summary = JsonDocument.Parse(t.Out).RootElement;
         Assert.Equal(30, summary.GetProperty("steps").GetInt64());
         foreach (var key in new[] { "tokens_per_s", "best_val_loss", "elapsed_s", "step_s" }) Assert.True(summary.TryGetProperty(key, out _), key);
+        Assert.Equal(Path.Combine(run, "checkpoint-30.safetensors"), summary.GetProperty("last_checkpoint").GetString());
         Assert.True(File.Exists(Path.Combine(run, "loss.png")) && File.Exists(Path.Combine(run, "loss.svg")));
 
         var e = RecurProcess.Run("eval", run, corpus, "--json");

@@ -34,6 +34,20 @@ public class TrainingRunTests
         Assert.Equal(2, Directory.GetFiles(dir.File("run"), "checkpoint-*.safetensors").Length);
     }
 
+    [Fact]
+    public void TheLastStepIsSavedAsACheckpointToo()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        // 12 steps with checkpoints every 5: snapshots at 5 and 10 and, at the end, 12; --keep 2 leaves 10 and 12.
+        var run = TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { Steps = 12 }, new TextOptions());
+        Trainer.Run(run);
+        var kept = Directory.GetFiles(dir.File("run"), "checkpoint-*.safetensors").Select(f => Path.GetFileName(f)!).Order().ToArray();
+        Assert.Equal(["checkpoint-10.safetensors", "checkpoint-12.safetensors"], kept);
+        var last = LanguageModelFile.Load(dir.File("run/checkpoint-12.safetensors"));
+        Assert.Equal(Weights(run), last.Model.NamedParameters().SelectMany(p => p.Parameter.Value.ToArray()).ToArray());
+    }
+
     [Theory]
     [InlineData(Batching.Stateful, "lstm", 0)]
     [InlineData(Batching.Windows, "gru", 16)]
