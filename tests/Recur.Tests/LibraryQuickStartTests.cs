@@ -1,5 +1,6 @@
-// The README's "Using the library" code, run as written (smaller: a made-up corpus and 20 steps), so the
+// The README's "Using the library" code, run as written (smaller: a made-up corpus and 20 steps; 3 epochs), so the
 // snippet a .NET developer copies keeps compiling and working.
+using Recur.Forecasting;
 using Recur.LanguageModel;
 using Recur.Tests.Support;
 using Recur.Text;
@@ -28,5 +29,26 @@ public class LibraryQuickStartTests
         Assert.StartsWith("The ", text);
         Assert.Equal(4 + 200, text.Length);
         Assert.All(text, c => Assert.Contains(c, File.ReadAllText(corpus)));
+    }
+
+    [Fact]
+    public void TheReadmesForecastCodeRuns()
+    {
+        using var dir = new TempDir();
+        string saved = dir.File("nasdaq.safetensors");
+
+        FeatureTable features = StockFeatures.Compute(DailyBars.ReadCsv(SharedData.File("nasdaq_19900101_20230630.csv")));
+        Forecaster forecaster = Forecaster.Create(new ForecastConfig { Epochs = 3 }, features);
+        ForecastTrainer.Train(forecaster, forecaster.TrainWindows(features));
+        WindowSet test = forecaster.Windows(features);
+        double[] predicted = forecaster.Predict(test);
+        double[] actual = [.. Enumerable.Range(0, test.Count).Select(test.Label)];
+        var metrics = RegressionMetrics.Compute(actual, predicted);
+        forecaster.Save(saved);
+
+        Assert.Equal(new DateOnly(2023, 1, 9), test.LabelDate(0));   // 2023's first 4 trading days only feed the first window
+        Assert.Equal(test.Count, metrics.Count);
+        Assert.True(double.IsFinite(metrics.R2));
+        Assert.Equal(predicted, Forecaster.Load(saved).Predict(forecaster.Windows(features)));
     }
 }
