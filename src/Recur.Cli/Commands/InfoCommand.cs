@@ -1,7 +1,9 @@
-// recur info MODEL: what a model file holds: configuration, vocabulary, size, training summary.
+// recur info MODEL: what a model file holds: configuration, vocabulary, size, training summary; a
+// classifier's or forecaster's file is shown by InfoOtherModels.
 using System.CommandLine;
 using System.Text.Json;
 using Recur.Cli.Output;
+using Recur.IO;
 using Recur.LanguageModel;
 using Recur.Text;
 
@@ -14,7 +16,7 @@ static class InfoCommand
 
     public static Command Create()
     {
-        var cmd = new Command("info", "Show a model's configuration, vocabulary, parameter count and training summary");
+        var cmd = new Command("info", "Show a model's configuration, vocabulary, parameter count and training summary (language models, classifiers and forecasters)");
         cmd.Add(Model);
         cmd.Add(Json);
         cmd.SetAction(Run);
@@ -24,7 +26,11 @@ static class InfoCommand
     static int Run(ParseResult p)
     {
         var reporter = new Reporter(p.GetValue(Json));
-        var loaded = LanguageModelFile.Load(p.GetValue(Model)!);
+        string path = LanguageModelFile.Resolve(p.GetValue(Model)!);
+        string format = ModelFile.LoadMetadata(path).GetValueOrDefault("format") ?? "";
+        if (format.StartsWith("recur.classifier", StringComparison.Ordinal)) { InfoOtherModels.Classifier(path, reporter); return Cli.Ok; }
+        if (format.StartsWith("recur-forecast", StringComparison.Ordinal)) { InfoOtherModels.Forecaster(path, reporter); return Cli.Ok; }
+        var loaded = LanguageModelFile.Load(path);
         var c = loaded.Model.Config;
         long parameters = loaded.Model.ParameterCount();
         var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? RunSummary(runJson, reporter) : null;
@@ -44,6 +50,7 @@ static class InfoCommand
         reporter.Result(new Dictionary<string, object?>
         {
             ["path"] = loaded.Path,
+            ["kind"] = "language_model",
             ["config"] = JsonDocument.Parse(c.ToJson()).RootElement,
             ["parameters"] = parameters,
             ["vocab"] = loaded.Vocabulary.Tokens,

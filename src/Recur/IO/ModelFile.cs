@@ -34,6 +34,19 @@ public static class ModelFile
         catch (Exception e) when (IsIo(e)) { throw IoError(path, e, writing: false); }
     }
 
+    /// <summary>A safetensors file's metadata, without reading its tensors (errors as <see cref="Load"/>'s).</summary>
+    public static IReadOnlyDictionary<string, string> LoadMetadata(string path)
+    {
+        CheckPath(path);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Safetensors.ReadMetadata(stream);
+        }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (Exception e) when (IsIo(e)) { throw IoError(path, e, writing: false); }
+    }
+
     /// <summary>
     /// Loads a file into <paramref name="model"/> (see <see cref="Module.LoadStateDict"/>: on any error
     /// the model is unchanged) and returns the file's metadata.

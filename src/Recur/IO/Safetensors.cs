@@ -39,7 +39,14 @@ public static partial class Safetensors
         catch (EndOfStreamException) { throw new InvalidDataException("file ended early: it shrank while being read"); }
     }
 
-    static Contents ReadValidated(Stream stream)
+    /// <summary>The string metadata alone, from the stream's current position: the header is validated as <see cref="Read(Stream)"/> does; no tensor is read.</summary>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(Stream stream)
+    {
+        try { return ReadHeader(stream).Metadata; }
+        catch (EndOfStreamException) { throw new InvalidDataException("file ended early: it shrank while being read"); }
+    }
+
+    static (List<SafetensorsEntry> Entries, Dictionary<string, string> Metadata) ReadHeader(Stream stream)
     {
         long fileLength = stream.Length - stream.Position;
         if (fileLength < 8)
@@ -54,8 +61,13 @@ public static partial class Safetensors
         var header = new byte[headerLength];
         stream.ReadExactly(header);
         long dataLength = fileLength - 8 - (long)headerLength;
+        return SafetensorsHeader.Parse(header, dataLength);
+    }
 
-        var (entries, metadata) = SafetensorsHeader.Parse(header, dataLength);
+    static Contents ReadValidated(Stream stream)
+    {
+        var (entries, metadata) = ReadHeader(stream);
+        long dataLength = entries.Count > 0 ? entries[^1].End : 0;
         // The entries tile the data section in order, so the data is read front to back without seeking.
         var tensors = new Dictionary<string, TensorData>(entries.Count);
         var chunk = new byte[(int)Math.Min(ChunkBytes, Math.Max(dataLength, 8))];

@@ -67,6 +67,16 @@ public class ClassifyCliTests
         File.WriteAllLines(lines, ["loved it, great", "", "dull plot"]);
         var pf = Recur("classify", "predict", run, "--file", lines);
         Assert.Equal(2, pf.Out.Trim().Split('\n').Length);
+
+        // recur info describes a classifier too.
+        var info = Recur("info", run);
+        Assert.True(info.Code == 0, info.Err);
+        Assert.Contains("text classifier (recur classify): embedding 8 → lstm 1×8 → linear 8 → ReLU → linear 1 → sigmoid", info.Out + info.Err);
+        var infoJson = JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement;
+        Assert.Equal("classifier", infoJson.GetProperty("kind").GetString());
+        Assert.Equal(["neg", "pos"], infoJson.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!));
+        Assert.Equal(8, infoJson.GetProperty("config").GetProperty("hidden").GetInt32());
+        Assert.Equal(3, infoJson.GetProperty("history").GetArrayLength());
     }
 
     [Fact]

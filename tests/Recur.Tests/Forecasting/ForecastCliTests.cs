@@ -113,6 +113,16 @@ public class ForecastCliTests
         var evaluated = JsonDocument.Parse(eval.Out).RootElement;
         Assert.Equal(r2, evaluated.GetProperty("r2").GetDouble());
         Assert.Equal(members.Select(m => m.GetProperty("r2").GetDouble()), evaluated.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("r2").GetDouble()));
+
+        // recur info describes a forecaster too.
+        var info = Recur("info", run);
+        Assert.True(info.Code == 0, info.Err);
+        Assert.Contains("forecaster (recur forecast): lstm 2×8 → linear 16 → ReLU → linear 1", info.Out + info.Err);
+        Assert.Contains("3 models (seeds 7 to 9)", info.Out + info.Err);
+        var infoJson = JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement;
+        Assert.Equal("forecaster", infoJson.GetProperty("kind").GetString());
+        Assert.Equal(3, infoJson.GetProperty("config").GetProperty("ensemble").GetInt32());
+        Assert.Equal(r2, infoJson.GetProperty("test_r2").GetDouble());
     }
 
     [Fact]

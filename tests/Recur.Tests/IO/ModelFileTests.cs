@@ -30,6 +30,21 @@ public class ModelFileTests
     }
 
     [Fact]
+    public void LoadMetadataReadsTheHeaderAloneAndRefusesATruncatedFile()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("model.safetensors");
+        ModelFile.Save(path, new ToyNet(seed: 4), Meta);
+        Assert.Equal(ModelFile.Load(path).Metadata.OrderBy(m => m.Key), ModelFile.LoadMetadata(path).OrderBy(m => m.Key));
+
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^4]);   // the header is whole; the data is 4 bytes short
+        var e = Assert.Throws<InvalidDataException>(() => ModelFile.LoadMetadata(path));
+        Assert.StartsWith(path + ": ", e.Message);
+        Assert.Contains("truncated", e.Message);
+    }
+
+    [Fact]
     public void FileHoldsPyTorchNamesAndDtypes()
     {
         using var dir = new TempDir();

@@ -1,0 +1,101 @@
+// recur info for the two model kinds that are not language models: a classifier from `recur classify
+// train` and a forecaster from `recur forecast train`. Both show the architecture, size, data rules and
+// the training facts their metadata holds; --json gives the same as one object with "kind".
+using System.Globalization;
+using System.Text.Json;
+using Recur.Classification;
+using Recur.Cli.Output;
+using Recur.Forecasting;
+
+namespace Recur.Cli.Commands;
+
+static class InfoOtherModels
+{
+    public static void Classifier(string path, Reporter reporter)
+    {
+        var classifier = Recur.Classification.Classifier.Load(path);
+        var c = classifier.Model.Config;
+        var meta = classifier.Metadata;
+        long parameters = classifier.Model.ParameterCount();
+        string rnn = $"{c.Cell} {c.Layers}×{c.Hidden}{(c.Bidirectional ? ", bidirectional" : "")}";
+        reporter.Line($"model file: {path}");
+        reporter.Line($"text classifier (recur classify): embedding {c.Embed} → {rnn} → linear {c.Fc} → ReLU → linear 1 → sigmoid, " +
+            $"dropout {c.Dropout}; {parameters:N0} parameters");
+        reporter.Line($"labels: {classifier.Labels}");
+        var tokens = classifier.Vocab.Tokens;
+        reporter.Line($"tokenizer {meta.GetValueOrDefault("tokenizer", "?")}, vocabulary {tokens.Count:N0}: {string.Join(' ', tokens.Take(30))}" +
+            $"{(tokens.Count > 30 ? $" … and {tokens.Count - 30:N0} more" : "")}; {(classifier.MaxLen is int m ? $"texts cut to {m:N0} tokens" : "texts read whole")}");
+        var training = Json(meta, "training");
+        var history = Json(meta, "history");
+        int? bestEpoch = meta.TryGetValue("best_epoch", out var be) && int.TryParse(be, CultureInfo.InvariantCulture, out int e) ? e : null;
+        if (training is { } t)
+            reporter.Line($"training: {Get(t, "epochs")} epochs, batch {Get(t, "batch_size")}, lr {Get(t, "learning_rate")}, seed {Get(t, "seed")}, " +
+                $"validation split {Get(t, "val_split")}");
+        // The saved model's epoch (the best validated one, else the last).
+        if (history is { ValueKind: JsonValueKind.Array } h && h.GetArrayLength() > 0)
+        {
+            var saved = h.EnumerateArray().LastOrDefault(x => bestEpoch is int b && x.TryGetProperty("epoch", out var n) && n.ValueKind == JsonValueKind.Number && n.GetInt32() == b);
+            if (saved.ValueKind != JsonValueKind.Object) saved = h[h.GetArrayLength() - 1];
+            string val = saved.TryGetProperty("val_accuracy", out var va) && va.ValueKind == JsonValueKind.Number ? $", validation accuracy {va.GetDouble():P2}" : "";
+            reporter.Line($"the model is epoch {Get(saved, "epoch")}'s: training loss {Get(saved, "train_loss", "0.0000")}, accuracy {Get(saved, "train_accuracy", "P2")}{val}");
+        }
+        reporter.Result(new Dictionary<string, object?>
+        {
+            ["path"] = path,
+            ["kind"] = "classifier",
+            ["config"] = JsonDocument.Parse(c.ToJson()).RootElement,
+            ["parameters"] = parameters,
+            ["labels"] = classifier.Labels.Names,
+            ["vocab_size"] = tokens.Count,
+            ["max_len"] = classifier.MaxLen,
+            ["training"] = training,
+            ["best_epoch"] = bestEpoch,
+            ["history"] = history,
+        });
+    }
+
+    public static void Forecaster(string path, Reporter reporter)
+    {
+        var forecaster = Recur.Forecasting.Forecaster.Load(path, out var meta);
+        var c = forecaster.Config;
+        long each = forecaster.Model.ParameterCount(), parameters = each * c.Ensemble;
+        string models = c.Ensemble > 1
+            ? $"; {c.Ensemble} models (seeds {c.Seed} to {c.Member(c.Ensemble - 1).Seed}) of {each:N0} parameters, forecasting their mean"
+            : $"; {each:N0} parameters";
+        reporter.Line($"model file: {path}");
+        reporter.Line($"forecaster (recur forecast): {c.Cell.ToString().ToLowerInvariant()} {c.Layers}×{c.Hidden} → linear {c.FcHidden} → ReLU → linear 1, " +
+            $"dropout {c.Dropout}{models}");
+        reporter.Line($"input: windows of {c.Window} days of the {StockFeatures.Names.Length} features, scaled by the training range's mean and deviation; " +
+            $"the close {(c.ScaleTarget ? "scaled too" : "in price units")}");
+        string source = meta.TryGetValue("source", out var s) ? $" of {s}" : "";
+        string days = meta.TryGetValue("train_days", out var d) ? d.Replace("..", " to ") : $"up to {c.TrainEnd:yyyy-MM-dd}";
+        reporter.Line($"training: {days}{source}; {c.Epochs:N0} epochs, batch {c.BatchSize}, lr {c.LearningRate.ToString(CultureInfo.InvariantCulture)}" +
+            (meta.TryGetValue("final_loss", out var fl) && double.TryParse(fl, CultureInfo.InvariantCulture, out double loss) ? $"; final training MSE {loss:0.0}" : ""));
+        reporter.Line($"test range: {c.TestStart:yyyy-MM-dd} to {c.TestEnd:yyyy-MM-dd}" +
+            (meta.TryGetValue("test_r2", out var r) && double.TryParse(r, CultureInfo.InvariantCulture, out double r2) ? $"; R² {r2:0.0000} when trained" : ""));
+        reporter.Result(new Dictionary<string, object?>
+        {
+            ["path"] = path,
+            ["kind"] = "forecaster",
+            ["config"] = JsonDocument.Parse(c.ToJson()).RootElement,
+            ["parameters"] = parameters,
+            ["features"] = StockFeatures.Names,
+            ["source"] = meta.GetValueOrDefault("source"),
+            ["train_days"] = meta.GetValueOrDefault("train_days"),
+            ["test_r2"] = meta.TryGetValue("test_r2", out var tr) && double.TryParse(tr, CultureInfo.InvariantCulture, out double v) ? v : null,
+        });
+    }
+
+    /// <summary>A metadata value that is JSON, or null when it is missing or damaged (info shows what it can).</summary>
+    static JsonElement? Json(IReadOnlyDictionary<string, string> meta, string key)
+    {
+        if (!meta.TryGetValue(key, out var text)) return null;
+        try { return JsonDocument.Parse(text).RootElement; }
+        catch (JsonException) { return null; }
+    }
+
+    static string Get(JsonElement e, string key, string format = "") =>
+        !e.TryGetProperty(key, out var v) ? "?"
+        : v.ValueKind == JsonValueKind.Number && format.Length > 0 ? v.GetDouble().ToString(format, CultureInfo.InvariantCulture)
+        : v.ValueKind == JsonValueKind.Null ? "none" : v.ToString();
+}
