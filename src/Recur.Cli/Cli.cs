@@ -20,6 +20,7 @@ static partial class Cli
 
     public static int Run(RootCommand root, string[] args)
     {
+        Output.StandardOutput.UseUtf8OnWindows();
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -2,12 +2,24 @@
 // `recur sample --length 1000000 | head` generated every token for nobody; through this stream a write to
 // a closed pipe throws (IOException with HResult EPIPE) and Cli.Run ends the command quietly. Any other
 // failed write (a full disk, stdout closed with `>&-`) is one error line that names standard output.
+// On Windows both streams are made UTF-8 instead.
 namespace Recur.Cli.Output;
 
 static class StandardOutput
 {
     /// <summary>EPIPE on Linux and macOS; a failed write's IOException carries the errno as its HResult.</summary>
     public const int BrokenPipe = 32;
+
+    /// <summary>
+    /// On Windows, UTF-8 for stdout and stderr: the console's default (OEM) code page shows most of a sampled
+    /// text as '?', and `recur sample > out.txt` would write that too. Linux and macOS are UTF-8 already.
+    /// </summary>
+    public static void UseUtf8OnWindows()
+    {
+        if (!OperatingSystem.IsWindows()) return;
+        try { Console.OutputEncoding = new System.Text.UTF8Encoding(false); }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException) { } // no console to set: keep .NET's
+    }
 
     /// <summary>Makes Console.Out write to fd 1 through <see cref="Fd1"/> (not on Windows, whose console is left as it is).</summary>
     public static void UseUnixStream()
