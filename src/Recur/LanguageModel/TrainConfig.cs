@@ -57,12 +57,13 @@ public sealed record TrainConfig
         if (Batch < 1) throw new ArgumentException($"--batch must be at least 1 (got {Batch})");
         if (Seq < 1) throw new ArgumentException($"--seq must be at least 1 (got {Seq})");
         if (!Optimizers.Contains(Optimizer)) throw new ArgumentException($"unknown optimizer '{Optimizer}'; choose one of {string.Join(", ", Optimizers)}");
-        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"--lr must be positive (got {Lr})");
-        if (WeightDecay is double wd && !(wd >= 0 && wd < double.PositiveInfinity)) throw new ArgumentException($"--weight-decay must be 0 or positive (got {wd})");
+        if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"--lr must be positive and finite (got {Lr})");
+        if (WeightDecay is double wd && !(wd >= 0 && wd < double.PositiveInfinity)) throw new ArgumentException($"--weight-decay must be 0 or positive and finite (got {wd})");
         if (!(LrDecay > 0 && LrDecay <= 1)) throw new ArgumentException($"--lr-decay must be in (0, 1] (got {LrDecay})");
         if (!(Clip >= 0)) throw new ArgumentException($"--clip must be 0 (off) or positive (got {Clip})");
         if (Steps is <= 0) throw new ArgumentException($"--steps must be positive (got {Steps})");
-        if (Epochs is not null && !(Epochs > 0)) throw new ArgumentException($"--epochs must be positive (got {Epochs})");
+        // An infinite budget is no budget, and cannot be stored: JSON has no infinity.
+        if (Epochs is double e && !(e > 0 && double.IsFinite(e))) throw new ArgumentException($"--epochs must be positive and finite (got {e})");
         if (TimeSeconds is not null && !(TimeSeconds > 0)) throw new ArgumentException("--time must be positive");
         if (!(ValFrac >= 0 && ValFrac < 1)) throw new ArgumentException($"--val-frac must be in [0, 1) (got {ValFrac})");
         if (!(TestFrac >= 0 && TestFrac < 1) || ValFrac + TestFrac >= 1) throw new ArgumentException($"--test-frac must be in [0, 1) and leave text for training (got {TestFrac})");

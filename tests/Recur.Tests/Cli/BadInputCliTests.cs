@@ -53,6 +53,8 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", run, "--batch", "100000", "--seq", "100000").AssertCleanError("more logits than one tensor holds");
         RecurProcess.Run("train", corpus, "-o", run, "--threads", "100000").AssertCleanError("--threads must be from 1 to 1024");
         RecurProcess.Run("train", corpus, "-o", run, "--time", "99999999999h").AssertCleanError("longer than a year");
+        // An infinite budget once trained, then failed writing its JSON summary ("number values such as infinity ...").
+        RecurProcess.Run("train", corpus, "-o", run, "--epochs", "1e999", "--steps", "2").AssertCleanError("--epochs must be positive and finite");
         RecurProcess.Run("demo", "--time", "99999999999h", "-o", tmp.File("demo")).AssertCleanError("longer than a year");
         string reviews = tmp.Write("r.csv", "label,text\n1,a good film\n0,a bad film\n1,very good\n0,very bad\n");
         RecurProcess.Run("classify", "train", reviews, "-o", run, "--lr", "Infinity").AssertCleanError("--lr must be positive and finite");
