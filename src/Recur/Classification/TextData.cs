@@ -96,7 +96,7 @@ public static class TextData
     /// </summary>
     public static List<LabeledText> LoadFolders(string path)
     {
-        var classes = Directory.GetDirectories(path).Where(d => !Path.GetFileName(d).StartsWith('.'))
+        var classes = Listing(path, Directory.GetDirectories).Where(d => !Path.GetFileName(d).StartsWith('.'))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
         if (classes.Count == 0)
             throw new InvalidDataException($"{path}: no class sub-folders (expected one folder of text files per class, e.g. {path}/neg and {path}/pos)");
@@ -104,7 +104,7 @@ public static class TextData
         foreach (var dir in classes)
         {
             string label = Path.GetFileName(dir);
-            var files = Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.'))
+            var files = Listing(dir, Directory.GetFiles).Where(f => !Path.GetFileName(f).StartsWith('.'))
                 .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new InvalidDataException($"{dir}: class folder '{label}' holds no files");
             foreach (var file in files)
@@ -115,5 +115,12 @@ public static class TextData
             }
         }
         return items;
+    }
+
+    /// <summary>A folder's entries; a folder that cannot be read is one InvalidDataException line naming it.</summary>
+    static string[] Listing(string dir, Func<string, string[]> list)
+    {
+        try { return list(dir); }
+        catch (UnauthorizedAccessException e) { throw new InvalidDataException($"{dir}: permission denied (cannot list the folder)", e); }
     }
 }

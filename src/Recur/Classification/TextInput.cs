@@ -11,7 +11,7 @@ public static class TextInput
 {
     /// <summary>The text of a file; InvalidDataException naming <paramref name="path"/> if it is not UTF-8 text.</summary>
     /// <param name="expected">What the file should be, for the binary message ("a CSV file").</param>
-    public static string ReadFile(string path, string expected) => Text.TextFile.DecodeUtf8(File.ReadAllBytes(path), path, expected);
+    public static string ReadFile(string path, string expected) => Text.TextFile.DecodeUtf8(Text.TextFile.ReadBytes(path), path, expected);
 
     /// <summary>All of a stream (stdin), checked as a file is; <paramref name="name"/> appears in errors.</summary>
     public static string ReadStream(Stream stream, string name, string expected)

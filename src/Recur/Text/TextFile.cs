@@ -14,14 +14,19 @@ public static class TextFile
     static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads and normalises one file; throws InvalidDataException naming the file and the problem.</summary>
-    public static string Read(string path, TextOptions options)
+    public static string Read(string path, TextOptions options) => Decode(ReadBytes(path), path, options);
+
+    /// <summary>A file's bytes; a missing, unreadable or directory path is one InvalidDataException line naming it.</summary>
+    public static byte[] ReadBytes(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (FileNotFoundException) { throw new InvalidDataException($"{path}: no such file"); }
-        catch (DirectoryNotFoundException) { throw new InvalidDataException($"{path}: no such file"); }
-        catch (UnauthorizedAccessException) when (Directory.Exists(path)) { throw new InvalidDataException($"{path}: is a directory, not a text file"); }
-        return Decode(bytes, path, options);
+        try { return File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string what = Directory.Exists(path) ? "is a directory, not a text file"
+                : e is FileNotFoundException or DirectoryNotFoundException ? "no such file"
+                : e is UnauthorizedAccessException ? "permission denied (cannot read it)" : $"cannot read: {IO.ErrorText.FirstLine(e.Message)}";
+            throw new InvalidDataException($"{path}: {what}", e);
+        }
     }
 
     /// <summary>Decodes and normalises UTF-8 bytes (<paramref name="name"/> appears in errors).</summary>

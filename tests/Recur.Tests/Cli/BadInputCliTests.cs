@@ -88,6 +88,33 @@ public class BadInputCliTests
     }
 
     [Fact]
+    public void AnUnreadableInputSaysPermissionDenied()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string reviews = tmp.Write("r.csv", "label,text\n1,a good film\n0,a bad film\n");
+        Directory.CreateDirectory(tmp.File("folder/pos"));
+        Directory.CreateDirectory(tmp.File("folder/neg"));
+        tmp.Write("folder/pos/1.txt", "a good film");
+        string locked = tmp.File("folder/neg");
+        foreach (var f in new[] { corpus, reviews }) File.SetUnixFileMode(f, UnixFileMode.None);
+        File.SetUnixFileMode(locked, UnixFileMode.None);
+        // Root reads anything: the refusal can only be checked where the OS enforces it.
+        bool enforced;
+        try { using (File.OpenRead(corpus)) { } enforced = false; } catch (UnauthorizedAccessException) { enforced = true; }
+        if (enforced)
+        {
+            // Each once said only "Access to the path '/tmp/.../c.txt' is denied.".
+            RecurProcess.Run("train", corpus, "-o", tmp.File("run")).AssertCleanError($"{corpus}: permission denied (cannot read it)");
+            RecurProcess.Run("classify", "train", reviews, "-o", tmp.File("run")).AssertCleanError($"{reviews}: permission denied (cannot read it)");
+            RecurProcess.Run("classify", "train", tmp.File("folder"), "-o", tmp.File("run")).AssertCleanError($"{locked}: permission denied (cannot list the folder)");
+            Assert.False(Directory.Exists(tmp.File("run")));
+        }
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
     public void DivergingBeforeTheFirstSaveSaysNothingWasSaved()
     {
         using var tmp = new TempDir();
