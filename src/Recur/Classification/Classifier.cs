@@ -94,6 +94,7 @@ public sealed class Classifier
         var meta = contents.Metadata;
         string Key(string key) => meta.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: not a recur classifier model (no '{key}' in its metadata)");
+        if (ModelKind.Mismatch(path, meta, ModelKind.Classifier) is { } wrong) throw wrong;
         if (Key("format") != Format)
             throw new InvalidDataException($"{path}: model format {ErrorText.Quote(Key("format"))} is not {Format}");
         if (Key("tokenizer") != TokenizerName)

@@ -163,6 +163,7 @@ public sealed class Forecaster
             try { return JsonSerializer.Deserialize<T>(Get(key)) ?? throw Bad($"metadata '{key}' is null"); }
             catch (JsonException e) { throw Bad($"metadata '{key}' is not valid JSON: {ErrorText.FirstLine(e.Message)}"); }
         }
+        if (ModelKind.Mismatch(path, meta, ModelKind.Forecaster) is { } wrong) throw wrong;
         if (Get("format") != Format) throw Bad($"format {ErrorText.Quote(Get("format"))} is not {Format}");
         ForecastConfig config;
         try { config = ForecastConfig.FromJson(Get("config")); }

@@ -29,10 +29,7 @@ public static class LanguageModelFile
         var contents = ModelFile.Load(path);
         if (contents.Metadata.ContainsKey("recur.progress"))
             throw new InvalidDataException($"{path}: a run's training state (weights and optimizer), not a model; give the run directory, its {TrainingRun.ModelFileName} or a checkpoint");
-        if (contents.Metadata.TryGetValue("format", out var format) && format.StartsWith("recur.classifier", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: a text classifier, not a language model; use it with 'recur classify eval' or 'recur classify predict'");
-        if (format != null && format.StartsWith("recur-forecast", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: a forecaster, not a language model; use it with 'recur forecast eval' or 'recur forecast predict'");
+        if (ModelKind.Mismatch(path, contents.Metadata, ModelKind.LanguageModel) is { } wrong) throw wrong;
         if (!contents.Metadata.TryGetValue("recur.config", out var configJson) || !contents.Metadata.TryGetValue("recur.vocab", out var vocabJson))
             throw new InvalidDataException($"{path}: not a Recur language model (its metadata has no recur.config and recur.vocab)");
         ModelConfig config;

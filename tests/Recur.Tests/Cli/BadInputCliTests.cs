@@ -115,6 +115,27 @@ public class BadInputCliTests
     }
 
     [Fact]
+    public void AModelFromAnotherCommandNamesTheCommandsThatUseIt()
+    {
+        using var tmp = new TempDir();
+        string Model(string name, string key, string value)
+        {
+            string path = tmp.File(name);
+            Safetensors.Write(path, [("w", new TensorData([0f], 1))], new Dictionary<string, string> { [key] = value });
+            return path;
+        }
+        string lm = Model("lm.safetensors", "recur.config", "{}"), state = Model("state.safetensors", "recur.progress", "{}");
+        string classifier = Model("c.safetensors", "format", "recur.classifier/1"), forecaster = Model("f.safetensors", "format", "recur-forecast/1");
+        string csv = tmp.Write("d.csv", "label,text\n1,good\n0,bad\n");
+        // These once said "no 'format' in its metadata" or "format 'recur.classifier/1' is not recur-forecast/1".
+        RecurProcess.Run("classify", "eval", lm, csv).AssertCleanError("lm.safetensors: a language model, not a text classifier; use it with 'recur sample', 'recur eval' or 'recur info'");
+        RecurProcess.Run("classify", "predict", forecaster, "good").AssertCleanError("a forecaster, not a text classifier; use it with 'recur forecast eval' or 'recur forecast predict'");
+        RecurProcess.Run("forecast", "eval", classifier, csv).AssertCleanError("a text classifier, not a forecaster; use it with 'recur classify eval' or 'recur classify predict'");
+        RecurProcess.Run("forecast", "predict", state, csv).AssertCleanError("a language model's training state, not a forecaster; use it with 'recur train --resume' on its run directory");
+        RecurProcess.Run("sample", forecaster).AssertCleanError("a forecaster, not a language model; use it with 'recur forecast eval'");
+    }
+
+    [Fact]
     public void DivergingBeforeTheFirstSaveSaysNothingWasSaved()
     {
         using var tmp = new TempDir();
