@@ -33,8 +33,8 @@ static class ClassifyPredict
             CommonOptions.UseThreads(parse.GetValue(threads));
             var given = parse.GetValue(texts) ?? [];
             string? path = parse.GetValue(file);
-            Cli.Require(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
-            Cli.Require(given.Length == 0 || path == null, "give texts or --file, not both");
+            Cli.RequireUsage(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
+            Cli.RequireUsage(given.Length == 0 || path == null, "give texts or --file, not both");
             var inputs = path == null ? given.ToList() : ReadTexts(path, layout.Get(parse));
             for (int i = 0; i < inputs.Count; i++)
                 Cli.Require(!string.IsNullOrWhiteSpace(inputs[i]), $"text {i + 1} is empty");

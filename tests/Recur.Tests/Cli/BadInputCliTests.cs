@@ -34,9 +34,12 @@ public class BadInputCliTests
             RecurProcess.Run("train", corpus, "-o", run, "--time", "10x"), RecurProcess.Run("sample", "--bogus"),
             RecurProcess.Run("classify", "predict", tmp.File("model"), "--bogus"), RecurProcess.Run("forecast", "eval", "--m", corpus),
             RecurProcess.Run("forecast", "baseline", corpus, "--train-end", "2020-13-01"), RecurProcess.Run("train", corpus, "-o", run, "--hidden", "abc"),
+            RecurProcess.Run("classify", "predict", tmp.File("model")), RecurProcess.Run("classify", "predict", tmp.File("model"), "a fine film", "-f", corpus),
         };
         Assert.All(usage, r => Assert.True(r.ExitCode == 2, $"exit code {r.ExitCode}: {r.Err}"));
         Assert.Contains("unknown option '--bogus'; run 'recur sample --help'", usage[4].Err);
+        Assert.Contains("recur: error: give texts to classify, or --file with one text per line", usage[^2].Err);   // once exit code 1
+        Assert.Contains("recur: error: give texts or --file, not both", usage[^1].Err);
         Assert.Equal(1, RecurProcess.Run("train", corpus, "-o", run, "--threads", "0").ExitCode);
         Assert.False(Directory.Exists(run));
     }
