@@ -19,6 +19,7 @@ static partial class ParseErrors
             string m = e.Message;
             if (Unrecognized().Match(m) is { Success: true } u) unknown.Add($"'{u.Groups[1].Value}'");
             else if (Missing().Match(m) is { Success: true } r) missing.Add(r.Groups[1].Value);
+            else if (RequiredOption().Match(m) is { Success: true } q) missing.Add(q.Groups[1].Value);
             else if (CannotParse().Match(m) is { Success: true } c)
                 other.Add($"{c.Groups[2].Value} '{c.Groups[1].Value}' is not {Kind(c.Groups[3].Value)}");
             else if (Repeated().Match(m) is { Success: true } d) other.Add($"{d.Groups[1].Value} is given {d.Groups[2].Value} times; give it once");
@@ -51,6 +52,7 @@ static partial class ParseErrors
 
     [GeneratedRegex(@"^Unrecognized command or argument '(.*)'\.$")] private static partial Regex Unrecognized();
     [GeneratedRegex(@"^Required argument '(.*)' missing")] private static partial Regex Missing();
+    [GeneratedRegex(@"^Option '(.*)' is required")] private static partial Regex RequiredOption();
     [GeneratedRegex(@"^Cannot parse argument '(.*)' for (?:option|argument) '(.*)' as expected type '(.*)'\.")] private static partial Regex CannotParse();
     [GeneratedRegex(@"^Option '(.*)' expects a single argument but (\d+) were provided")] private static partial Regex Repeated();
     [GeneratedRegex(@"^Argument '(.*)' not recognized\. Must be one of:")] private static partial Regex NotAChoice();

@@ -18,6 +18,7 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", run, "--cell", "lsmt").AssertCleanError("--cell: 'lsmt' is not one of lstm, gru, rnn, rnn-relu, loop");
         RecurProcess.Run("train", corpus, "-o", run, "--steps", "1", "--steps", "2").AssertCleanError("--steps is given 2 times");
         RecurProcess.Run("eval").AssertCleanError("missing MODEL and FILE");
+        RecurProcess.Run("forecast", "train", corpus).AssertCleanError("missing --output; run 'recur forecast train --help'");   // was "Option '--output' is required"
         RecurProcess.Run("frobnicate").AssertCleanError("unknown option or argument 'frobnicate'; run 'recur --help'");
         // CORPUS takes any number of files, so an unknown option reaches it rather than the parser.
         RecurProcess.Run("train", corpus, "--batch-size", "8", "-o", run).AssertCleanError("unknown option '--batch-size'");
