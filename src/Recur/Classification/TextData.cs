@@ -45,10 +45,13 @@ public static class TextData
                 textAt = Column(f, layout.TextColumn, "--text-column", at);
                 // A file without a header has a text for a "name": each is cut short.
                 string header = string.Join(", ", f.Take(12).Select(h => ErrorText.Quote(h, 40))) + (f.Count > 12 ? ", ..." : "");
+                string? other = OtherDelimiter(f, layout.Delimiter);
+                string fix(string option, string what) => other == null ? $"name the {what} column with {option}"
+                    : $"the header is one field: if '{other}' separates its columns, give --delimiter '{other}'";
                 if (textAt < 0)
-                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.TextColumn}' in the header ({header}); name the text column with --text-column");
+                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.TextColumn}' in the header ({header}); {fix("--text-column", "text")}");
                 if (labelAt < 0 && requireLabels)
-                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.LabelColumn}' in the header ({header}); name the label column with --label-column");
+                    throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.LabelColumn}' in the header ({header}); {fix("--label-column", "label")}");
                 if (labelAt == textAt)
                     throw new InvalidDataException($"{path} line {record.Line}: --label-column '{layout.LabelColumn}' and --text-column '{layout.TextColumn}' are the same column; " +
                         "name the column that holds the labels with --label-column");
@@ -115,6 +118,18 @@ public static class TextData
             }
         }
         return items;
+    }
+
+    /// <summary>
+    /// The separator a one-field header holds when it is not <paramref name="delimiter"/> (a file written with ';'
+    /// or tabs, read with ','), as --delimiter spells it; null otherwise.
+    /// </summary>
+    static string? OtherDelimiter(IReadOnlyList<string> header, char delimiter)
+    {
+        if (header.Count != 1) return null;
+        foreach (char c in ",;\t|")
+            if (c != delimiter && header[0].Contains(c)) return c == '\t' ? "\\t" : c.ToString();
+        return null;
     }
 
     /// <summary>A folder's entries; a folder that cannot be read is one InvalidDataException line naming it.</summary>

@@ -48,6 +48,16 @@ public class TextDataTests
     }
 
     [Fact]
+    public void AHeaderSplitByAnotherSeparatorSuggestsTheDelimiter()
+    {
+        // A ';' or tab file read with ',' has a one-field header: --text-column would not help (it once said to use it).
+        Assert.EndsWith("no column 'text' in the header ('label;text'); the header is one field: if ';' separates its columns, give --delimiter ';'", Error("label;text\n0;x\n"));
+        Assert.EndsWith("give --delimiter '\\t'", Error("label\ttext\n0\tx\n"));
+        Assert.EndsWith("give --delimiter ','", Error("label,text\n0,x\n", new CsvLayout(Delimiter: ';')));
+        Assert.EndsWith("name the label column with --label-column", Error("text\nx\n"));
+    }
+
+    [Fact]
     public void AMissingLabelColumnIsAnErrorOnlyWhenLabelsAreNeeded()
     {
         Assert.Contains("no column 'label'", Error("text\nx\n"));
