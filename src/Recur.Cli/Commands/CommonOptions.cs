@@ -35,7 +35,8 @@ static partial class CommonOptions
     public static double ParseDuration(string text)
     {
         var m = DurationPattern().Match(text.Trim());
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && plain > 0) return Checked(plain, text);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && !double.IsNaN(plain))
+            return plain > 0 ? Checked(plain, text) : throw new CliError($"--time '{text}' must be longer than zero");
         if (!m.Success || m.Length == 0) throw new CliError($"--time '{text}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h", usage: true);
         double seconds = 0;
         foreach (Capture c in m.Groups["part"].Captures)

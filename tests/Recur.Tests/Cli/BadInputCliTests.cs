@@ -42,6 +42,11 @@ public class BadInputCliTests
         Assert.Contains("recur: error: give texts to classify, or --file with one text per line", usage[^2].Err);   // once exit code 1
         Assert.Contains("recur: error: give texts or --file, not both", usage[^1].Err);
         Assert.Equal(1, RecurProcess.Run("train", corpus, "-o", run, "--threads", "0").ExitCode);
+        // Plain seconds of 0 or less are a duration too short, not "not a duration" (as 0s is).
+        var zero = RecurProcess.Run("train", corpus, "-o", run, "--time", "0");
+        zero.AssertCleanError("--time '0' must be longer than zero");
+        Assert.Equal(1, zero.ExitCode);
+        RecurProcess.Run("demo", "--time", "-5").AssertCleanError("--time '-5' must be longer than zero");
         Assert.False(Directory.Exists(run));
     }
 
