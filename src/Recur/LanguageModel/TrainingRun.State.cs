@@ -55,6 +55,12 @@ public sealed partial class TrainingRun
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
             throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
+        // Resuming saves into the run: a directory that cannot be written is refused now, not after training up to the first save.
+        try { IO.AtomicFile.EnsureWritableDirectory(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message}); resuming saves there: make it writable, or resume a copy of the run in a place that is");
+        }
         RemoveLeftoverTemporaryFiles(dir);
         Safetensors.Contents contents;
         try { contents = ModelFile.Load(path); }

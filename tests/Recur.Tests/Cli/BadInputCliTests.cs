@@ -124,6 +124,31 @@ public class BadInputCliTests
     }
 
     [Fact]
+    public void AReadOnlyRunIsRefusedBeforeResumingTrains()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "2", "--hidden", "8", "--layers", "1", "--batch", "4", "--seq", "10").ExitCode);
+        var before = Directory.GetFiles(run).ToDictionary(f => f, File.ReadAllBytes);
+        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        // Root writes anywhere: the refusal can only be checked where the OS enforces it.
+        bool enforced;
+        try { File.WriteAllText(Path.Combine(run, "probe"), ""); File.Delete(Path.Combine(run, "probe")); enforced = false; } catch (UnauthorizedAccessException) { enforced = true; }
+        if (enforced)
+        {
+            // It once trained up to the first save and only then failed ("model.safetensors: permission denied").
+            var r = RecurProcess.Run("train", "--resume", run, "--steps", "4");
+            r.AssertCleanError($"{run}: cannot write to the run directory");
+            Assert.Contains("resuming saves there: make it writable", r.Err);
+            Assert.DoesNotContain("train step", r.Out + r.Err);
+        }
+        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
+    }
+
+    [Fact]
     public void AModelFromAnotherCommandNamesTheCommandsThatUseIt()
     {
         using var tmp = new TempDir();
