@@ -30,12 +30,12 @@ public sealed record ModelConfig
     /// <summary>Throws ArgumentException naming the first bad value, or the option to lower when a tensor would be too large for one array.</summary>
     public ModelConfig Validate()
     {
-        if (Cell is not ("lstm" or "gru" or "rnn")) throw new ArgumentException($"cell '{Cell}' is not one of lstm, gru, rnn");
-        if (Embed < 1) throw new ArgumentException($"embed {Embed} must be at least 1");
-        if (Hidden < 1) throw new ArgumentException($"hidden {Hidden} must be at least 1");
-        if (Layers < 1) throw new ArgumentException($"layers {Layers} must be at least 1");
-        if (Fc < 1) throw new ArgumentException($"fc {Fc} must be at least 1");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"dropout {Dropout} must be in [0, 1)");
+        if (Cell is not ("lstm" or "gru" or "rnn")) throw new ArgumentException($"--cell {Cell} is not one of lstm, gru, rnn");
+        if (Embed < 1) throw new ArgumentException($"--embed must be at least 1 (got {Embed})");
+        if (Hidden < 1) throw new ArgumentException($"--hidden must be at least 1 (got {Hidden})");
+        if (Layers < 1) throw new ArgumentException($"--layers must be at least 1 (got {Layers})");
+        if (Fc < 1) throw new ArgumentException($"--fc must be at least 1 (got {Fc})");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1) (got {Dropout})");
         ModelSize.CheckParameters(this);
         return this;
     }
@@ -72,13 +72,13 @@ public sealed record TrainConfig
 
     public TrainConfig Validate()
     {
-        if (Epochs < 1) throw new ArgumentException($"epochs {Epochs} must be at least 1");
-        if (BatchSize < 1) throw new ArgumentException($"batch size {BatchSize} must be at least 1");
+        if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1 (got {Epochs})");
+        if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1 (got {BatchSize})");
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new ArgumentException($"--lr must be positive and finite (got {LearningRate})");
-        if (!(ValSplit >= 0 && ValSplit < 1)) throw new ArgumentException($"validation split {ValSplit} must be in [0, 1)");
-        if (MaxLen is < 1) throw new ArgumentException($"max-len {MaxLen} must be at least 1");
-        if (MinFreq < 1) throw new ArgumentException($"min-freq {MinFreq} must be at least 1");
-        if (MaxVocab is < 1) throw new ArgumentException($"max-vocab {MaxVocab} must be at least 1");
+        if (!(ValSplit >= 0 && ValSplit < 1)) throw new ArgumentException($"--val-split must be in [0, 1) (got {ValSplit})");
+        if (MaxLen is < 1) throw new ArgumentException($"--max-len must be at least 1 (got {MaxLen})");
+        if (MinFreq < 1) throw new ArgumentException($"--min-freq must be at least 1 (got {MinFreq})");
+        if (MaxVocab is < 1) throw new ArgumentException($"--max-vocab must be at least 1 (got {MaxVocab})");
         if (Clip is double c && !(c > 0 && double.IsFinite(c))) throw new ArgumentException($"--clip must be positive and finite (got {c})");
         return this;
     }

@@ -9,8 +9,8 @@ internal static class ModelKind
 
     /// <summary>What a file made by one of recur's commands is and which commands use it; null for a file none of them made.</summary>
     static (string Kind, string Use)? Of(IReadOnlyDictionary<string, string> meta) =>
-        meta.TryGetValue("format", out var f) && f.StartsWith("recur.classifier", StringComparison.Ordinal) ? (Classifier, "'recur classify eval' or 'recur classify predict'")
-        : f != null && f.StartsWith("recur-forecast", StringComparison.Ordinal) ? (Forecaster, "'recur forecast eval' or 'recur forecast predict'")
+        meta.TryGetValue("format", out var f) && f.StartsWith("recur.classifier", StringComparison.Ordinal) ? (Classifier, "'recur classify eval', 'recur classify predict' or 'recur info'")
+        : f != null && f.StartsWith("recur-forecast", StringComparison.Ordinal) ? (Forecaster, "'recur forecast eval', 'recur forecast predict' or 'recur info'")
         : meta.ContainsKey("recur.progress") ? ("a language model's training state", "'recur train --resume' on its run directory")
         : meta.ContainsKey("recur.config") ? (LanguageModel, "'recur sample', 'recur eval' or 'recur info'")
         : null;

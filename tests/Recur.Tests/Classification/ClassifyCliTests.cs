@@ -218,6 +218,11 @@ public class ClassifyCliTests
         r = Recur("classify", "train", csv, "-o", dir.File("run"), "--label-column", "text");
         AssertOneLineError(r.Code, r.Err, "--label-column 'text' and --text-column 'text' are the same column");
 
+        r = Recur("classify", "train", csv, "-o", dir.File("run"), "--batch-size", "0");
+        AssertOneLineError(r.Code, r.Err, "--batch-size must be at least 1 (got 0)");
+        r = Recur("classify", "train", csv, "-o", dir.File("run"), "--dropout", "1");
+        AssertOneLineError(r.Code, r.Err, "--dropout must be in [0, 1) (got 1)");
+
         string one = dir.Write("one.csv", "label,text\n1,good\n1,fine\n");
         r = Recur("classify", "train", one, "-o", dir.File("run"));
         AssertOneLineError(r.Code, r.Err, $"{one}: every text has label '1'");

@@ -163,8 +163,8 @@ public class BadInputCliTests
         string csv = tmp.Write("d.csv", "label,text\n1,good\n0,bad\n");
         // These once said "no 'format' in its metadata" or "format 'recur.classifier/1' is not recur-forecast/1".
         RecurProcess.Run("classify", "eval", lm, csv).AssertCleanError("lm.safetensors: a language model, not a text classifier; use it with 'recur sample', 'recur eval' or 'recur info'");
-        RecurProcess.Run("classify", "predict", forecaster, "good").AssertCleanError("a forecaster, not a text classifier; use it with 'recur forecast eval' or 'recur forecast predict'");
-        RecurProcess.Run("forecast", "eval", classifier, csv).AssertCleanError("a text classifier, not a forecaster; use it with 'recur classify eval' or 'recur classify predict'");
+        RecurProcess.Run("classify", "predict", forecaster, "good").AssertCleanError("a forecaster, not a text classifier; use it with 'recur forecast eval', 'recur forecast predict' or 'recur info'");
+        RecurProcess.Run("forecast", "eval", classifier, csv).AssertCleanError("a text classifier, not a forecaster; use it with 'recur classify eval', 'recur classify predict' or 'recur info'");
         RecurProcess.Run("forecast", "predict", state, csv).AssertCleanError("a language model's training state, not a forecaster; use it with 'recur train --resume' on its run directory");
         RecurProcess.Run("sample", forecaster).AssertCleanError("a forecaster, not a language model; use it with 'recur forecast eval'");
     }
@@ -247,6 +247,6 @@ public class BadInputCliTests
 
         string classifier = tmp.File("classifier.safetensors");
         Safetensors.Write(classifier, [("fc2.bias", new TensorData([0f], 1))], new Dictionary<string, string> { ["format"] = "recur.classifier/1" });
-        RecurProcess.Run("info", classifier).AssertCleanError("a text classifier, not a language model; use it with 'recur classify eval'");
+        RecurProcess.Run("sample", classifier).AssertCleanError("a text classifier, not a language model; use it with 'recur classify eval', 'recur classify predict' or 'recur info'");
     }
 }
