@@ -47,7 +47,7 @@ static class EvalCommand
         var tokens = TokenText.Encode(text, cfg.Tokens, loaded.Vocabulary, unknown);
         int skipped = unknown.Values.Sum();
         if (skipped > 0)
-            reporter.Warn($"{skipped:N0} {TokenText.UnknownNote(cfg.Tokens)}: " +
+            reporter.Warn($"{TokenText.UnknownNote(cfg.Tokens, skipped)}: " +
                 string.Join(", ", unknown.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value}")));
         string unit = TokenText.Unit(cfg.Tokens);
         Cli.Require(tokens.Length >= 2, $"{path}: fewer than two tokens the model knows; nothing to evaluate");

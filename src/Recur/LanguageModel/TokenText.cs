@@ -13,9 +13,14 @@ public static class TokenText
     public static int[] Encode(string text, string kind, Vocabulary vocab, Dictionary<string, int>? unknown = null) =>
         kind == ModelConfig.Words ? vocab.EncodeWords(WordTokenizer.Tokenize(text), unknown) : vocab.EncodeCharacters(text, unknown);
 
-    /// <summary>What "unknown" means for the kind, for messages: "characters … skipped" or "words … read as &lt;unk&gt;".</summary>
-    public static string UnknownNote(string kind) =>
-        kind == ModelConfig.Words ? $"words are not in the model's vocabulary and were read as {Vocabulary.Unknown}" : "characters are not in the model's vocabulary and were skipped";
+    /// <summary>"3 characters are not in the model's vocabulary and were skipped" (or "1 word is … read as &lt;unk&gt;"), for messages.</summary>
+    public static string UnknownNote(string kind, long count)
+    {
+        bool one = count == 1;
+        string what = (kind == ModelConfig.Words ? "word" : "character") + (one ? "" : "s");
+        string done = kind == ModelConfig.Words ? $"read as {Vocabulary.Unknown}" : "skipped";
+        return $"{count:N0} {what} {(one ? "is" : "are")} not in the model's vocabulary and {(one ? "was" : "were")} {done}";
+    }
 
     /// <summary>The unit of a loss per token in messages: "char" or "word".</summary>
     public static string Unit(string kind) => kind == ModelConfig.Words ? "word" : "char";

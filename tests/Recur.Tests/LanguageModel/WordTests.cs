@@ -87,4 +87,11 @@ public class WordTests
         Assert.Equal(new[] { "nine", ",", "ten", ",", "eleven", "<eos>" }, WordTokenizer.Tokenize(HumanNumbers.Text(9, 11)));
         Assert.Throws<ArgumentOutOfRangeException>(() => HumanNumbers.Spell(0));
     }
+
+    [Fact]
+    public void TheUnknownNoteCountsInTheRightNumber()
+    {
+        Assert.Equal("1 character is not in the model's vocabulary and was skipped", TokenText.UnknownNote(ModelConfig.Chars, 1));
+        Assert.Equal("2 words are not in the model's vocabulary and were read as <unk>", TokenText.UnknownNote(ModelConfig.Words, 2));
+    }
 }
