@@ -22,26 +22,19 @@ public static class ModelFile
     }
 
     /// <summary>Reads every tensor (F16/BF16/F64 converted to F32) and the metadata of a safetensors file.</summary>
-    public static Safetensors.Contents Load(string path)
-    {
-        CheckPath(path);
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Safetensors.Read(stream);
-        }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
-        catch (Exception e) when (IsIo(e)) { throw IoError(path, e, writing: false); }
-    }
+    public static Safetensors.Contents Load(string path) => Read(path, Safetensors.Read);
 
     /// <summary>A safetensors file's metadata, without reading its tensors (errors as <see cref="Load"/>'s).</summary>
-    public static IReadOnlyDictionary<string, string> LoadMetadata(string path)
+    public static IReadOnlyDictionary<string, string> LoadMetadata(string path) => Read(path, Safetensors.ReadMetadata);
+
+    /// <summary>Opens PATH for <paramref name="read"/>; a malformed file or an I/O error is one InvalidDataException naming the path.</summary>
+    static T Read<T>(string path, Func<Stream, T> read)
     {
         CheckPath(path);
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Safetensors.ReadMetadata(stream);
+            return read(stream);
         }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
         catch (Exception e) when (IsIo(e)) { throw IoError(path, e, writing: false); }
