@@ -27,9 +27,9 @@ static class InfoCommand
     {
         var reporter = new Reporter(p.GetValue(Json));
         string path = LanguageModelFile.Resolve(p.GetValue(Model)!);
-        string format = ModelFile.LoadMetadata(path).GetValueOrDefault("format") ?? "";
-        if (format.StartsWith("recur.classifier", StringComparison.Ordinal)) { InfoOtherModels.Classifier(path, reporter); return Cli.Ok; }
-        if (format.StartsWith("recur-forecast", StringComparison.Ordinal)) { InfoOtherModels.Forecaster(path, reporter); return Cli.Ok; }
+        string? kind = ModelKind.Name(ModelFile.LoadMetadata(path));
+        if (kind == ModelKind.Classifier) { InfoOtherModels.Classifier(path, reporter); return Cli.Ok; }
+        if (kind == ModelKind.Forecaster) { InfoOtherModels.Forecaster(path, reporter); return Cli.Ok; }
         var loaded = LanguageModelFile.Load(path);
         var c = loaded.Model.Config;
         long parameters = loaded.Model.ParameterCount();

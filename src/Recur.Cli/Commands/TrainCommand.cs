@@ -43,7 +43,7 @@ static class TrainCommand
     static readonly Option<double> ValFrac = new("--val-frac") { Description = "Fraction of the text (a contiguous tail) held out for validation", DefaultValueFactory = _ => 0.1 };
     static readonly Option<double> TestFrac = new("--test-frac") { Description = "Fraction of the text (the very end) held out for a final test", DefaultValueFactory = _ => 0.0 };
     static readonly Option<int> EvalEvery = new("--eval-every") { Description = "Validate (and keep the best model) every this many steps", DefaultValueFactory = _ => 200 };
-    static readonly Option<int> CheckpointEvery = new("--checkpoint-every") { Description = "Save the training state every this many steps", DefaultValueFactory = _ => 200 };
+    static readonly Option<int> CheckpointEvery = new("--checkpoint-every") { Description = "Save the training state and a model snapshot every this many steps (and at the end)", DefaultValueFactory = _ => 200 };
     static readonly Option<int> Keep = new("--keep") { Description = "Model snapshots (checkpoint-STEP.safetensors) to keep", DefaultValueFactory = _ => 2 };
     static readonly Option<ulong> Seed = new("--seed") { Description = "Random seed (initialisation, dropout, shuffling)", DefaultValueFactory = _ => 1UL };
     static readonly Option<int> Threads = CommonOptions.Threads();
@@ -243,7 +243,7 @@ static class TrainCommand
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
         if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");
         // The final weights (the model file holds the best-validated ones); a diverged run's newest snapshot is older.
-        string? last = run.PathOf($"checkpoint-{outcome.Steps}.safetensors");
+        string? last = run.SnapshotPath(outcome.Steps);
         if (!File.Exists(last)) last = null;
         reporter.Result(new Dictionary<string, object?>
         {

@@ -3,7 +3,7 @@
 // commands that use it.
 namespace Recur.IO;
 
-internal static class ModelKind
+public static class ModelKind
 {
     public const string LanguageModel = "a language model", Classifier = "a text classifier", Forecaster = "a forecaster";
 
@@ -14,6 +14,9 @@ internal static class ModelKind
         : meta.ContainsKey("recur.progress") ? ("a language model's training state", "'recur train --resume' on its run directory")
         : meta.ContainsKey("recur.config") ? (LanguageModel, "'recur sample', 'recur eval' or 'recur info'")
         : null;
+
+    /// <summary>Which model a file's metadata describes (<see cref="LanguageModel"/>, <see cref="Classifier"/>, <see cref="Forecaster"/>, or a training state); null for a file none of recur's commands made.</summary>
+    public static string? Name(IReadOnlyDictionary<string, string> meta) => Of(meta)?.Kind;
 
     /// <summary>The error for a file of recur's that is another kind of model than <paramref name="wanted"/>; null otherwise.</summary>
     public static InvalidDataException? Mismatch(string path, IReadOnlyDictionary<string, string> meta, string wanted) =>

@@ -37,11 +37,14 @@ public sealed partial class TrainingRun
     public void SaveSnapshot()
     {
         if (Config.Keep == 0) return;
-        SaveModel(PathOf($"checkpoint-{Progress.Step}.safetensors"));
+        SaveModel(SnapshotPath(Progress.Step));
         var old = System.IO.Directory.GetFiles(Directory, "checkpoint-*.safetensors")
             .Where(p => SnapshotStep(p) >= 0).OrderByDescending(SnapshotStep).Skip(Config.Keep);
         foreach (var path in old) File.Delete(path);
     }
+
+    /// <summary>The model snapshot of step <paramref name="step"/>: RUN_DIR/checkpoint-STEP.safetensors (written only at checkpoints and at the end).</summary>
+    public string SnapshotPath(long step) => PathOf($"checkpoint-{step}.safetensors");
 
     /// <summary>The step of a checkpoint-STEP.safetensors path, or -1 for another name.</summary>
     static long SnapshotStep(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["checkpoint-".Length..], out long s) ? s : -1;
