@@ -1,24 +1,39 @@
 // Ctrl-C during a long command: the first press cancels the token, so the work stops at its next step
 // and the command saves or cleans up; a second press ends the process at once (every file is written
-// atomically, so what is on disk stays whole).
+// atomically, so what is on disk stays whole). SIGTERM (`kill PID`, a job scheduler's time limit, a
+// container stopping) is taken the same way, so a stopped training run keeps its last step too.
+using System.Runtime.InteropServices;
+
 namespace Recur.Cli;
 
 sealed class CtrlC : IDisposable
 {
     readonly CancellationTokenSource cancel = new();
     readonly ConsoleCancelEventHandler handler;
+    readonly PosixSignalRegistration? term;
+    readonly string? notice;
 
     /// <param name="notice">Printed on stderr at the first press (what the command will do now), or nothing.</param>
     public CtrlC(string? notice = null)
     {
-        handler = (_, e) =>
-        {
-            if (cancel.IsCancellationRequested) return; // the second press: let the process end
-            e.Cancel = true;
-            cancel.Cancel();
-            if (notice != null) Console.Error.WriteLine(notice);
-        };
+        this.notice = notice;
+        handler = (_, e) => e.Cancel = Stop();
         Console.CancelKeyPress += handler;
+        try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop()); }
+        catch (PlatformNotSupportedException) { } // a platform without SIGTERM: Ctrl-C alone
+    }
+
+    // True at the first signal (keep running until the next step); false at the second, so the default
+    // action ends the process.
+    bool Stop()
+    {
+        lock (cancel)
+        {
+            if (cancel.IsCancellationRequested) return false;
+            cancel.Cancel();
+        }
+        if (notice != null) Console.Error.WriteLine(notice);
+        return true;
     }
 
     public CancellationToken Token => cancel.Token;
@@ -27,6 +42,7 @@ sealed class CtrlC : IDisposable
     public void Dispose()
     {
         Console.CancelKeyPress -= handler;
+        term?.Dispose();
         cancel.Dispose();
     }
 }

@@ -42,22 +42,22 @@ static class RecurProcess
     }
 
     /// <summary>
-    /// Runs recur, sends it Ctrl-C (SIGINT) once <paramref name="ready"/> holds (or after 60 s), and returns its
-    /// exit code and stderr (line ends as \n); a process still running 60 s later is killed.
+    /// Runs recur, sends it Ctrl-C (SIGINT, or <paramref name="signal"/>) once <paramref name="ready"/> holds (or
+    /// after 60 s), and returns its exit code and stderr (line ends as \n); a process still running 60 s later is killed.
     /// </summary>
-    public static async Task<(int Code, string Err)> Interrupt(string[] args, Func<bool> ready)
+    public static async Task<(int Code, string Err)> Interrupt(string[] args, Func<bool> ready, string signal = "INT")
     {
         using var p = Process.Start(Info(args))!;
         var stderr = p.StandardError.ReadToEndAsync();
         _ = p.StandardOutput.ReadToEndAsync();
         var until = DateTime.UtcNow.AddSeconds(60);
         while (!ready() && !p.HasExited && DateTime.UtcNow < until) await Task.Delay(20);
-        Signal(p, "INT");
+        Signal(p, signal);
         if (!p.WaitForExit(TimeSpan.FromSeconds(60))) p.Kill(true);
         return (p.ExitCode, (await stderr).ReplaceLineEndings("\n"));
     }
 
-    /// <summary>Sends a POSIX signal (INT for Ctrl-C, KILL for a crash) to a process.</summary>
+    /// <summary>Sends a POSIX signal (INT for Ctrl-C, TERM for `kill`, KILL for a crash) to a process.</summary>
     public static void Signal(Process p, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {p.Id}") { UseShellExecute = false })!;

@@ -197,6 +197,20 @@ public class TrainCliTests
             Assert.True(data.Floats!.AsSpan().SequenceEqual(b[name].Floats), $"{name} differs after Ctrl-C and resume");
     }
 
+    // `kill PID` (SIGTERM) stops like Ctrl-C: the step is saved and the resume command printed.
+    [Fact]
+    public async Task SigtermSavesLikeCtrlC()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(6000));
+        string run = tmp.File("run");
+        var (code, err) = await RecurProcess.Interrupt([.. Train(corpus, run, "--steps", "100000")],
+            () => File.Exists(Path.Combine(run, "state.safetensors")), "TERM");
+        Assert.Equal(130, code);
+        Assert.Contains("--resume", err);
+        Assert.NotEmpty(Directory.GetFiles(run, "checkpoint-*.safetensors"));
+    }
+
     [Fact]
     public void FineTuningKeepsTheModelsArchitectureAndCannotBeResumedInto()
     {

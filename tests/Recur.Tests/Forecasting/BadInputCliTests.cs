@@ -88,13 +88,16 @@ public class BadInputCliTests
             .AssertCleanError("choose an earlier --train-start or a later --train-end");
     }
 
-    [Fact]
-    public async Task CtrlCDuringTrainingRemovesTheNewRunDirectory()
+    // SIGTERM (`kill PID`, a scheduler's time limit) is taken as Ctrl-C is.
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task CtrlCOrTermDuringTrainingRemovesTheNewRunDirectory(string signal)
     {
         using var dir = new TempDir();
         string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
         string run = dir.File("run");
-        var (code, err) = await RecurProcess.Interrupt(Train(csv, run, "--epochs", "10000000"), () => Directory.Exists(run));
+        var (code, err) = await RecurProcess.Interrupt(Train(csv, run, "--epochs", "10000000"), () => Directory.Exists(run), signal);
         Assert.Equal(130, code);
         Assert.Contains("recur: interrupted; nothing was saved", err);
         Assert.False(Directory.Exists(run));
