@@ -65,14 +65,7 @@ public sealed class Sampler
         if (cfg.Lowercase) prime = prime.ToLowerInvariant();
         var rng = new Rng(o.Seed);
         bool words = cfg.Tokens == ModelConfig.Words;
-        if (!words && o.Stop != null)
-        {
-            // The stop string is matched against generated text, so a character the model lacks means it never matches.
-            var cannotMake = new Dictionary<string, int>();
-            vocab.EncodeCharacters(o.Stop, cannotMake);
-            if (cannotMake.Count > 0)
-                throw new ArgumentException($"--stop holds {string.Join(", ", cannotMake.Keys.Take(5).Select(Vocabulary.Describe))}, which the model never generates, so no sample would stop there");
-        }
+        if (o.Stop != null) CheckStop(o.Stop, words);
         int[] primeIds = prime.Length == 0 ? [StartToken(rng)]
             : words ? TokenText.Encode(prime, cfg.Tokens, vocab)
             : vocab.EncodeCharactersStrict(prime, "the prime");
@@ -117,6 +110,30 @@ public sealed class Sampler
             return texts.Select(t => t.ToString()).ToArray();
         }
         finally { model.Train(training); }
+    }
+
+    /// <summary>
+    /// Refuses a stop string the model cannot generate, as it is matched against generated text: a character
+    /// model must know each of its characters; a word model each of its words and marks (WordTokenizer's
+    /// tokens), except that the first may also be the end of a word it knows ("ra" ends "zebra").
+    /// </summary>
+    void CheckStop(string stop, bool words)
+    {
+        if (!words)
+        {
+            var cannotMake = new Dictionary<string, int>();
+            vocab.EncodeCharacters(stop, cannotMake);
+            if (cannotMake.Count > 0)
+                throw new ArgumentException($"--stop holds {string.Join(", ", cannotMake.Keys.Take(5).Select(Vocabulary.Describe))}, which the model never generates, so no sample would stop there");
+            return;
+        }
+        var tokens = WordTokenizer.Tokenize(stop);
+        // <eos> is printed as a line break, so no stop text can end with part of it.
+        var unknown = tokens.Where((t, i) => !vocab.TryGetId(t, out _)
+            && !(i == 0 && vocab.Tokens.Any(w => w != WordTokenizer.EndOfLine && w.EndsWith(t, StringComparison.Ordinal)))).Distinct().ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"--stop holds {string.Join(", ", unknown.Take(5).Select(t => t == WordTokenizer.EndOfLine ? "a line break (<eos>)" : Vocabulary.Describe(t)))}, which the model never generates " +
+                "(not in its vocabulary), so no sample would stop there; choose a stop of words it knows (recur info lists them)");
     }
 
     /// <summary>With no prime, generation starts after a line end (a newline character, or &lt;eos&gt; for words).</summary>

@@ -120,6 +120,10 @@ public class WordCliTests
         RecurProcess.Run("eval", run, corpus, "--continuation", "0").AssertCleanError("--continuation must be at least 1");
         RecurProcess.Run("eval", run, tmp.Write("short.txt", "the cat"), "--continuation", "20").AssertCleanError("too few");
         RecurProcess.Run("sample", run, "--prime", " \t ").AssertCleanError("no word or mark");
+        // A --stop word outside the vocabulary could never end a sample (it once ran silently); the end of a known word can.
+        RecurProcess.Run("sample", run, "--stop", "the zebra").AssertCleanError("--stop holds 'zebra', which the model never generates");
+        foreach (var stop in new[] { "the mat.", "at", "\\n" })
+            Assert.Equal(0, RecurProcess.Run("sample", run, "--stop", stop, "--length", "5").ExitCode);
         RecurProcess.Run("numbers").AssertCleanError("-o DIR");
         RecurProcess.Run("numbers", "-o", corpus).AssertCleanError("is a file");
         RecurProcess.Run("numbers", "-o", Path.Combine(corpus, "sub")).AssertCleanError("cannot be written");
