@@ -55,14 +55,18 @@ static class EvalCommand
         var r = Evaluator.Evaluate(loaded.Model, tokens, p.GetValue(Batch), p.GetValue(Seq));
         reporter.Line($"{path}: loss {r.Loss:0.0000} nats/{unit}, {r.Bits:0.0000} bits/{unit}, perplexity {r.Perplexity:0.000} over {r.Tokens:N0} predicted {unit}s" +
             (skipped > 0 ? $" ({skipped:N0} unknown)" : ""));
-        reporter.Line($"accuracy {r.TokenAccuracy:P2} over every token, {r.LastTokenAccuracy:P2} on the last token of each {p.GetValue(Seq)}-token window");
+        // Streams shorter than --seq hold no window, so there is no last token of one to score.
+        bool windowed = r.FullWindows > 0;
+        reporter.Line($"accuracy {r.TokenAccuracy:P2} over every token, " + (windowed
+            ? $"{r.LastTokenAccuracy:P2} on the last token of each {p.GetValue(Seq)}-token window"
+            : $"none on the last token of a {p.GetValue(Seq)}-token window (no stream of the text fills one; lower --seq, or --batch to make the streams longer)"));
         var c = continuing ? Continuation.Evaluate(loaded.Model, tokens, k, p.GetValue(Batch)) : null;
         if (c != null)
             reporter.Line($"greedy {k}-token continuations of {k}-token windows: {c.Exact:N0} of {c.Windows:N0} entirely right ({c.ExactRate:P2}); {c.TokenRate:P2} of their tokens right");
         var result = new Dictionary<string, object?>
         {
             ["loss"] = r.Loss, ["bpc"] = r.Bits, ["perplexity"] = r.Perplexity, ["tokens"] = r.Tokens, ["unknown"] = skipped,
-            ["token_accuracy"] = r.TokenAccuracy, ["last_token_accuracy"] = r.LastTokenAccuracy,
+            ["token_accuracy"] = r.TokenAccuracy, ["last_token_accuracy"] = windowed ? r.LastTokenAccuracy : null,
         };
         if (cfg.Tokens == ModelConfig.Chars) result["chars"] = r.Tokens;
         if (c != null)

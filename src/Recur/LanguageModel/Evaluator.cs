@@ -2,13 +2,18 @@
 // sequences read T steps at a time with the state carried over, so every token is predicted from all
 // before it in its sequence. At most N-1 tokens at the very end go unpredicted. Accuracy is how often
 // the most likely token (argmax) is the next one: over every token, and over the last token of each
-// T-step window (seed 004 measures the 71st token of windows of 70).
+// T-step window (seed 004 measures the 71st token of windows of 70), a shorter one at a stream's end
+// included. When the streams are shorter than T there is no window, and FullWindows says so.
 using Recur.Nn.Losses;
 
 namespace Recur.LanguageModel;
 
-/// <summary>Mean cross-entropy over a stream, and argmax accuracies.</summary>
-public sealed record EvalResult(double Loss, long Tokens, double TokenAccuracy = double.NaN, double LastTokenAccuracy = double.NaN)
+/// <summary>
+/// Mean cross-entropy over a stream, and argmax accuracies. <paramref name="FullWindows"/>: windows of all T
+/// steps read (N per T steps of each stream); 0 when every stream is shorter than T, and then
+/// LastTokenAccuracy is no window's but only that of each stream's last token.
+/// </summary>
+public sealed record EvalResult(double Loss, long Tokens, double TokenAccuracy = double.NaN, double LastTokenAccuracy = double.NaN, long FullWindows = 0)
 {
     /// <summary>Bits per token: loss / ln 2.</summary>
     public double Bits => Loss / Math.Log(2);
@@ -30,7 +35,7 @@ public static class Evaluator
             var state = model.NewState(n);
             var ce = new CrossEntropyLoss(reduction: Reduction.Sum);
             double total = 0;
-            long correct = 0, lastCorrect = 0, windows = 0;
+            long correct = 0, lastCorrect = 0, windows = 0, full = 0;
             var input = new int[n * Math.Min(steps, length)];
             var target = new int[input.Length];
             for (int start = 0; start < length; start += steps)
@@ -47,11 +52,12 @@ public static class Evaluator
                 correct += Predictions.Correct(logits.Span, target.AsSpan(0, t * n));
                 lastCorrect += Predictions.Correct(logits.Span, target.AsSpan(0, t * n), (t - 1) * n);
                 windows += n;
+                if (t == steps) full += n;
                 total += ce.Forward(logits, target.AsSpan(0, t * n));
                 state.CopyFrom(model.FinalState);
             }
             long count = (long)n * length;
-            return new EvalResult(total / count, count, (double)correct / count, (double)lastCorrect / windows);
+            return new EvalResult(total / count, count, (double)correct / count, (double)lastCorrect / windows, full);
         }
         finally { model.Train(wasTraining); }
     }

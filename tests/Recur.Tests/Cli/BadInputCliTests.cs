@@ -1,5 +1,6 @@
 // Careless input found by an audit of every command: each is one "recur: error:" line naming what is
 // wrong, and nothing the user had is overwritten.
+using System.Text.Json;
 using Recur.IO;
 using Recur.Tests.Support;
 
@@ -226,6 +227,11 @@ public class BadInputCliTests
         var e = RecurProcess.Run("eval", a, corpus, "--continuation", "2147483647");
         e.AssertCleanError("it needs 4,294,967,294");
         Assert.Equal("", e.Out);
+        // A text shorter than one --seq window has no last-token accuracy (it once printed 0.00 %).
+        var tiny = RecurProcess.Run("eval", a, tmp.Write("tiny.txt", "the cat sat"), "--seq", "20", "--json");
+        Assert.Equal(0, tiny.ExitCode);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(tiny.Out).RootElement.GetProperty("last_token_accuracy").ValueKind);
+        Assert.Contains("none on the last token of a 20-token window", tiny.Err);   // the prose, on stderr under --json
 
         // Another run's state copied in is refused; a deleted model is written again at the next validation.
         byte[] own = File.ReadAllBytes(Path.Combine(a, "state.safetensors"));

@@ -47,6 +47,14 @@ public class AccuracyTests
     }
 
     [Fact]
+    public void StreamsShorterThanAWindowHoldNone()
+    {
+        Assert.Equal(2, Evaluator.Evaluate(new Successor(5), Tokens, batch: 1, steps: 4).FullWindows);   // 4 + 4, and 2 left over
+        Assert.Equal(0, Evaluator.Evaluate(new Successor(5), Tokens, batch: 1, steps: 11).FullWindows);
+        Assert.Equal(0, Evaluator.Evaluate(new Successor(5), Tokens, batch: 64, steps: 2).FullWindows);  // 10 streams of 1
+    }
+
+    [Fact]
     public void GreedyContinuationsCountWholeRuns()
     {
         // Windows of 2 at 0, 2, 4, 6: contexts 0 1 | 2 0 | 4 0 | 1 2 continue as 2 3 | 1 2 | 1 2 | 3 4
