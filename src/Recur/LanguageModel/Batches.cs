@@ -45,10 +45,17 @@ public sealed class Batches
             PerEpoch = windows / batch;
         }
         if (PerEpoch < 1)
-            throw new ArgumentException($"the training text ({text.Length:N0} token{(text.Length == 1 ? "" : "s")}) is too short for one batch of {batch} × {steps}; lower --batch or --seq");
+            throw new ArgumentException($"the training text ({text.Length:N0} token{(text.Length == 1 ? "" : "s")}) is too short for one batch of {batch} × {steps}, " +
+                $"which needs {Needed(mode, batch, steps):N0}" + (text.Length >= Needed(mode, 1, 1) ? "; lower --batch or --seq" : "; give a longer text"));
         Input = new int[batch * steps];
         Target = new int[batch * steps];
     }
+
+    /// <summary>
+    /// Tokens one batch needs: stateful, N streams of T inputs and the target after the last
+    /// (N·T + 1); windows, N windows of T + 1 at starts 0..N-1 (T + N).
+    /// </summary>
+    public static long Needed(Batching mode, int batch, int steps) => mode == Batching.Stateful ? (long)batch * steps + 1 : (long)steps + batch;
 
     /// <summary>Prepares an epoch: windows are shuffled with a generator seeded by <paramref name="epochSeed"/>.</summary>
     public void StartEpoch(ulong epochSeed)

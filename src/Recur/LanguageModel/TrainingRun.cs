@@ -106,6 +106,7 @@ public sealed partial class TrainingRun
         model.Validate();
         if ((long)config.Batch * config.Seq * Math.Max(model.VocabSize, model.Hidden * 4) > int.MaxValue)
             throw new ArgumentException($"--batch {config.Batch} × --seq {config.Seq} × a vocabulary of {model.VocabSize:N0} is more logits than one tensor holds (2^31 values); lower --batch or --seq{(model.Tokens == ModelConfig.Words ? " or use --max-vocab" : "")}");
+        RefuseTooShort(corpus.Train.Length, corpusLength, model, config);
         var progress = new TrainingProgress
         {
             CorpusHash = corpus.Hash, TrainTokens = corpus.Train.Length, ValTokens = corpus.Validation.Length, TestTokens = corpus.Test.Length,
@@ -129,6 +130,26 @@ public sealed partial class TrainingRun
             throw new InvalidDataException($"{n:N0} of {what}'s {kept + n:N0} characters ({(double)n / (kept + n):P1}) are outside " +
                 $"the model's vocabulary, e.g. {string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(5).Select(kv => Vocabulary.Describe(kv.Key)))}; " +
                 "fine-tuning keeps the model's vocabulary, so train a new model on this text");
+    }
+
+    /// <summary>
+    /// Refuses a training part too short for one batch (Batches.Needed), saying what would help: lowering
+    /// --batch and --seq only down to the smallest batch (1 × 1; loop 2 × 1), then holding out less, then only
+    /// a longer text.
+    /// </summary>
+    static void RefuseTooShort(int train, int corpus, ModelConfig model, TrainConfig config)
+    {
+        long needed = Batches.Needed(config.Batching, config.Batch, config.Seq);
+        if (train >= needed) return;
+        long least = Batches.Needed(config.Batching, model.Cell == LoopModel.CellName ? 2 : 1, 1);
+        string unit = model.Tokens == ModelConfig.Words ? "word" : "character";
+        string Count(long n) => $"{n:N0} {unit}{(n == 1 ? "" : "s")}";
+        throw new ArgumentException(train >= least
+            ? $"the training text ({Count(train)}) is too short for one batch of --batch {config.Batch} × --seq {config.Seq}, which needs {Count(needed)}; lower --batch or --seq"
+            : corpus >= least
+            ? $"the training part of the corpus is too short: --val-frac and --test-frac leave {Count(train)} of its {corpus:N0} for training, " +
+              $"which needs at least {least:N0}; lower them, or give a longer corpus"
+            : $"the corpus is too short: it has {Count(corpus)}, and training needs at least {least:N0} whatever --batch and --seq are; give a longer text");
     }
 
     static void CheckDirectory(string dir)

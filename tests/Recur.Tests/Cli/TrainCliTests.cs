@@ -102,7 +102,12 @@ public class TrainCliTests
         RecurProcess.Run([.. Train(tmp.Write("empty.txt", ""), run)]).AssertCleanError("empty");
         RecurProcess.Run([.. Train(tmp.WriteBytes("bin.dat", [1, 2, 0, 3, 4]), run)]).AssertCleanError("NUL byte at offset 2");
         RecurProcess.Run([.. Train(tmp.WriteBytes("latin1.txt", [0x63, 0x61, 0x66, 0xE9]), run)]).AssertCleanError("byte offset 3");
-        RecurProcess.Run([.. Train(tmp.Write("short.txt", "tiny"), run)]).AssertCleanError("too short for one batch");
+        RecurProcess.Run([.. Train(tmp.Write("short.txt", "tiny"), run)]).AssertCleanError("too short for one batch of --batch 4 × --seq 12, which needs 49 characters; lower --batch or --seq");
+        // One character is too short whatever --batch and --seq are, so lowering them is not what to do (it was once advised).
+        var one = RecurProcess.Run([.. Train(tmp.Write("one.txt", "a"), run)]);
+        one.AssertCleanError("the corpus is too short: it has 1 character, and training needs at least 2 whatever --batch and --seq are; give a longer text");
+        Assert.DoesNotContain("lower --batch", one.Err);
+        RecurProcess.Run([.. Train(tmp.Write("two.txt", "ab"), run, "--val-frac", "0.5")]).AssertCleanError("--val-frac and --test-frac leave 1 character of its 2 for training");
         RecurProcess.Run([.. Train(corpus, run, "--hidden", "0")]).AssertCleanError("--hidden must be at least 1");
         RecurProcess.Run([.. Train(corpus, run, "--batch", "-2")]).AssertCleanError("--batch must be at least 1");
         RecurProcess.Run([.. Train(corpus, run, "--time", "soon")]).AssertCleanError("not a duration");

@@ -47,5 +47,10 @@ public class BatchesTests
     {
         var e = Assert.Throws<ArgumentException>(() => new Batches(Enumerable.Range(0, 50).ToArray(), Batching.Stateful, 64, 100));
         Assert.Contains("lower --batch or --seq", e.Message);
+        Assert.Contains("which needs 6,401", e.Message);
+        Assert.Equal(104, Batches.Needed(Batching.Windows, 4, 100));
+        // One token makes no batch at any size: lowering --batch or --seq cannot help.
+        e = Assert.Throws<ArgumentException>(() => new Batches([7], Batching.Windows, 1, 1));
+        Assert.DoesNotContain("lower --batch", e.Message);
     }
 }
