@@ -153,6 +153,21 @@ static partial class Cli
         return top;
     }
 
+    /// <summary>
+    /// Refuses a run directory that already holds one of <paramref name="names"/>, the files a run writes there
+    /// (a model, or another run's history and plots), unless <paramref name="force"/>; the message names the
+    /// first. Checked before any data is read, so nothing is trained only to be refused.
+    /// </summary>
+    public static void RequireNoRunFiles(string dir, bool force, params string[] names)
+    {
+        if (force) return;
+        foreach (var name in names)
+        {
+            string path = Path.Combine(dir, name);
+            Require(!File.Exists(path), $"'{path}' already exists; choose another --output or pass --force to overwrite it");
+        }
+    }
+
     /// <summary>Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it.</summary>
     public static void RemoveCreated(string? top)
     {

@@ -1,6 +1,7 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
-// (after every epoch that is the best so far), history.csv, and loss/accuracy plots. A run that fails
-// or is stopped with Ctrl-C before saving a model removes the run directory if it made it.
+// (after every epoch that is the best so far), history.csv, and loss/accuracy plots; without --force, a
+// directory already holding any of them is refused. A run that fails or is stopped with Ctrl-C before
+// saving a model removes the run directory if it made it.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -16,7 +17,7 @@ static class ClassifyTrain
     {
         var data = new Argument<string>("DATA") { Description = "Training texts: a CSV file with a label and a text column, or a folder with one sub-folder of text files per class" };
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, history.csv and plots (created if missing)", Required = true };
-        var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory (default: off)", DefaultValueFactory = _ => false };
+        var force = new Option<bool>("--force") { Description = "Overwrite a run already in the run directory: its model, history.csv and plots (default: off)", DefaultValueFactory = _ => false };
         var layout = new ClassifyCommand.LayoutOptions();
         var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order)" };
 
@@ -72,11 +73,14 @@ static class ClassifyTrain
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
-            Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
+            Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
             return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath);
         });
         return command;
     }
+
+    /// <summary>Every file a run writes in its directory: without --force, none may be there already.</summary>
+    static readonly string[] RunFiles = [ClassifyCommand.ModelFileName, "history.csv", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg"];
 
     static int Run(Reporter reporter, string dataPath, CsvLayout layout, string? positive, ModelConfig modelConfig, TrainConfig trainConfig,
         string runDir, string modelPath)

@@ -1,8 +1,9 @@
 // `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
-// metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}. The test range is scored at
-// the end, beside a linear-regression baseline fit on the same training days. With --ensemble K, K models
-// (seeds --seed, --seed + 1, ...) are trained, up to --threads at a time, and the forecast is their mean.
+// metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}; without --force, a directory
+// already holding any of them is refused. The test range is scored at the end, beside a linear-regression
+// baseline fit on the same training days. With --ensemble K, K models (seeds --seed, --seed + 1, ...)
+// are trained, up to --threads at a time, and the forecast is their mean.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -19,7 +20,7 @@ static class ForecastTrain
         var d = new ForecastConfig();
         var csv = ForecastCommand.CsvArgument();
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, loss.csv, predictions.csv, metrics.json and plots (created if missing)", Required = true };
-        var force = new Option<bool>("--force") { Description = "Overwrite a model already in the run directory", DefaultValueFactory = _ => false };
+        var force = new Option<bool>("--force") { Description = "Overwrite a run already in the run directory: its model, CSV and JSON files and plots", DefaultValueFactory = _ => false };
 
         var split = new ForecastCommand.SplitOptions("Consecutive days per input sequence; the label is the close of the last one");
         var scaleTarget = new Option<bool>("--scale-target") { Description = "Standardise the close too (mean and std of the training range); the seed does not", DefaultValueFactory = _ => false };
@@ -70,13 +71,15 @@ static class ForecastTrain
             Cli.Require(every >= 0, $"--log-every {every} must not be negative");
             CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
-            string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
-            Cli.Require(parse.GetValue(force) || !File.Exists(modelPath), $"'{modelPath}' already exists; choose another --output or pass --force to overwrite it");
+            Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
             return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, every);
         });
         return command;
     }
+
+    /// <summary>Every file a run writes in its directory: without --force, none may be there already.</summary>
+    static readonly string[] RunFiles = [ForecastCommand.ModelFileName, "loss.csv", "predictions.csv", "metrics.json", "prediction.png", "prediction.svg", "loss.png", "loss.svg"];
 
     static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, int logEvery)
     {

@@ -204,6 +204,49 @@ public class ClassifyCliTests
         Assert.Equal(history, File.ReadAllText(Path.Combine(run, "history.csv")));
     }
 
+    // A directory holding any file a run writes (another run's history or plots, not only its model) is
+    // refused before training unless --force; an empty one, or one of other files, is used as it is.
+    [Fact]
+    public void TrainRefusesToOverwriteAnyFileOfAnEarlierRun()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        string[] tiny = ["--epochs", "1", "--embed", "4", "--hidden", "4", "--fc", "4"];
+        var written = Directory.GetFiles(run).Select(f => Path.GetFileName(f)).Order().ToArray();
+        Assert.Equal(["accuracy.png", "accuracy.svg", "history.csv", "loss.png", "loss.svg", "model.safetensors"], written);
+        foreach (var name in written)
+        {
+            string other = dir.File("other-" + name);
+            Directory.CreateDirectory(other);
+            string mine = Path.Combine(other, name);
+            File.WriteAllText(mine, "mine");
+            var r = global::Recur.Tests.Cli.RecurProcess.Run(["classify", "train", dir.File("train.csv"), "-o", other, .. tiny]);
+            r.AssertCleanError($"'{mine}' already exists; choose another --output or pass --force to overwrite it");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Equal("mine", File.ReadAllText(mine));
+            Assert.Equal([mine], Directory.GetFiles(other));
+        }
+
+        string stale = dir.File("stale");
+        Directory.CreateDirectory(stale);
+        File.WriteAllText(Path.Combine(stale, "history.csv"), "mine");
+        var forced = Recur(["classify", "train", dir.File("train.csv"), "-o", stale, "--force", .. tiny]);
+        Assert.True(forced.Code == 0, forced.Err);
+        Assert.StartsWith("epoch,train_loss", File.ReadAllText(Path.Combine(stale, "history.csv")));
+
+        string empty = dir.File("empty"), notes = dir.File("notes");
+        Directory.CreateDirectory(empty);
+        Directory.CreateDirectory(notes);
+        File.WriteAllText(Path.Combine(notes, "notes.txt"), "mine");
+        foreach (var d in new[] { empty, notes })
+        {
+            var r = Recur(["classify", "train", dir.File("train.csv"), "-o", d, .. tiny]);
+            Assert.True(r.Code == 0, r.Err);
+            Assert.True(File.Exists(Path.Combine(d, "model.safetensors")));
+        }
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(notes, "notes.txt")));
+    }
+
     [Fact]
     public void DataAndSizeErrorsAreShortAndSayWhatToDo()
     {

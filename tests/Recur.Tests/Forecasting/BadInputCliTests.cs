@@ -1,7 +1,8 @@
 // Bad input to `recur forecast` end to end: predict -o refuses to replace its input CSV, its model, any
 // .safetensors file, a directory or a file that is not an earlier predictions CSV; a train that is
 // refused, diverges or is interrupted leaves no directory behind and an existing one (--force) as it
-// was; a training range too short for the baseline is refused before the first epoch.
+// was; a directory holding any file a run writes is refused unless --force; a training range too short
+// for the baseline is refused before the first epoch.
 using Recur.Tests.Cli;
 using Recur.Tests.Support;
 
@@ -77,6 +78,50 @@ public class BadInputCliTests
         RecurProcess.Run(Train(csv, run, "--force", "--lr", "1e30")).AssertCleanError("training diverged");
         Assert.Equal(before.Keys.Order(), Directory.GetFiles(run).Order());
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
+    }
+
+    // A directory holding any file a run writes (another run's predictions or plots, not only its model) is
+    // refused before training unless --force; an empty one, or one of other files, is used as it is.
+    [Fact]
+    public void TrainRefusesToOverwriteAnyFileOfAnEarlierRun()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run)).ExitCode);
+        var written = Directory.GetFiles(run).Select(f => Path.GetFileName(f)).Order().ToArray();
+        Assert.Equal(["loss.csv", "loss.png", "loss.svg", "metrics.json", "model.safetensors", "prediction.png", "prediction.svg", "predictions.csv"], written);
+        foreach (var name in written)
+        {
+            string other = dir.File("other-" + name);
+            Directory.CreateDirectory(other);
+            string mine = dir.Write(Path.Combine("other-" + name, name), "mine");
+            var r = RecurProcess.Run(Train(csv, other));
+            r.AssertCleanError($"'{mine}' already exists; choose another --output or pass --force to overwrite it");
+            Assert.Equal(1, r.ExitCode);
+            Assert.DoesNotContain("Epoch 1", r.Out + r.Err);   // refused before training, not after
+            Assert.Equal("mine", File.ReadAllText(mine));
+            Assert.Equal([mine], Directory.GetFiles(other));
+        }
+
+        string stale = dir.File("stale");
+        Directory.CreateDirectory(stale);
+        string predictions = dir.Write("stale/predictions.csv", "mine");
+        var forced = RecurProcess.Run(Train(csv, stale, "--force"));
+        Assert.True(forced.ExitCode == 0, forced.Err);
+        Assert.StartsWith("date,actual,predicted", File.ReadAllText(predictions));
+
+        string empty = dir.File("empty"), notes = dir.File("notes");
+        Directory.CreateDirectory(empty);
+        Directory.CreateDirectory(notes);
+        string note = dir.Write("notes/notes.txt", "mine");
+        foreach (var d in new[] { empty, notes })
+        {
+            var r = RecurProcess.Run(Train(csv, d));
+            Assert.True(r.ExitCode == 0, r.Err);
+            Assert.True(File.Exists(Path.Combine(d, "model.safetensors")));
+        }
+        Assert.Equal("mine", File.ReadAllText(note));
     }
 
     [Fact]
