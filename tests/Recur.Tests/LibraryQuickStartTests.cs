@@ -48,7 +48,7 @@ public class LibraryQuickStartTests
 
         Assert.Equal(new DateOnly(2023, 1, 9), test.LabelDate(0));   // 2023's first 4 trading days only feed the first window
         Assert.Equal(test.Count, metrics.Count);
-        Assert.True(double.IsFinite(metrics.R2));
+        Assert.True(metrics.R2 is double r2 && double.IsFinite(r2));
         Assert.Equal(predicted, Forecaster.Load(saved).Predict(forecaster.Windows(features)));
     }
 }

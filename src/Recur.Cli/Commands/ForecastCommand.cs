@@ -143,6 +143,13 @@ static class ForecastCommand
     internal static List<Dictionary<string, object?>> MembersJson(IEnumerable<RegressionMetrics> each, ForecastConfig config) =>
         [.. each.Select((m, k) => new Dictionary<string, object?>(MetricsJson(m)) { ["seed"] = config.Member(k).Seed })];
 
+    /// <summary>"1 day", "248 days".</summary>
+    internal static string Days(int n) => $"{n:N0} day{(n == 1 ? "" : "s")}";
+
+    /// <summary>An ensemble's models' R², each to 4 places; all are undefined or none (that depends on the actual closes alone).</summary>
+    internal static string MembersR2(IReadOnlyList<RegressionMetrics> each) =>
+        each[0].R2 == null ? RegressionMetrics.R2Undefined : string.Join(", ", each.Select(m => m.R2Text));
+
     internal static string Range(WindowSet set) => $"{set.LabelDate(0):yyyy-MM-dd} to {set.LabelDate(set.Count - 1):yyyy-MM-dd}";
 
     /// <summary>Actual and predicted closes against calendar days since the first predicted day.</summary>

@@ -36,8 +36,8 @@ static class ForecastEval
             var predicted = Forecaster.Mean(each);
             var metrics = RegressionMetrics.Compute(actual, predicted);
             string models = forecaster.Members.Count > 1 ? $"; the mean of {forecaster.Members.Count} models" : "";
-            reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({set.Count} days predicted from windows of {set.Window}{models}):");
-            reporter.Line($"R²   {metrics.R2:F4}");
+            reporter.Line($"{Path.GetFileName(parse.GetValue(csv))}, {ForecastCommand.Range(set)} ({ForecastCommand.Days(set.Count)} predicted from windows of {set.Window}{models}):");
+            reporter.Line($"R²   {metrics.R2Text}");
             reporter.Line($"MSE  {metrics.Mse:F2}");
             reporter.Line($"MAE  {metrics.Mae:F2}");
             reporter.Line($"MAPE {metrics.Mape * 100:F3} %");
@@ -45,7 +45,7 @@ static class ForecastEval
             if (forecaster.Members.Count > 1)
             {
                 var members = each.Select(p => RegressionMetrics.Compute(actual, p)).ToArray();
-                reporter.Line($"each model's R² {string.Join(", ", members.Select(m => m.R2.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}");
+                reporter.Line($"each model's R² {ForecastCommand.MembersR2(members)}");
                 result["members"] = ForecastCommand.MembersJson(members, forecaster.Config);
             }
             reporter.Result(result);

@@ -104,7 +104,7 @@ static class ForecastTrain
         string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
         reporter.Line($"data     {csv}: {table.Count:N0} days with all {table.FeatureCount} features, {table.Dates[0]:yyyy-MM-dd} to {table.Dates[^1]:yyyy-MM-dd}");
         reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +
-            $"test {test.Rows:N0} days → {test.Count:N0} windows ({ForecastCommand.Range(test)})");
+            $"test {ForecastCommand.Days(test.Rows)} → {test.Count:N0} window{(test.Count == 1 ? "" : "s")} ({ForecastCommand.Range(test)})");
         reporter.Line($"config   {config.ToJson()}");
         string models = config.Ensemble == 1 ? "" : $" × {config.Ensemble} models (seeds {config.Seed} to {config.Member(config.Ensemble - 1).Seed}), forecasting their mean";
         reporter.Line($"model    {forecaster.Model.ParameterCount():N0} parameters{models}; {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
@@ -143,7 +143,7 @@ static class ForecastTrain
             ["source"] = Path.GetFileName(csv),
             ["train_days"] = $"{train.Dates[0]:yyyy-MM-dd}..{train.Dates[^1]:yyyy-MM-dd}",
             ["final_loss"] = losses.Length > 0 ? losses[^1].ToString("R", CultureInfo.InvariantCulture) : "",
-            ["test_r2"] = metrics.R2.ToString("R", CultureInfo.InvariantCulture),
+            ["test_r2"] = metrics.R2?.ToString("R", CultureInfo.InvariantCulture) ?? "",
         };
         forecaster.Save(modelPath, extra);
         WriteLosses(Path.Combine(runDir, "loss.csv"), losses, config.Ensemble > 1 ? memberLosses : []);
@@ -164,16 +164,17 @@ static class ForecastTrain
             result["members"] = ForecastCommand.MembersJson(memberMetrics, config);
         ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         string cellName = config.Cell.ToString().ToUpperInvariant() + (config.Ensemble > 1 ? $" ×{config.Ensemble}" : "");
-        ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {metrics.R2:F3}",
-            test, ($"{cellName} (R² {metrics.R2:F3})", predicted), ($"linear (R² {baselineMetrics.R2:F3})", baselinePredicted));
+        static string R2(RegressionMetrics m) => m.R2 is double r ? $"{r:F3}" : "undefined";
+        ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {R2(metrics)}",
+            test, ($"{cellName} (R² {R2(metrics)})", predicted), ($"linear (R² {R2(baselineMetrics)})", baselinePredicted));
         if (losses.Length > 0)
             Plots.Try(() => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
                 new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())), reporter.Warn);
 
         if (config.Ensemble > 1)
         {
-            var r2 = memberMetrics.Select(m => m.R2).ToArray();
-            reporter.Line($"models   R² {string.Join(", ", r2.Select(r => r.ToString("F4", CultureInfo.InvariantCulture)))} (median {Median(r2):F4}); the test line is their mean forecast");
+            string median = metrics.R2 == null ? "" : $" (median {Median(memberMetrics.Select(m => m.R2!.Value).ToArray()):F4})";
+            reporter.Line($"models   R² {ForecastCommand.MembersR2(memberMetrics)}{median}; the test line is their mean forecast");
         }
         reporter.Line($"test     {metrics}");
         reporter.Line($"linear   {baselineMetrics} (least squares on the last day's scaled features)");

@@ -71,8 +71,11 @@ static class InfoOtherModels
         string days = meta.TryGetValue("train_days", out var d) ? d.Replace("..", " to ") : $"up to {c.TrainEnd:yyyy-MM-dd}";
         reporter.Line($"training: {days}{source}; {c.Epochs:N0} epochs, batch {c.BatchSize}, lr {c.LearningRate.ToString(CultureInfo.InvariantCulture)}" +
             (meta.TryGetValue("final_loss", out var fl) && double.TryParse(fl, CultureInfo.InvariantCulture, out double loss) ? $"; final training MSE {loss:0.0}" : ""));
-        reporter.Line($"test range: {c.TestStart:yyyy-MM-dd} to {c.TestEnd:yyyy-MM-dd}" +
-            (meta.TryGetValue("test_r2", out var r) && double.TryParse(r, CultureInfo.InvariantCulture, out double r2) ? $"; R² {r2:0.0000} when trained" : ""));
+        // train saves test_r2 empty where R² was undefined (see RegressionMetrics).
+        string trained = !meta.TryGetValue("test_r2", out var r) ? ""
+            : double.TryParse(r, CultureInfo.InvariantCulture, out double r2) ? $"; R² {r2:0.0000} when trained"
+            : r.Length == 0 ? $"; R² {Recur.Forecasting.RegressionMetrics.R2Undefined} when trained" : "";
+        reporter.Line($"test range: {c.TestStart:yyyy-MM-dd} to {c.TestEnd:yyyy-MM-dd}{trained}");
         reporter.Result(new Dictionary<string, object?>
         {
             ["path"] = path,

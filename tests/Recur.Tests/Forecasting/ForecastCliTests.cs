@@ -181,6 +181,60 @@ public class ForecastCliTests
         Assert.False(File.Exists(Path.Combine(dir.File("run"), "model.safetensors")));
     }
 
+    // A test range of one window (5 weekdays at --window 5) has no R²: every command says "undefined" and
+    // why, --json gives null (not 0, not "NaN"), and "1 day" is singular.
+    [Fact]
+    public void OneTestDayHasNoRSquared()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        string[] week = ["--test-start", "2002-01-07", "--test-end", "2002-01-11"];
+        const string Undefined = "R² undefined (needs at least 2 test days with different closes)";
+        var train = Recur(["forecast", "train", csv, "-o", run, "--epochs", "1", "--batch-size", "32", "--hidden", "4", "--ensemble", "2",
+            "--train-end", "2001-12-31", .. week, "--json"]);
+        Assert.True(train.Code == 0, train.Err);
+        Assert.Contains("test 5 days → 1 window (2002-01-11 to 2002-01-11)", train.Err);
+        Assert.Contains($"models   {Undefined}; the test line is their mean forecast", train.Err);
+        Assert.Matches($@"\ntest     {System.Text.RegularExpressions.Regex.Escape(Undefined)}, MSE [\d.]+, MAE [\d.]+, MAPE [\d.]+ % over 1 day\n", train.Err.ReplaceLineEndings("\n"));
+        Assert.Contains($"linear   {Undefined}, MSE", train.Err);
+        var result = JsonDocument.Parse(train.Out).RootElement;
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("test").GetProperty("r2").ValueKind);
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("linear_baseline").GetProperty("r2").ValueKind);
+        Assert.All(result.GetProperty("members").EnumerateArray(), m => Assert.Equal(JsonValueKind.Null, m.GetProperty("r2").ValueKind));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "metrics.json"))).RootElement.GetProperty("test").GetProperty("r2").ValueKind);
+
+        var eval = Recur("forecast", "eval", run, csv);
+        Assert.True(eval.Code == 0, eval.Err);
+        Assert.Contains("walk.csv, 2002-01-11 to 2002-01-11 (1 day predicted from windows of 5; the mean of 2 models):", eval.Out);
+        Assert.Contains($"\nR²   undefined (needs at least 2 test days with different closes)\n", eval.Out.ReplaceLineEndings("\n"));
+        Assert.Contains($"each model's {Undefined}", eval.Out);
+        Assert.DoesNotContain("0.0000", eval.Out);
+        var evalJson = Recur("forecast", "eval", run, csv, "--json");
+        Assert.True(evalJson.Code == 0, evalJson.Err);
+        var metrics = JsonDocument.Parse(evalJson.Out).RootElement;
+        Assert.Equal(JsonValueKind.Null, metrics.GetProperty("r2").ValueKind);
+        Assert.Equal(1, metrics.GetProperty("count").GetInt32());
+        Assert.True(metrics.GetProperty("mse").GetDouble() > 0);
+
+        var baseline = Recur(["forecast", "baseline", csv, "--train-end", "2001-12-31", .. week]);
+        Assert.True(baseline.Code == 0, baseline.Err);
+        Assert.Contains($"tested on 2002-01-11 to 2002-01-11: {Undefined}, MSE", baseline.Out);
+        Assert.Contains(" over 1 day", baseline.Out);
+        var baselineJson = Recur(["forecast", "baseline", csv, "--train-end", "2001-12-31", .. week, "--json"]);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(baselineJson.Out).RootElement.GetProperty("r2").ValueKind);
+
+        var info = Recur("info", run);
+        Assert.Contains($"test range: 2002-01-07 to 2002-01-11; {Undefined} when trained", info.Out);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement.GetProperty("test_r2").ValueKind);
+
+        // Two windows with different closes have an R² again.
+        var two = Recur("forecast", "eval", run, csv, "--test-start", "2002-01-07", "--test-end", "2002-01-14", "--json");
+        Assert.True(two.Code == 0, two.Err);
+        Assert.Equal(JsonValueKind.Number, JsonDocument.Parse(two.Out).RootElement.GetProperty("r2").ValueKind);
+        Assert.Contains("(2 days predicted", two.Err);
+    }
+
     [Fact]
     public void BaselineCommandScoresTheSeedsSplit()
     {

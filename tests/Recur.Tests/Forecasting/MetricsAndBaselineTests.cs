@@ -13,12 +13,27 @@ public class MetricsAndBaselineTests
         var m = RegressionMetrics.Compute([1, 2, 3, 4], [1.5, 2, 2, 5]);
         Assert.Equal(2.25 / 4, m.Mse, 15);
         Assert.Equal(2.5 / 4, m.Mae, 15);
-        Assert.Equal(1 - 2.25 / 5, m.R2, 15);                       // SS_tot = 2.25 + 0.25 + 0.25 + 2.25
+        Assert.Equal(1 - 2.25 / 5, m.R2!.Value, 15);                       // SS_tot = 2.25 + 0.25 + 0.25 + 2.25
         Assert.Equal((0.5 / 1 + 0 + 1.0 / 3 + 1.0 / 4) / 4, m.Mape, 15);   // a fraction, as sklearn
         Assert.Equal(4, m.Count);
-        Assert.Equal(1.0, RegressionMetrics.Compute([2, 2], [2, 2]).R2);
-        Assert.Equal(0.0, RegressionMetrics.Compute([2, 2], [2, 3]).R2);
         Assert.Throws<ArgumentException>(() => RegressionMetrics.Compute([1, 2], [1]));
+    }
+
+    // R² divides by the actual values' spread: with one value (sklearn's NaN) or all equal (sklearn's
+    // forced 1 or 0) it is undefined, null, and said so; the other metrics stand.
+    [Fact]
+    public void RSquaredIsUndefinedWithoutSpread()
+    {
+        var one = RegressionMetrics.Compute([11522.55957], [11000]);
+        Assert.Null(one.R2);
+        Assert.Equal(522.55957 * 522.55957, one.Mse, 6);
+        Assert.Equal("R² undefined (needs at least 2 test days with different closes), MSE 273068.5, MAE 522.56, MAPE 4.54 % over 1 day", one.ToString());
+        Assert.Null(RegressionMetrics.Compute([2, 2], [2, 2]).R2);
+        Assert.Null(RegressionMetrics.Compute([2, 2], [2, 3]).R2);
+        // Equal values whose mean rounds off them (0.1 × 3 / 3 ≠ 0.1) leave a tiny spread that is not one.
+        Assert.Null(RegressionMetrics.Compute([0.1, 0.1, 0.1], [0.1, 0.1, 0.2]).R2);
+        Assert.EndsWith("over 2 days", RegressionMetrics.Compute([1, 2], [1, 2]).ToString());
+        Assert.Equal(1.0, RegressionMetrics.Compute([1, 2], [1, 2]).R2);
     }
 
     [Fact]
@@ -51,7 +66,7 @@ public class MetricsAndBaselineTests
         var baseline = LinearBaseline.Fit(train);
         var m = RegressionMetrics.Compute(Enumerable.Range(0, test.Count).Select(test.Label).ToArray(), baseline.Predict(test));
         // README: R² 0.9716 on the 120 test windows (least squares is deterministic).
-        Assert.Equal(0.9716, m.R2, 4);
+        Assert.Equal(0.9716, m.R2!.Value, 4);
         Assert.Equal(120, m.Count);
     }
 }
