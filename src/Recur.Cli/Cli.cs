@@ -113,13 +113,13 @@ static partial class Cli
     }
 
     /// <summary>Fails with a clear message unless <paramref name="ok"/>.</summary>
-    public static void Require(bool ok, string message)
+    public static void Require([System.Diagnostics.CodeAnalysis.DoesNotReturnIf(false)] bool ok, string message)
     {
         if (!ok) throw new CliError(message);
     }
 
     /// <summary>Fails as a malformed command line (exit code 2) unless <paramref name="ok"/>.</summary>
-    public static void RequireUsage(bool ok, string message)
+    public static void RequireUsage([System.Diagnostics.CodeAnalysis.DoesNotReturnIf(false)] bool ok, string message)
     {
         if (!ok) throw new CliError(message, usage: true);
     }

@@ -118,6 +118,10 @@ static class TrainCommand
         var files = p.GetValue(Corpus) ?? [];
         Cli.RequireUsage(files.Length > 0, "give at least one CORPUS text file to train on");
         foreach (var f in files) Cli.ExistingFile(f, "corpus");
+        // A new run writes its plots over whatever has their names; the library checks its own files.
+        TrainingRun.CheckDirectory(dir);
+        foreach (var name in TrainMonitor.PlotFiles)
+            Cli.Require(!File.Exists(Path.Combine(dir, name)), $"'{Path.Combine(dir, name)}' already exists; choose another -o RUN_DIR (or move it away)");
         LoadedModel? start = null;
         if (p.GetValue(InitFrom) is string init)
         {

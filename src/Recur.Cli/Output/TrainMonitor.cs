@@ -36,6 +36,9 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
     /// </summary>
     public static void Plot(TrainingRun run, Action<string> warn) => Plots.Try(() => Draw(run), warn);
 
+    /// <summary>The files <see cref="Plot"/> writes in the run directory.</summary>
+    public static readonly string[] PlotFiles = ["loss.png", "loss.svg", "accuracy.png", "accuracy.svg"];
+
     static void Draw(TrainingRun run)
     {
         int count = run.TrainLoss.Count;

@@ -152,7 +152,11 @@ public sealed partial class TrainingRun
             : $"the corpus is too short: it has {Count(corpus)}, and training needs at least {least:N0} whatever --batch and --seq are; give a longer text");
     }
 
-    static void CheckDirectory(string dir)
+    /// <summary>
+    /// Refuses a directory a new run cannot use: a file, a run to resume instead, a model or snapshots it would
+    /// overwrite. (Create checks this; a caller that writes files of its own there can check first.)
+    /// </summary>
+    public static void CheckDirectory(string dir)
     {
         if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
         if (File.Exists(Path.Combine(dir, StateFileName)))
@@ -160,6 +164,10 @@ public sealed partial class TrainingRun
         // A model without a state (copied in, or another command's model) would be overwritten at the first validation.
         if (File.Exists(Path.Combine(dir, ModelFileName)))
             throw new InvalidDataException($"{dir} already holds a {ModelFileName} that is not a resumable run; choose another directory (or move the model away)");
+        // Snapshots of another run would be overwritten at the same step, or removed as beyond --keep.
+        string? snapshot = System.IO.Directory.Exists(dir) ? System.IO.Directory.EnumerateFiles(dir, "checkpoint-*.safetensors").Order().FirstOrDefault() : null;
+        if (snapshot != null)
+            throw new InvalidDataException($"{dir} already holds {Path.GetFileName(snapshot)} from an earlier run, which this run would overwrite or remove; choose another directory (or move it away)");
     }
 
     static void MakeDirectory(string dir)

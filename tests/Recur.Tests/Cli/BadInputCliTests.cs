@@ -84,6 +84,21 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", other, "--steps", "2").AssertCleanError("already holds a model.safetensors that is not a resumable run");
         Assert.Equal("someone's model", File.ReadAllText(model));
 
+        // Nor are an earlier run's snapshots (which --keep would remove) or plots, without a state or model.
+        foreach (var name in new[] { "checkpoint-2.safetensors", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg" })
+        {
+            string dir = tmp.File("old-" + name);
+            Directory.CreateDirectory(dir);
+            string kept = tmp.Write($"old-{name}/{name}", "an earlier run's");
+            RecurProcess.Run("train", corpus, "-o", dir, "--steps", "2").AssertCleanError(name);
+            Assert.Equal("an earlier run's", File.ReadAllText(kept));
+            Assert.Single(Directory.GetFileSystemEntries(dir));
+        }
+        string notes = tmp.File("notes");
+        Directory.CreateDirectory(notes);
+        tmp.Write("notes/notes.txt", "mine");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", notes, "--steps", "2", "--batch", "4", "--seq", "16").ExitCode);
+
         string numbers = tmp.File("numbers");
         Directory.CreateDirectory(numbers);
         tmp.Write("numbers/train.txt", "keep me");
