@@ -160,11 +160,16 @@ static partial class Cli
     /// </summary>
     public static void RequireNoRunFiles(string dir, bool force, params string[] names)
     {
-        if (force) return;
+        if (!force) RequireNoFiles(dir, names, "choose another --output or pass --force to overwrite it");
+    }
+
+    /// <summary>Refuses <paramref name="dir"/> if it holds one of <paramref name="names"/>: the message names the first and ends with <paramref name="advice"/>.</summary>
+    public static void RequireNoFiles(string dir, IEnumerable<string> names, string advice)
+    {
         foreach (var name in names)
         {
             string path = Path.Combine(dir, name);
-            Require(!File.Exists(path), $"'{path}' already exists; choose another --output or pass --force to overwrite it");
+            Require(!File.Exists(path), $"'{path}' already exists; {advice}");
         }
     }
 

@@ -120,8 +120,7 @@ static class TrainCommand
         foreach (var f in files) Cli.ExistingFile(f, "corpus");
         // A new run writes its plots over whatever has their names; the library checks its own files.
         TrainingRun.CheckDirectory(dir);
-        foreach (var name in TrainMonitor.PlotFiles)
-            Cli.Require(!File.Exists(Path.Combine(dir, name)), $"'{Path.Combine(dir, name)}' already exists; choose another -o RUN_DIR (or move it away)");
+        Cli.RequireNoFiles(dir, TrainMonitor.PlotFiles, "choose another -o RUN_DIR (or move it away)");
         LoadedModel? start = null;
         if (p.GetValue(InitFrom) is string init)
         {

@@ -38,13 +38,15 @@ public sealed partial class TrainingRun
     {
         if (Config.Keep == 0) return;
         SaveModel(SnapshotPath(Progress.Step));
-        var old = System.IO.Directory.GetFiles(Directory, "checkpoint-*.safetensors")
-            .Where(p => SnapshotStep(p) >= 0).OrderByDescending(SnapshotStep).Skip(Config.Keep);
-        foreach (var path in old) File.Delete(path);
+        foreach (var path in Snapshots(Directory).Reverse().Skip(Config.Keep)) File.Delete(path);
     }
 
     /// <summary>The model snapshot of step <paramref name="step"/>: RUN_DIR/checkpoint-STEP.safetensors (written only at checkpoints and at the end).</summary>
     public string SnapshotPath(long step) => PathOf($"checkpoint-{step}.safetensors");
+
+    /// <summary>The snapshots (checkpoint-STEP.safetensors) in <paramref name="dir"/>, oldest first.</summary>
+    static IEnumerable<string> Snapshots(string dir) =>
+        System.IO.Directory.GetFiles(dir, "checkpoint-*.safetensors").Where(p => SnapshotStep(p) >= 0).OrderBy(SnapshotStep);
 
     /// <summary>The step of a checkpoint-STEP.safetensors path, or -1 for another name.</summary>
     static long SnapshotStep(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["checkpoint-".Length..], out long s) ? s : -1;
@@ -71,7 +73,7 @@ public sealed partial class TrainingRun
         {
             // The weights of the best model or a snapshot survive a damaged state: say how to go on from them.
             string? weights = File.Exists(Path.Combine(dir, ModelFileName)) ? Path.Combine(dir, ModelFileName)
-                : System.IO.Directory.GetFiles(dir, "checkpoint-*.safetensors").OrderBy(SnapshotStep).LastOrDefault();
+                : Snapshots(dir).LastOrDefault();
             throw weights == null ? e : new InvalidDataException($"{e.Message}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {weights}", e);
         }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v

@@ -165,7 +165,7 @@ public sealed partial class TrainingRun
         if (File.Exists(Path.Combine(dir, ModelFileName)))
             throw new InvalidDataException($"{dir} already holds a {ModelFileName} that is not a resumable run; choose another directory (or move the model away)");
         // Snapshots of another run would be overwritten at the same step, or removed as beyond --keep.
-        string? snapshot = System.IO.Directory.Exists(dir) ? System.IO.Directory.EnumerateFiles(dir, "checkpoint-*.safetensors").Order().FirstOrDefault() : null;
+        string? snapshot = System.IO.Directory.Exists(dir) ? Snapshots(dir).FirstOrDefault() : null;
         if (snapshot != null)
             throw new InvalidDataException($"{dir} already holds {Path.GetFileName(snapshot)} from an earlier run, which this run would overwrite or remove; choose another directory (or move it away)");
     }
