@@ -14,7 +14,7 @@ static class SampleCommand
     static readonly Option<double> TopP = new("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to p (1 = all)", DefaultValueFactory = _ => 1.0 };
     static readonly Option<ulong> Seed = new("--seed") { Description = "Random seed; the same seed gives the same sample", DefaultValueFactory = _ => 1UL };
     static readonly Option<int> Count = new("--count") { Description = "Independent samples, computed as one batch", DefaultValueFactory = _ => 1 };
-    static readonly Option<string?> Stop = new("--stop") { Description = "End a sample once it has generated this string; each of its characters (a word model: words and marks) must be in the model's vocabulary" };
+    static readonly Option<string?> Stop = new("--stop") { Description = "End a sample once it has generated this string; each of its characters (a word model: words and marks, matched whatever their spacing) must be in the model's vocabulary" };
     static readonly Option<int> Threads = CommonOptions.Threads();
 
     public static Command Create()

@@ -22,7 +22,7 @@ public sealed record SampleOptions
     public ulong Seed { get; init; } = 1;
     /// <summary>Independent samples, computed as one batch.</summary>
     public int Count { get; init; } = 1;
-    /// <summary>A sample ends once its generated text contains this string (kept in the output).</summary>
+    /// <summary>A sample ends once it has generated this string (kept in the output); a word model matches its words and marks, whatever their spacing.</summary>
     public string? Stop { get; init; }
 
     /// <summary>The most samples in one batch: each holds its own state and text.</summary>
@@ -65,7 +65,7 @@ public sealed class Sampler
         if (cfg.Lowercase) prime = prime.ToLowerInvariant();
         var rng = new Rng(o.Seed);
         bool words = cfg.Tokens == ModelConfig.Words;
-        if (o.Stop != null) CheckStop(o.Stop, words);
+        string[]? stopWords = o.Stop == null ? null : CheckStop(o.Stop, words);
         int[] primeIds = prime.Length == 0 ? [StartToken(rng)]
             : words ? TokenText.Encode(prime, cfg.Tokens, vocab)
             : vocab.EncodeCharactersStrict(prime, "the prime");
@@ -91,6 +91,9 @@ public sealed class Sampler
             var joiners = Enumerable.Range(0, n).Select(_ => TokenText.Joiner(cfg.Tokens, prime)).ToArray();
             var done = new bool[n];
             var next = new int[n];
+            var stopper = stopWords == null ? null : new WordStop(stopWords, vocab, n);
+            if (stopper != null && prime.Length > 0)
+                foreach (int id in primeIds) for (int i = 0; i < n; i++) stopper.Add(i, id);
             var scratch = new Scratch(v);
             for (int step = 0; step < o.Length && done.Contains(false); step++)
             {
@@ -101,7 +104,8 @@ public sealed class Sampler
                     string token = joiners[i](vocab[next[i]]);
                     texts[i].Append(token);
                     onToken?.Invoke(i, token);
-                    if (o.Stop != null && EndsWith(texts[i], o.Stop)) done[i] = true;
+                    if (stopper != null) { stopper.Add(i, next[i]); done[i] = stopper.Ends(i); }
+                    else if (o.Stop != null && EndsWith(texts[i], o.Stop)) done[i] = true;
                 }
                 state.CopyFrom(model.FinalState);
                 logits = model.Forward(next, 1, n, state);
@@ -113,11 +117,11 @@ public sealed class Sampler
     }
 
     /// <summary>
-    /// Refuses a stop string the model cannot generate, as it is matched against generated text: a character
-    /// model must know each of its characters; a word model each of its words and marks (WordTokenizer's
-    /// tokens), except that the first may also be the end of a word it knows ("ra" ends "zebra").
+    /// Refuses a stop string the model cannot generate: a character model must know each of its characters;
+    /// a word model each of its words and marks (WordTokenizer's tokens), except that the first may also be
+    /// the end of a word it knows ("ra" ends "zebra"). Returns a word model's stop tokens (null for characters).
     /// </summary>
-    void CheckStop(string stop, bool words)
+    string[]? CheckStop(string stop, bool words)
     {
         if (!words)
         {
@@ -125,15 +129,17 @@ public sealed class Sampler
             vocab.EncodeCharacters(stop, cannotMake);
             if (cannotMake.Count > 0)
                 throw new ArgumentException($"--stop holds {string.Join(", ", cannotMake.Keys.Take(5).Select(Vocabulary.Describe))}, which the model never generates, so no sample would stop there");
-            return;
+            return null;
         }
         var tokens = WordTokenizer.Tokenize(stop);
+        if (tokens.Count == 0) throw new ArgumentException("--stop holds no word, mark or line break; a word model's samples stop at words, so give some");
         // <eos> is printed as a line break, so no stop text can end with part of it.
         var unknown = tokens.Where((t, i) => !vocab.TryGetId(t, out _)
             && !(i == 0 && vocab.Tokens.Any(w => w != WordTokenizer.EndOfLine && w.EndsWith(t, StringComparison.Ordinal)))).Distinct().ToList();
         if (unknown.Count > 0)
             throw new ArgumentException($"--stop holds {string.Join(", ", unknown.Take(5).Select(t => t == WordTokenizer.EndOfLine ? "a line break (<eos>)" : Vocabulary.Describe(t)))}, which the model never generates " +
                 "(not in its vocabulary), so no sample would stop there; choose a stop of words it knows (recur info lists them)");
+        return tokens.ToArray();
     }
 
     /// <summary>With no prime, generation starts after a line end (a newline character, or &lt;eos&gt; for words).</summary>

@@ -122,6 +122,7 @@ public class WordCliTests
         RecurProcess.Run("sample", run, "--prime", " \t ").AssertCleanError("no word or mark");
         // A --stop word outside the vocabulary could never end a sample (it once ran silently); the end of a known word can.
         RecurProcess.Run("sample", run, "--stop", "the zebra").AssertCleanError("--stop holds 'zebra', which the model never generates");
+        RecurProcess.Run("sample", run, "--stop", " ").AssertCleanError("--stop holds no word, mark or line break");
         foreach (var stop in new[] { "the mat.", "at", "\\n" })
             Assert.Equal(0, RecurProcess.Run("sample", run, "--stop", stop, "--length", "5").ExitCode);
         RecurProcess.Run("numbers").AssertCleanError("-o DIR");

@@ -8,11 +8,11 @@ namespace Recur.Tests.LanguageModel;
 
 public class SamplerTests
 {
-    static LoadedModel Trained(TempDir dir)
+    static LoadedModel Trained(TempDir dir, string tokens = ModelConfig.Chars)
     {
         string corpus = dir.Write("c.txt", TempDir.Corpus(4000));
         var config = new TrainConfig { Corpus = [corpus], Batch = 8, Seq = 16, Steps = 40, Lr = 5e-3, EvalEvery = 40, CheckpointEvery = 40 };
-        Trainer.Run(TrainingRun.Create(dir.File("run"), new ModelConfig { Hidden = 32, Layers = 1 }, config, new TextOptions()));
+        Trainer.Run(TrainingRun.Create(dir.File("run"), new ModelConfig { Hidden = 32, Layers = 1, Tokens = tokens, Embed = tokens == ModelConfig.Words ? 16 : 0 }, config, new TextOptions()));
         return LanguageModelFile.Load(dir.File("run"));
     }
 
@@ -94,5 +94,27 @@ public class SamplerTests
         var text = new Sampler(m.Model, m.Vocabulary).Generate(new SampleOptions { Prime = "the", Length = 400, Stop = "." })[0];
         Assert.EndsWith(".", text);
         Assert.Equal(1, text.Count(c => c == '.'));
+    }
+
+    [Theory]
+    [InlineData("mat .", "mat.")]    // spaced as the tokenizer cuts it, not as it is printed
+    [InlineData("mat.", "mat.")]
+    [InlineData("at.", "at.")]       // the first token may end a longer word
+    public void WordStopMatchesTokensWhateverTheSpacing(string stop, string printed)
+    {
+        // A word model prints "mat." for the tokens mat and .; a stop matched on text would need the printed spacing.
+        using var dir = new TempDir();
+        var m = Trained(dir, ModelConfig.Words);
+        var text = new Sampler(m.Model, m.Vocabulary).Generate(new SampleOptions { Prime = "the", Length = 400, Stop = stop })[0];
+        Assert.True(text.IndexOf(printed, StringComparison.Ordinal) == text.Length - printed.Length, $"the sample did not stop at the first '{printed}': {text}");
+    }
+
+    [Fact]
+    public void WordStopWithNoTokenIsRefused()
+    {
+        using var dir = new TempDir();
+        var m = Trained(dir, ModelConfig.Words);
+        var e = Assert.Throws<ArgumentException>(() => new Sampler(m.Model, m.Vocabulary).Generate(new SampleOptions { Stop = "  " }));
+        Assert.Contains("no word, mark or line break", e.Message);
     }
 }
