@@ -175,7 +175,7 @@ public sealed partial class TrainingRun
         try { IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message})");
+            throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message}); make it writable or choose another");
         }
     }
 

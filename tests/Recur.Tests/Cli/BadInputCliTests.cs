@@ -98,6 +98,9 @@ public class BadInputCliTests
         Directory.CreateDirectory(notes);
         tmp.Write("notes/notes.txt", "mine");
         Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", notes, "--steps", "2", "--batch", "4", "--seq", "16").ExitCode);
+        var underFile = RecurProcess.Run("train", corpus, "-o", Path.Combine(corpus, "run"), "--steps", "2", "--batch", "4", "--seq", "16");
+        underFile.AssertCleanError("cannot write to the run directory");
+        Assert.Contains("make it writable or choose another", underFile.Err);
 
         string numbers = tmp.File("numbers");
         Directory.CreateDirectory(numbers);
