@@ -21,13 +21,24 @@ static class StandardOutput
         catch (Exception e) when (e is IOException or PlatformNotSupportedException) { } // no console to set: keep .NET's
     }
 
-    /// <summary>Makes Console.Out write to fd 1 through <see cref="Fd1"/> (not on Windows, whose console is left as it is).</summary>
+    /// <summary>
+    /// Makes Console.Out write to fd 1 through <see cref="Fd1"/> (not on Windows, whose console is left as it is).
+    /// A FileStream is used only where fd 1 cannot seek (a pipe, a terminal): on a seekable file it writes at
+    /// offsets of its own (pwrite) and never moves the descriptor's shared offset, so stderr in `> log 2>&amp;1`,
+    /// or the next command in `{ recur ...; echo; } > out`, wrote over what it had written. There .NET's
+    /// console stream (plain write calls) is wrapped instead; a file never raises EPIPE.
+    /// </summary>
     public static void UseUnixStream()
     {
         if (OperatingSystem.IsWindows()) return;
         Stream stream;
         try { stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0); }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException) { return; } // odd stdout: keep .NET's
+        if (stream.CanSeek)
+        {
+            stream.Dispose();
+            stream = Console.OpenStandardOutput();
+        }
         Console.SetOut(new StreamWriter(new Fd1(stream), new System.Text.UTF8Encoding(false)) { AutoFlush = true });
     }
 

@@ -64,6 +64,18 @@ public class TrainCliTests
         Assert.Equal(0, p.ExitCode);
         Assert.Equal("", p.StandardError.ReadToEnd());
 
+        // stdout redirected to a file shares its offset with stderr and with the commands around it: each line lands
+        // after the last (a positional stdout once wrote over its own output from the next command and from stderr).
+        string log = tmp.File("log.txt");
+        string recur = $"dotnet '{Path.Combine(AppContext.BaseDirectory, "recur.dll")}'";
+        var inFile = new ProcessStartInfo("bash") { UseShellExecute = false };
+        inFile.ArgumentList.Add("-c");
+        inFile.ArgumentList.Add($"{{ echo first; {recur} sample '{run}' --prime 'the ' --length 80 --seed 9; echo; {recur} info '{run}' --json nosuch; echo last; }} > '{log}' 2>&1");
+        using (var shellRun = Process.Start(inFile)!) shellRun.WaitForExit();
+        string logged = File.ReadAllText(log);
+        Assert.StartsWith("first\n" + s1.Out + "\nrecur: error: ", logged);
+        Assert.EndsWith("\nlast\n", logged);
+
         // Any other failed write to stdout is one error line naming it (Linux's /dev/full: every write fails with ENOSPC).
         if (File.Exists("/dev/full"))
         {
