@@ -238,7 +238,7 @@ static class TrainCommand
         double? valAcc = bestEntry?[2], valLastAcc = bestEntry?[3];
         string best = double.IsFinite(pr.BestValLoss)
             ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {Math.Exp(pr.BestValLoss):0.00}) at step {pr.BestStep:N0}" +
-              (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} (last token {l:P1})" : "")
+              (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} ({TrainMonitor.LastToken(l, run.Config.Seq)})" : "")
             : pr.ValTokens > 0 ? $"not validated yet (every {run.Config.EvalEvery:N0} steps)" : "no validation split";
         double other = outcome.SessionSeconds - outcome.StepSeconds;
         reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} in all; " +
@@ -255,7 +255,7 @@ static class TrainCommand
             ["best_val_loss"] = double.IsFinite(pr.BestValLoss) ? pr.BestValLoss : null,
             ["best_val_perplexity"] = double.IsFinite(pr.BestValLoss) ? Math.Exp(pr.BestValLoss) : null,
             ["val_token_accuracy"] = valAcc,
-            ["val_last_token_accuracy"] = valLastAcc,
+            ["val_last_token_accuracy"] = double.IsNaN(valLastAcc ?? 0) ? null : valLastAcc,   // NaN: no window, none
             ["elapsed_s"] = Math.Round(outcome.ElapsedSeconds, 3),
             ["step_s"] = Math.Round(outcome.StepSeconds, 3),
             ["epochs"] = Math.Round(run.EpochProgress, 4),

@@ -21,11 +21,15 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
     {
         string unit = TokenText.Unit(run.ModelConfig.Tokens);
         sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {v.Perplexity:0.00}, " +
-            $"accuracy {v.TokenAccuracy:P1} (last token {v.LastTokenAccuracy:P1}){(best ? " (best so far, saved)" : "")}");
+            $"accuracy {v.TokenAccuracy:P1} ({LastToken(v.FullWindows > 0 ? v.LastTokenAccuracy : double.NaN, run.Config.Seq)}){(best ? " (best so far, saved)" : "")}");
         Plot(run, warning => sink.Line(Reporter.WarningLine(warning)));
     }
 
     public void Checkpointed(TrainingRun run) { }
+
+    /// <summary>"last token 12.5 %", or, where the validation streams are shorter than --seq (NaN), none as `recur eval` says it.</summary>
+    public static string LastToken(double accuracy, int seq) =>
+        double.IsNaN(accuracy) ? $"last token none: no validation stream fills a {seq}-token window" : $"last token {accuracy:P1}";
 
     /// <summary>Steps per point of the training curves: a rolling mean of 4 (as seed 004 plots them), wider on long runs.</summary>
     public static int Window(int steps) => Math.Max(4, steps / 250);
@@ -52,12 +56,13 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
             new Series($"train {mean}", xs, Smooth(run.TrainLoss)),
             new Series("validation", val.Select(p => p[0]).ToArray(), val.Select(p => p[1]).ToArray()));
         var valAcc = val.Where(p => p.Length >= 4).ToList();
+        var valLast = valAcc.Where(p => !double.IsNaN(p[3])).ToList();   // none without a window: no point to draw
         // A run resumed from a state file older than the accuracy history has it for its last steps only.
         var accXs = xs[(count - run.TrainAccuracy.Count)..];
         Plots.Lines(run.PathOf("accuracy"), "Accuracy (argmax = next token)", "step", "accuracy",
             new Series($"train, last token {mean}", accXs, Smooth(run.TrainLastAccuracy)),
             new Series($"train, every token {mean}", accXs, Smooth(run.TrainAccuracy)),
-            new Series("validation, last token", valAcc.Select(p => p[0]).ToArray(), valAcc.Select(p => p[3]).ToArray()),
+            new Series("validation, last token", valLast.Select(p => p[0]).ToArray(), valLast.Select(p => p[3]).ToArray()),
             new Series("validation, every token", valAcc.Select(p => p[0]).ToArray(), valAcc.Select(p => p[2]).ToArray()));
     }
 }

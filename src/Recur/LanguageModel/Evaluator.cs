@@ -22,6 +22,12 @@ public sealed record EvalResult(double Loss, long Tokens, double TokenAccuracy =
 
 public static class Evaluator
 {
+    /// <summary>How many streams Evaluate reads <paramref name="tokens"/> tokens as: --batch, fewer when there are fewer predictions.</summary>
+    static int Streams(int tokens, int batch) => Math.Max(1, Math.Min(batch, tokens - 1));
+
+    /// <summary>Whether Evaluate reads a whole window (FullWindows > 0) of a text this long: its streams are at least T steps.</summary>
+    public static bool FillsAWindow(int tokens, int batch, int steps) => tokens >= 2 && (tokens - 1) / Streams(tokens, batch) >= steps;
+
     /// <summary>Mean cross-entropy (nats per token) of predicting tokens[1..] from what precedes each, and accuracies.</summary>
     public static EvalResult Evaluate(TokenModel model, ReadOnlySpan<int> tokens, int batch, int steps)
     {
@@ -30,7 +36,7 @@ public static class Evaluator
         model.Eval();
         try
         {
-            int n = Math.Max(1, Math.Min(batch, tokens.Length - 1));
+            int n = Streams(tokens.Length, batch);
             int length = (tokens.Length - 1) / n;   // predictions per sequence
             var state = model.NewState(n);
             var ce = new CrossEntropyLoss(reduction: Reduction.Sum);

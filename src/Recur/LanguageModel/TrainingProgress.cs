@@ -22,7 +22,11 @@ public sealed class TrainingProgress
     public long TokensSeen { get; set; }
     public double BestValLoss { get; set; } = double.PositiveInfinity;
     public long BestStep { get; set; }
-    /// <summary>(step, validation loss) of every evaluation.</summary>
+    /// <summary>
+    /// (step, validation loss, accuracy, last-token accuracy) of every evaluation; the last is NaN ("NaN" in the
+    /// JSON) when the validation streams are shorter than --seq, so no window has a last token. Older states hold
+    /// (step, loss) rows, or a number where there was no window (Resume reads that as NaN).
+    /// </summary>
     public List<double[]> ValHistory { get; set; } = [];
     public string CorpusHash { get; set; } = "";
     public int TrainTokens { get; set; }

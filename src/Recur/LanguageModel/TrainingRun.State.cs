@@ -94,6 +94,9 @@ public sealed partial class TrainingRun
         if (corpus.Hash != progress.CorpusHash)
             throw new InvalidDataException($"{dir}: the corpus ({string.Join(", ", config.Corpus)}){(config.ValFile != null ? $" or the validation file ({config.ValFile})" : "")} " +
                 "no longer reads as it did when the run started; resume with the original text or start a new run");
+        // A state saved before "none" was recorded holds the streams' last tokens' accuracy where no window was read.
+        if (!Evaluator.FillsAWindow(corpus.Validation.Length, config.Batch, config.Seq))
+            foreach (var row in progress.ValHistory.Where(row => row.Length >= 4)) row[3] = double.NaN;
         var run = new TrainingRun(dir, model, config, corpus, progress);
         run.Load(contents.Tensors, path);
         return run;

@@ -235,7 +235,8 @@ public sealed partial class TrainingRun
     {
         if (Corpus.Validation.Length < 2) return null;
         var result = Evaluator.Evaluate(Model, Corpus.Validation, Config.Batch, Config.Seq);
-        Progress.ValHistory.Add([Progress.Step, result.Loss, result.TokenAccuracy, result.LastTokenAccuracy]);
+        // Streams shorter than --seq hold no window: its last-token accuracy is none (NaN), as `recur eval` says.
+        Progress.ValHistory.Add([Progress.Step, result.Loss, result.TokenAccuracy, result.FullWindows > 0 ? result.LastTokenAccuracy : double.NaN]);
         bool best = result.Loss < Progress.BestValLoss;
         if (best)
         {

@@ -91,6 +91,31 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void ValidationShorterThanAWindowHasNoLastTokenAccuracy()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        // 150 validation characters in 8 streams of 18, none filling a 50-character window (as `recur eval` says "none").
+        var t = RecurProcess.Run([.. Train(corpus, run, "--batch", "8", "--seq", "50", "--val-frac", "0.05", "--steps", "3", "--eval-every", "1", "--json")]);
+        Assert.Equal(0, t.ExitCode);
+        var summary = JsonDocument.Parse(t.Out).RootElement;
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("val_last_token_accuracy").ValueKind);
+        Assert.InRange(summary.GetProperty("val_token_accuracy").GetDouble(), 0, 1);
+        Assert.Equal(5, t.Err.Split("last token none: no validation stream fills a 50-token window").Length);   // 3 validations and the summary
+        Assert.DoesNotMatch(@"last token \d", t.Err);
+        // The plot draws the validation accuracy over every token and no made-up last-token points.
+        string plot = File.ReadAllText(Path.Combine(run, "accuracy.svg"));
+        Assert.Contains("validation, every token", plot);
+        Assert.DoesNotContain("validation, last token", plot);
+
+        var r = RecurProcess.Run("train", "--resume", run, "--steps", "4", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(r.Out).RootElement.GetProperty("val_last_token_accuracy").ValueKind);
+        Assert.DoesNotMatch(@"last token \d", r.Err);
+    }
+
+    [Fact]
     public void EvalCountsUnknownCharacters()
     {
         using var tmp = new TempDir();

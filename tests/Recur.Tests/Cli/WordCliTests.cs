@@ -48,6 +48,7 @@ public class WordCliTests
         Assert.True(summary.GetProperty("best_val_perplexity").GetDouble() > 1);
         Assert.Contains("nats/word", t.Err);
         foreach (var plot in new[] { "loss.png", "loss.svg", "accuracy.png", "accuracy.svg" }) Assert.True(File.Exists(Path.Combine(run, plot)), plot);
+        Assert.Contains("validation, last token", File.ReadAllText(Path.Combine(run, "accuracy.svg")));
         var names = ModelFile.Load(Path.Combine(run, "model.safetensors")).Tensors.Keys;
         Assert.Contains("i_h.weight", names);
         Assert.Contains("bn.running_var", names);

@@ -52,6 +52,12 @@ public class AccuracyTests
         Assert.Equal(2, Evaluator.Evaluate(new Successor(5), Tokens, batch: 1, steps: 4).FullWindows);   // 4 + 4, and 2 left over
         Assert.Equal(0, Evaluator.Evaluate(new Successor(5), Tokens, batch: 1, steps: 11).FullWindows);
         Assert.Equal(0, Evaluator.Evaluate(new Successor(5), Tokens, batch: 64, steps: 2).FullWindows);  // 10 streams of 1
+        // FillsAWindow tells without a model (as a resumed run needs it), and agrees with an evaluation.
+        for (int length = 2; length <= Tokens.Length; length++)
+            foreach (int batch in new[] { 1, 2, 3, 64 })
+                for (int steps = 1; steps <= 11; steps++)
+                    Assert.Equal(Evaluator.Evaluate(new Successor(5), Tokens.AsSpan(0, length), batch, steps).FullWindows > 0,
+                        Evaluator.FillsAWindow(length, batch, steps));
     }
 
     [Fact]

@@ -116,6 +116,34 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void ValidationShorterThanAWindowRecordsNoLastTokenAccuracy()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        // 150 validation characters in 8 streams of 18: none fills a 50-step window, so no last token of one is scored.
+        var config = Config(corpus) with { Steps = 2, EvalEvery = 1, Seq = 50, ValFrac = 0.05 };
+        var run = TrainingRun.Create(dir.File("run"), Small with { Layers = 1, Hidden = 16 }, config, new TextOptions());
+        Trainer.Run(run);
+        Assert.Equal(150, run.Progress.ValTokens);
+        Assert.Equal([1.0, 2.0], run.Progress.ValHistory.Select(v => v[0]));
+        Assert.All(run.Progress.ValHistory, v => Assert.True(double.IsFinite(v[2]) && double.IsNaN(v[3]), string.Join(", ", v)));
+
+        // "None" survives the state file, and a state saved before it was recorded (a made-up number, or a row of
+        // step and loss only) still resumes, with the number read as none.
+        var resumed = TrainingRun.Resume(dir.File("run"), c => c);
+        Assert.All(resumed.Progress.ValHistory, v => Assert.True(double.IsNaN(v[3])));
+        resumed.Progress.ValHistory[0] = resumed.Progress.ValHistory[0][..2];
+        resumed.Progress.ValHistory[1][3] = 0.125;
+        resumed.SaveState();
+        var old = TrainingRun.Resume(dir.File("run"), c => c with { Steps = 3 });
+        Assert.Equal(2, old.Progress.ValHistory[0].Length);
+        Assert.True(double.IsNaN(old.Progress.ValHistory[1][3]));
+        Trainer.Run(old);
+        Assert.Equal(3, old.Progress.ValHistory.Count);
+        Assert.True(double.IsNaN(old.Progress.ValHistory[2][3]));
+    }
+
+    [Fact]
     public void ModelFileUsesSeed002Names()
     {
         using var dir = new TempDir();
