@@ -32,6 +32,8 @@ public sealed partial class TrainingRun
     public List<float> TrainAccuracy { get; } = [];
     /// <summary>Argmax accuracy of every step so far, over the last token of each of its sequences (seed 004's metric).</summary>
     public List<float> TrainLastAccuracy { get; } = [];
+    /// <summary>The last step's global gradient norm before clipping (0 with --clip 0, which does not compute it).</summary>
+    public float LastGradientNorm { get; private set; }
 
     readonly ParameterSet parameters;
     readonly Optimizer optimizer;
@@ -206,6 +208,7 @@ public sealed partial class TrainingRun
         if (Config.Batching == Batching.Stateful) carried.CopyFrom(Model.FinalState);
         float norm = Config.Clip > 0 ? GradClip.ClipByGlobalNorm(parameters, Config.Clip) : 0f;
         if (!float.IsFinite(norm)) throw Diverged("the gradient norm is not finite");
+        LastGradientNorm = norm;
         optimizer.Step();
 
         Progress.Step++;

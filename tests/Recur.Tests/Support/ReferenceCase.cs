@@ -48,6 +48,7 @@ sealed class ReferenceCase
 
     public int Int(string key) => Config.GetProperty(key).GetInt32();
     public float Float(string key) => Config.GetProperty(key).GetSingle();
+    public double Double(string key) => Config.GetProperty(key).GetDouble();
     public bool Bool(string key) => Config.TryGetProperty(key, out var v) && v.GetBoolean();
     public string Str(string key) => Config.GetProperty(key).GetString()!;
     public bool HasKey(string key) => Config.TryGetProperty(key, out _);
