@@ -34,7 +34,7 @@ from interop import TextModel
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "../../tests/Recur.Tests/Reference"
 
-# A line of English, repeated: a real text's ids, with a vocabulary of 14 characters.
+# A line of English, for cases that train on a real text rather than random letters.
 PROSE = "the cat sat on the mat. a dog ran past the red door. "
 
 
