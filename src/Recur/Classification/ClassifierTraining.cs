@@ -56,7 +56,11 @@ public sealed class ClassifierTraining
     double bestAccuracy = double.NegativeInfinity;
     Tensor? targets, dLogits;
 
-    ClassifierTraining(TrainConfig config, Classifier classifier, int[][] trainSeqs, float[] trainTargets, int[][] valSeqs, float[] valTargets, Rng shuffleRng)
+    /// <summary>
+    /// A run over texts already encoded for <paramref name="classifier"/>'s vocabulary, with its weights as they are:
+    /// what <see cref="Prepare"/> ends with. Internal so tests can start from PyTorch's weights and texts.
+    /// </summary>
+    internal ClassifierTraining(TrainConfig config, Classifier classifier, int[][] trainSeqs, float[] trainTargets, int[][] valSeqs, float[] valTargets, Rng shuffleRng)
     {
         (Config, Classifier, this.trainSeqs, this.trainTargets, this.valSeqs, this.valTargets, this.shuffleRng) =
             (config, classifier, trainSeqs, trainTargets, valSeqs, valTargets, shuffleRng);
@@ -123,8 +127,7 @@ public sealed class ClassifierTraining
     public EpochReport RunEpoch(Action<double, string>? progress = null, CancellationToken cancel = default)
     {
         int epoch = history.Count + 1;
-        var model = Classifier.Model;
-        model.Train();
+        Classifier.Model.Train();
         var plan = Config.Bucket ? BatchPlan.Bucketed(trainSeqs, Config.BatchSize, shuffleRng) : BatchPlan.Shuffled(trainSeqs.Length, Config.BatchSize, shuffleRng);
         double lossSum = 0;
         long correct = 0, tokens = 0, padded = 0;
@@ -134,19 +137,9 @@ public sealed class ClassifierTraining
         for (int b = 0; b < plan.Count; b++)
         {
             cancel.ThrowIfCancellationRequested();
-            batch.Fill(trainSeqs, trainTargets, plan[b]);
+            var (batchLoss, right) = Step(plan[b]);
             int n = batch.Size;
-            adam.ZeroGrad();
-            var z = model.Forward(batch);
-            var t = Nn.Workspace.Ensure(ref targets, n, 1);
-            batch.Targets.CopyTo(t.Span);
-            var dz = Nn.Workspace.Ensure(ref dLogits, n, 1);
-            float batchLoss = loss.Forward(z, t, dz);
-            for (int i = 0; i < n; i++)
-                if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
-            model.Backward(dz);
-            if (Config.Clip is double clip) GradClip.ClipByGlobalNorm(parameters, clip);
-            adam.Step();
+            correct += right;
             lossSum += (double)batchLoss * n;
             seen += n;
             tokens += batch.Tokens;
@@ -185,6 +178,30 @@ public sealed class ClassifierTraining
             seen, tokens, padded, best);
         history.Add(report);
         return report;
+    }
+
+    /// <summary>
+    /// One Adam step on the training texts <paramref name="items"/> (indices into the training set, in any
+    /// order): returns the batch's mean loss and how many of its texts the model classified right before
+    /// the step. RunEpoch's step; tests drive it directly with PyTorch's batches. The model must be in training mode.
+    /// </summary>
+    internal (float Loss, int Correct) Step(ReadOnlySpan<int> items)
+    {
+        var model = Classifier.Model;
+        batch.Fill(trainSeqs, trainTargets, items);
+        int n = batch.Size, correct = 0;
+        adam.ZeroGrad();
+        var z = model.Forward(batch);
+        var t = Nn.Workspace.Ensure(ref targets, n, 1);
+        batch.Targets.CopyTo(t.Span);
+        var dz = Nn.Workspace.Ensure(ref dLogits, n, 1);
+        float batchLoss = loss.Forward(z, t, dz);
+        for (int i = 0; i < n; i++)
+            if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
+        model.Backward(dz);
+        if (Config.Clip is double clip) GradClip.ClipByGlobalNorm(parameters, clip);
+        adam.Step();
+        return (batchLoss, correct);
     }
 
     /// <summary>Puts the best epoch's weights back (with validation); the model is then in evaluation mode.</summary>

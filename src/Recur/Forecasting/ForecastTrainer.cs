@@ -71,20 +71,14 @@ public static class ForecastTrainer
         var config = forecaster.Config.Member(member);
         int members = forecaster.Members.Count;
         var model = forecaster.Members[member];
-        var parameters = new ParameterSet(model);
-        var adam = new Adam(parameters, config.LearningRate);
-        var mse = new MseLoss();
         var order = new Rng(config.Seed ^ ShuffleStream);
         double lossScale = forecaster.TargetScaler is { } ts ? ts.Std[0] * ts.Std[0] : 1;
 
-        int n = train.Count, full = Math.Min(config.BatchSize, n), rest = n % full;
+        int n = train.Count, full = Math.Min(config.BatchSize, n);
         var ids = Enumerable.Range(0, n).ToArray();
         var labels = new float[n];                      // (n) targets in training units
         for (int i = 0; i < n; i++) labels[i] = forecaster.Scale(train.Label(i));
-        // Two batch shapes at most: full batches and the smaller last one, each with its own buffers.
-        var batches = new Dictionary<int, (Tensor X, Tensor Y, Tensor DY)>();
-        foreach (int b in rest == 0 ? [full] : new[] { full, rest })
-            batches[b] = (new Tensor(train.Window, b, train.Features), new Tensor(b, 1), new Tensor(b, 1));
+        var stepper = new Stepper(model, config.LearningRate, train, labels);
 
         var losses = new double[config.Epochs];
         model.Train();
@@ -96,16 +90,7 @@ public static class ForecastTrainer
             for (int start = 0; start < n; start += full)
             {
                 int b = Math.Min(full, n - start);
-                var (x, y, dy) = batches[b];
-                var batch = ids.AsSpan(start, b);
-                train.Gather(batch, x);
-                for (int j = 0; j < b; j++) y[j] = labels[batch[j]];
-                adam.ZeroGrad();
-                var pred = model.Forward(x);                 // (B, 1)
-                float loss = mse.Forward(pred, y, dy);
-                model.Backward(dy);
-                adam.Step();
-                total += (double)loss * b;
+                total += (double)stepper.Step(ids.AsSpan(start, b)) * b;
             }
             losses[epoch] = total / n * lossScale;
             if (!double.IsFinite(losses[epoch]))
@@ -117,5 +102,38 @@ public static class ForecastTrainer
         }
         model.Eval();
         return losses;
+    }
+
+    /// <summary>
+    /// One model's training steps: its Adam, the MSE and the batch buffers. TrainMember's step; tests drive
+    /// it directly with PyTorch's weights and batches (which is why it takes a model, not a forecaster:
+    /// a Forecaster reads the 37 stock features, the model any F).
+    /// </summary>
+    internal sealed class Stepper(ForecastModel model, double learningRate, WindowSet train, float[] labels)
+    {
+        readonly Adam adam = new(new ParameterSet(model), learningRate);
+        readonly MseLoss mse = new();
+        // Two batch shapes in a run (full batches and the smaller last one), each with its own buffers.
+        readonly Dictionary<int, (Tensor X, Tensor Y, Tensor DY)> batches = [];
+
+        /// <summary>
+        /// One Adam step on windows <paramref name="windows"/> of the training set, whose targets (training
+        /// units) are labels[window]: returns the batch's mean squared error. The model must be in training mode.
+        /// </summary>
+        public float Step(ReadOnlySpan<int> windows)
+        {
+            int b = windows.Length;
+            if (!batches.TryGetValue(b, out var buffers))
+                batches[b] = buffers = (new Tensor(train.Window, b, train.Features), new Tensor(b, 1), new Tensor(b, 1));
+            var (x, y, dy) = buffers;
+            train.Gather(windows, x);                        // (W, B, F)
+            for (int j = 0; j < b; j++) y[j] = labels[windows[j]];
+            adam.ZeroGrad();
+            var pred = model.Forward(x);                     // (B, 1)
+            float loss = mse.Forward(pred, y, dy);
+            model.Backward(dy);
+            adam.Step();
+            return loss;
+        }
     }
 }
