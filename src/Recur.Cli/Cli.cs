@@ -154,6 +154,33 @@ static partial class Cli
     }
 
     /// <summary>
+    /// <see cref="CreateOutputDirectory"/> for a training command, which then holds the directory's lock (see
+    /// DirectoryLock) for as long as it writes there. <paramref name="checkAgain"/> repeats, under the lock, the
+    /// command's first look at what the directory holds: another process may have trained there since. A refusal
+    /// leaves the directory alone (another process is in it, maybe the one that made it). Returns the lock and the
+    /// folder this made, which a command that fails later removes (<see cref="RemoveCreated"/>) once it has
+    /// released the lock.
+    /// </summary>
+    public static (Recur.IO.DirectoryLock Lock, string? Created) CreateLockedDirectory(string dir, string what, Action checkAgain)
+    {
+        string? created = CreateOutputDirectory(dir, what);
+        Recur.IO.DirectoryLock held;
+        try { held = Recur.IO.DirectoryLock.Acquire(dir); }
+        catch (Exception e) when (e is not Recur.IO.DirectoryInUseException)
+        {
+            RemoveCreated(created);
+            throw;
+        }
+        try { checkAgain(); }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+        return (held, created);
+    }
+
+    /// <summary>
     /// Refuses a run directory that already holds one of <paramref name="names"/>, the files a run writes there
     /// (a model, or another run's history and plots), unless <paramref name="force"/>; the message names the
     /// first. Checked before any data is read, so nothing is trained only to be refused.

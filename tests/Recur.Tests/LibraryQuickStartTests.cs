@@ -18,7 +18,8 @@ public class LibraryQuickStartTests
 
         var model = new ModelConfig { Layers = 2, Hidden = 128, Embed = 64 };
         var config = new TrainConfig { Corpus = [corpus], Batch = 32, Seq = 64, Steps = 20 };
-        TrainOutcome outcome = Trainer.Run(TrainingRun.Create(runDir, model, config, new TextOptions()));
+        TrainOutcome outcome;
+        using (var run = TrainingRun.Create(runDir, model, config, new TextOptions())) outcome = Trainer.Run(run);
 
         LoadedModel loaded = LanguageModelFile.Load(runDir);
         var sampler = new Sampler(loaded.Model, loaded.Vocabulary);

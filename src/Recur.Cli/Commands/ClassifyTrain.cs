@@ -1,6 +1,7 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
 // (after every epoch that is the best so far), history.csv, and loss/accuracy plots; without --force, a
-// directory already holding any of them is refused. A run that fails or is stopped with Ctrl-C before
+// directory already holding any of them is refused, as is one another process is training in (the run
+// holds the directory's lock while it writes there). A run that fails or is stopped with Ctrl-C before
 // saving a model removes the run directory if it made it.
 using System.CommandLine;
 using System.Globalization;
@@ -73,8 +74,9 @@ static class ClassifyTrain
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
-            return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath);
+            return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath, parse.GetValue(force));
         });
         return command;
     }
@@ -83,19 +85,20 @@ static class ClassifyTrain
     static readonly string[] RunFiles = [ClassifyCommand.ModelFileName, "history.csv", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg"];
 
     static int Run(Reporter reporter, string dataPath, CsvLayout layout, string? positive, ModelConfig modelConfig, TrainConfig trainConfig,
-        string runDir, string modelPath)
+        string runDir, string modelPath, bool force)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var items = ClassifyCommand.LoadData(dataPath, layout);
         var training = ClassifierTraining.Prepare(items, modelConfig, trainConfig, positive, dataPath);
         var classifier = training.Classifier;
         string? created = null;
+        DirectoryLock? held = null;   // the run directory's, from its creation to the last file written there
         bool hadModel = File.Exists(modelPath), saved = false;
         // Ctrl-C is heard during the epochs; during the final save and plots it ends the process (files are atomic).
         var ctrlC = new CtrlC("recur: stopping after this batch (Ctrl-C again to quit at once)");
         try
         {
-            created = Cli.CreateOutputDirectory(runDir, "run directory");
+            (held, created) = Cli.CreateLockedDirectory(runDir, "run directory", () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
             reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
             reporter.Line($"labels   {classifier.Labels}");
             reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
@@ -119,12 +122,13 @@ static class ClassifyTrain
         }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {
-            return Interrupted(reporter, training, runDir, modelPath, created, saved);
+            using (held) return Interrupted(reporter, training, runDir, modelPath, created, saved, held);
         }
         catch (Exception e)
         {
             // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
             // its history.csv), and a model already there (--force) stays as it was.
+            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
             if (!saved) Cli.RemoveCreated(created);
             if (e is not TrainingDivergedException) throw;
             string kept = saved ? $"{modelPath} keeps the model of epoch {training.BestEpoch}"
@@ -132,6 +136,7 @@ static class ClassifyTrain
             throw new TrainingDivergedException($"{e.Message}; {kept}");
         }
         finally { ctrlC.Dispose(); }
+        using var unlock = held!;
         training.Finish();
         // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
         classifier.Save(modelPath, training.TrainingMetadata());
@@ -166,11 +171,12 @@ static class ClassifyTrain
     /// history.csv every finished epoch; the plots are drawn. Before any model was saved, a directory
     /// this run made is removed.
     /// </summary>
-    static int Interrupted(Reporter reporter, ClassifierTraining training, string runDir, string modelPath, string? created, bool saved)
+    static int Interrupted(Reporter reporter, ClassifierTraining training, string runDir, string modelPath, string? created, bool saved, DirectoryLock? held)
     {
         int epoch = training.History.Count + 1;
         if (!saved)
         {
+            held?.Dispose();
             Cli.RemoveCreated(created);
             Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
             return Cli.Interrupted;

@@ -41,14 +41,19 @@ static class DemoCommand
         double seconds = p.GetValue(Time) is string t ? CommonOptions.ParseDuration(t) : 60;
         string? keep = p.GetValue(Output);
         string dir = keep ?? Path.Combine(Path.GetTempPath(), $"recur-demo-{Environment.ProcessId}");
-        // The demo writes corpus.txt and run/ into -o DIR: an existing directory must be empty, so nothing of the user's is overwritten.
-        Cli.Require(keep == null || !Directory.Exists(keep) || !Directory.EnumerateFileSystemEntries(keep).Any(),
+        // The demo writes corpus.txt and run/ into -o DIR: an existing directory must be empty, so nothing of the user's is
+        // overwritten; it is locked (another demo there is refused) until the demo ends.
+        if (keep != null) IO.DirectoryLock.ThrowIfInUse(keep);
+        void RequireEmpty() => Cli.Require(keep == null || !Directory.Exists(keep) || Directory.EnumerateFileSystemEntries(keep).All(IO.DirectoryLock.IsLockFile),
             $"demo directory '{keep}' is not empty; give a new or empty directory");
+        RequireEmpty();
         string? made = null;
+        IO.DirectoryLock? held = null;
         bool done = false;
         try
         {
-            made = Cli.CreateOutputDirectory(dir, "demo directory");
+            if (keep != null) (held, made) = Cli.CreateLockedDirectory(dir, "demo directory", RequireEmpty);
+            else Cli.CreateOutputDirectory(dir, "demo directory");   // this process's own temporary directory
             string corpus = Path.Combine(dir, "corpus.txt");
             IO.AtomicFile.WriteAllText(corpus, Corpus());
             var model = new ModelConfig { Cell = "lstm", Layers = 2, Hidden = 256, Embed = 32, Dropout = 0.1f };
@@ -57,7 +62,7 @@ static class DemoCommand
                 Corpus = [corpus], Batch = 32, Seq = 64, Lr = 3e-3, TimeSeconds = seconds, ValFrac = 0.05,
                 EvalEvery = 100, CheckpointEvery = 1_000_000, Keep = 0,
             };
-            var run = TrainingRun.Create(Path.Combine(dir, "run"), model, train, new TextOptions());
+            using var run = TrainingRun.Create(Path.Combine(dir, "run"), model, train, new TextOptions());
             reporter.Line($"recur demo: training a {model.Cell} {model.Layers}×{model.Hidden} on {run.Corpus.Length:N0} characters of Recur's own documentation for {CommonOptions.FormatDuration(seconds)} ({Workers.Count} threads)...");
             TrainOutcome outcome = null!;
             reporter.WithProgress("demo", sink => outcome = Trainer.Run(run, new TrainMonitor(sink)));
@@ -76,6 +81,7 @@ static class DemoCommand
         finally
         {
             // A temporary directory always goes; a kept one only when this demo made it and failed.
+            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
             if (keep == null) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
             else if (!done) Cli.RemoveCreated(made);
         }

@@ -168,22 +168,30 @@ static class ForecastCommand
     /// Runs <paramref name="body"/> after creating <paramref name="dir"/> if missing. When the body fails, or
     /// stops at Ctrl-C (through its token, and then this returns <see cref="Cli.Interrupted"/>), a directory
     /// this made is removed with what the body wrote in it; an existing one is left to the body's atomic writes.
+    /// With <paramref name="checkUnderLock"/> (a run directory), the directory is locked while the body runs and
+    /// that check repeated under the lock (<see cref="Cli.CreateLockedDirectory"/>).
     /// </summary>
-    internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body)
+    internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body, Action? checkUnderLock = null)
     {
         using var ctrlC = new CtrlC();   // listening before the directory exists: a press in between cannot leave it behind
-        string? created = Cli.CreateOutputDirectory(dir, what);
+        DirectoryLock? held = null;
+        string? created;
+        if (checkUnderLock == null) created = Cli.CreateOutputDirectory(dir, what);
+        else (held, created) = Cli.CreateLockedDirectory(dir, what, checkUnderLock);
         try { return body(ctrlC.Token); }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {
+            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
             Cli.RemoveCreated(created);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
             return Cli.Interrupted;
         }
         catch
         {
+            held?.Dispose();
             Cli.RemoveCreated(created);
             throw;
         }
+        finally { held?.Dispose(); }
     }
 }

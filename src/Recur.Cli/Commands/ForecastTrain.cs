@@ -72,8 +72,10 @@ static class ForecastTrain
             CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
-            Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
-            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, every);
+            Recur.IO.DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
+            bool overwrite = parse.GetValue(force);
+            Cli.RequireNoRunFiles(runDir, overwrite, RunFiles);
+            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, every, overwrite);
         });
         return command;
     }
@@ -81,7 +83,7 @@ static class ForecastTrain
     /// <summary>Every file a run writes in its directory: without --force, none may be there already.</summary>
     static readonly string[] RunFiles = [ForecastCommand.ModelFileName, "loss.csv", "predictions.csv", "metrics.json", "prediction.png", "prediction.svg", "loss.png", "loss.svg"];
 
-    static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, int logEvery)
+    static int Run(Reporter reporter, string csv, ForecastConfig config, string runDir, int logEvery, bool force)
     {
         var table = ForecastCommand.ReadFeatures(csv);
         var forecaster = Forecaster.Create(config, table);
@@ -92,9 +94,10 @@ static class ForecastTrain
         LinearBaseline.RequireEnough(train);
         ForecastTrainer.Check(forecaster, train);
         // Nothing is written until training has succeeded, so a failed or interrupted run leaves an
-        // existing directory (--force) as it was, and removes one it made.
+        // existing directory (--force) as it was, and removes one it made. The directory is locked from
+        // before training to the last file, so that no other process trains there meanwhile.
         return ForecastCommand.WithOutputDirectory(runDir, "run directory", cancel =>
-            Train(reporter, csv, table, forecaster, train, test, runDir, logEvery, cancel));
+            Train(reporter, csv, table, forecaster, train, test, runDir, logEvery, cancel), () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
     }
 
     static int Train(Reporter reporter, string csv, FeatureTable table, Forecaster forecaster, WindowSet train, WindowSet test, string runDir, int logEvery, CancellationToken cancel)

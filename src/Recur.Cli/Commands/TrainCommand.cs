@@ -75,7 +75,8 @@ static class TrainCommand
     {
         var reporter = new Reporter(p.GetValue(Json));
         CommonOptions.UseThreads(p.GetValue(Threads));
-        var run = p.GetValue(Resume) is string dir ? Reopen(p, dir, reporter) : Start(p, reporter);
+        // The run locks its directory until disposed, after the last plot: no other process trains there meanwhile.
+        using var run = p.GetValue(Resume) is string dir ? Reopen(p, dir, reporter) : Start(p, reporter);
 
         var cfg = run.Config;
         var m = run.ModelConfig;
@@ -187,8 +188,9 @@ static class TrainCommand
             {
                 string given = p.GetResult(option)!.Tokens.Count > 0 ? string.Join(' ', p.GetResult(option)!.Tokens.Select(t => t.Value)) : "true";
                 string? saved = SavedValue(run, option);
-                Cli.Require(saved == null || saved == Normalize(option, given),
-                    $"{option.Name} {given} contradicts the saved run ({option.Name} {saved}); drop it to resume, or start a new run in another directory");
+                if (saved == null || saved == Normalize(option, given)) continue;
+                run.Dispose();   // unlocks the directory
+                throw new CliError($"{option.Name} {given} contradicts the saved run ({option.Name} {saved}); drop it to resume, or start a new run in another directory");
             }
         reporter.Line($"resuming {dir} at step {run.Progress.Step:N0} (epoch {run.EpochProgress:0.00})");
         return run;

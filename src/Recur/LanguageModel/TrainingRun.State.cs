@@ -53,10 +53,12 @@ public sealed partial class TrainingRun
 
     /// <summary>
     /// Reopens the run in <paramref name="dir"/>. <paramref name="update"/> may change budgets and reporting
-    /// settings (it receives the saved config); the corpus must read back to the same tokens.
+    /// settings (it receives the saved config); the corpus must read back to the same tokens. The directory is
+    /// locked until the run is disposed; one that another run holds is refused (DirectoryInUseException).
     /// </summary>
     public static TrainingRun Resume(string dir, Func<TrainConfig, TrainConfig> update)
     {
+        DirectoryLock.ThrowIfInUse(dir);   // first: a run that has only just started has no state to find yet
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
             throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
@@ -66,6 +68,23 @@ public sealed partial class TrainingRun
         {
             throw new InvalidDataException($"{dir}: cannot write to the run directory ({e.Message}); resuming saves there: make it writable, or resume a copy of the run in a place that is");
         }
+        var held = DirectoryLock.Acquire(dir);
+        try
+        {
+            var run = Reopen(dir, path, update);
+            run.directoryLock = held;
+            return run;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resume's work once the directory is locked: only the lock's holder may remove temporary files there.</summary>
+    static TrainingRun Reopen(string dir, string path, Func<TrainConfig, TrainConfig> update)
+    {
         RemoveLeftoverTemporaryFiles(dir);
         Safetensors.Contents contents;
         try { contents = ModelFile.Load(path); }

@@ -5,6 +5,7 @@
 //                              ("optim.*"), schedule ("sched.*"), carried hidden state ("carry.*"),
 //                              per-step training loss and accuracies ("history.*") and JSON progress
 //   checkpoint-STEP.safetensors model snapshots at checkpoints (the last --keep of them)
+//   .recur.lock, .recur.lock.owner  held while the run is open (DirectoryLock): one process writes here at a time
 // Every file is written atomically, so a crash or kill never leaves a corrupt one.
 using Recur.IO;
 using Recur.Nn;
@@ -14,8 +15,12 @@ using Recur.Text;
 
 namespace Recur.LanguageModel;
 
-/// <summary>A language-model training run bound to its directory.</summary>
-public sealed partial class TrainingRun
+/// <summary>
+/// A language-model training run bound to its directory. Create, FineTune and Resume lock the directory (see
+/// <see cref="DirectoryLock"/>) so that no other run, in this process or another, writes there until this one is
+/// disposed or the process ends.
+/// </summary>
+public sealed partial class TrainingRun : IDisposable
 {
     public const string ModelFileName = "model.safetensors", StateFileName = "state.safetensors";
 
@@ -42,6 +47,7 @@ public sealed partial class TrainingRun
     readonly Rng rng;
     readonly CrossEntropyLoss loss = new();
     readonly float divergenceLimit;
+    DirectoryLock? directoryLock;   // from Create or Resume until Dispose
 
     TrainingRun(string dir, ModelConfig mc, TrainConfig tc, Corpus corpus, TrainingProgress progress)
     {
@@ -70,7 +76,10 @@ public sealed partial class TrainingRun
         divergenceLimit = 3f * MathF.Log(Math.Max(2, mc.VocabSize));
     }
 
-    /// <summary>Starts a new run in <paramref name="dir"/> (created if needed; it must not hold a run already).</summary>
+    /// <summary>
+    /// Starts a new run in <paramref name="dir"/> (created if needed; it must not hold a run already), locked until
+    /// the run is disposed.
+    /// </summary>
     public static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text) =>
         Create(dir, model, config, text, start: null);
 
@@ -119,9 +128,19 @@ public sealed partial class TrainingRun
         }, corpus, progress);
         if (start != null) run.Model.LoadStateDict(start.Model.StateDict().ToDictionary(p => p.Name, p => p.Data));
         MakeDirectory(dir); // only once the corpus and config are known good: a refused run leaves nothing behind
+        run.directoryLock = DirectoryLock.Acquire(dir);
+        try { CheckFiles(dir); } // again under the lock: another process may have trained here since the first look
+        catch { run.Dispose(); throw; }
         progress.EpochSeed = run.rng.NextUInt64();
         run.Batches.StartEpoch(progress.EpochSeed);
         return run;
+    }
+
+    /// <summary>Releases the run directory's lock, so that another run may train there; the run's files stay.</summary>
+    public void Dispose()
+    {
+        directoryLock?.Dispose();
+        directoryLock = null;
     }
 
     /// <summary>Characters the model lacks are left out of a fine-tuning text, unless they are more than MostLeftOut of it.</summary>
@@ -155,10 +174,17 @@ public sealed partial class TrainingRun
     }
 
     /// <summary>
-    /// Refuses a directory a new run cannot use: a file, a run to resume instead, a model or snapshots it would
-    /// overwrite. (Create checks this; a caller that writes files of its own there can check first.)
+    /// Refuses a directory a new run cannot use: one another run is training in, a file, a run to resume instead,
+    /// a model or snapshots it would overwrite. (Create checks this; a caller that writes files of its own there
+    /// can check first.)
     /// </summary>
     public static void CheckDirectory(string dir)
+    {
+        DirectoryLock.ThrowIfInUse(dir);
+        CheckFiles(dir);
+    }
+
+    static void CheckFiles(string dir)
     {
         if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
         if (File.Exists(Path.Combine(dir, StateFileName)))

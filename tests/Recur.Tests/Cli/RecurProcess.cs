@@ -57,10 +57,62 @@ static class RecurProcess
         return (p.ExitCode, (await stderr).ReplaceLineEndings("\n"));
     }
 
+    /// <summary>Starts recur in the background (see <see cref="RunningRecur"/>).</summary>
+    public static RunningRecur Start(params string[] args) => new(Process.Start(Info(args))!);
+
     /// <summary>Sends a POSIX signal (INT for Ctrl-C, TERM for `kill`, KILL for a crash) to a process.</summary>
     public static void Signal(Process p, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {p.Id}") { UseShellExecute = false })!;
         kill.WaitForExit();
+    }
+}
+
+/// <summary>
+/// A recur process left running while a test does other things: its stdout and stderr so far, a wait for a
+/// line, and a signal to stop it; killed on Dispose if still running.
+/// </summary>
+sealed class RunningRecur : IDisposable
+{
+    public Process Process { get; }
+    readonly System.Text.StringBuilder output = new();   // stdout and stderr lines as they came
+
+    public RunningRecur(Process process)
+    {
+        Process = process;
+        DataReceivedEventHandler add = (_, e) => { if (e.Data != null) lock (output) output.Append(e.Data).Append('\n'); };
+        process.OutputDataReceived += add;
+        process.ErrorDataReceived += add;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Output { get { lock (output) return output.ToString(); } }
+
+    /// <summary>Waits until the output holds <paramref name="text"/>; fails if the process ends first or 60 s pass.</summary>
+    public void WaitFor(string text)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (!Output.Contains(text))
+        {
+            Assert.False(Process.HasExited, $"recur ended (exit code {(Process.HasExited ? Process.ExitCode : 0)}) before printing '{text}': {Output}");
+            Assert.True(DateTime.UtcNow < until, $"recur did not print '{text}' in 60 s: {Output}");
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> and returns the exit code (the process is killed if it has not ended 60 s later).</summary>
+    public int Stop(string signal)
+    {
+        RecurProcess.Signal(Process, signal);
+        if (!Process.WaitForExit(TimeSpan.FromSeconds(60))) Process.Kill(true);
+        Process.WaitForExit();   // and its output read to the end
+        return Process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited) Process.Kill(true);
+        Process.Dispose();
     }
 }

@@ -165,6 +165,7 @@ public class TrainCliTests
         RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
         RecurProcess.Run("train", "--resume", run, "--weight-decay", "0.1").AssertCleanError("--weight-decay 0.1 contradicts the saved run (--weight-decay 0)");
+        Assert.DoesNotContain(Directory.GetFiles(run), DirectoryLock.IsLockFile);   // a refused resume lets go of the lock
         RecurProcess.Run([.. Train(corpus, tmp.File("wd"), "--weight-decay", "-1")]).AssertCleanError("--weight-decay must be 0 or positive");
         RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
@@ -200,6 +201,8 @@ public class TrainCliTests
             RecurProcess.Signal(p, "KILL");
             p.WaitForExit();
         }
+        // The killed process's lock went with it; its lock file is left, and blocks nobody.
+        Assert.True(File.Exists(Path.Combine(run, DirectoryLock.FileName)));
         // Every file with its final name is whole (a kill mid-write can only leave a hidden temporary file).
         foreach (var f in Directory.GetFiles(run, "*.safetensors").Where(f => !Path.GetFileName(f).StartsWith('.'))) ModelFile.Load(f);
         var r = RecurProcess.Run("train", "--resume", run, "--steps", "3000", "--json");

@@ -18,7 +18,7 @@ public class FineTuneTests
     static LoadedModel Trained(TempDir dir, string text, ModelConfig model)
     {
         string corpus = dir.Write("base.txt", text);
-        Trainer.Run(TrainingRun.Create(dir.File("base"), model, Config(corpus) with { Steps = 10 }, new TextOptions(Lowercase: true)));
+        using (var run = TrainingRun.Create(dir.File("base"), model, Config(corpus) with { Steps = 10 }, new TextOptions(Lowercase: true))) Trainer.Run(run);
         return LanguageModelFile.Load(dir.File("base"));
     }
 
@@ -37,8 +37,9 @@ public class FineTuneTests
         Assert.Equal(Path.GetFullPath(start.Path), run.Config.InitFrom);
 
         Trainer.Run(run);
+        run.Dispose();   // a run holds its directory until disposed
         Assert.NotEqual(Weights(start.Model), Weights(run.Model));
-        var resumed = TrainingRun.Resume(dir.File("tuned"), c => c with { Steps = 6 });
+        using var resumed = TrainingRun.Resume(dir.File("tuned"), c => c with { Steps = 6 });
         Assert.Equal(run.Config.InitFrom, resumed.Config.InitFrom);
         Assert.Equal(Weights(run.Model), Weights(resumed.Model));
     }
@@ -53,7 +54,8 @@ public class FineTuneTests
         Assert.Equal(new Dictionary<string, int> { ["4"] = 1, [","] = 1, ["2"] = 1 }, run.Corpus.LeftOut);
         Assert.Equal(start.Vocabulary.EncodeCharacters(File.ReadAllText(few).ToLowerInvariant()).Length, run.Corpus.Length);
         Trainer.Run(run);
-        Assert.Equal(run.Corpus.LeftOut, TrainingRun.Resume(dir.File("tuned"), c => c).Corpus.LeftOut);   // the same text again
+        run.Dispose();   // a run holds its directory until disposed
+        using (var again = TrainingRun.Resume(dir.File("tuned"), c => c)) Assert.Equal(run.Corpus.LeftOut, again.Corpus.LeftOut);   // the same text again
 
         string digits = dir.Write("digits.txt", "the cat sat on 42 mats.\n");
         var e = Assert.Throws<InvalidDataException>(() => TrainingRun.FineTune(dir.File("t2"), start, Config(digits)));

@@ -60,9 +60,9 @@ public class TrainingRunTests
         var whole = TrainingRun.Create(dir.File("whole"), model, Config(corpus, batching) with { Steps = 60 }, new TextOptions());
         Trainer.Run(whole);
 
-        var part = TrainingRun.Create(dir.File("part"), model, Config(corpus, batching) with { Steps = 23 }, new TextOptions());
-        Trainer.Run(part);
-        var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 60 });
+        using (var part = TrainingRun.Create(dir.File("part"), model, Config(corpus, batching) with { Steps = 23 }, new TextOptions()))
+            Trainer.Run(part);   // disposed: a run holds its directory until then
+        using var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 60 });
         Assert.Equal(23, resumed.Progress.Step);
         Trainer.Run(resumed);
 
@@ -77,10 +77,31 @@ public class TrainingRunTests
     {
         using var dir = new TempDir();
         string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
-        Trainer.Run(TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { Steps = 5 }, new TextOptions()));
+        using (var run = TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { Steps = 5 }, new TextOptions())) Trainer.Run(run);
         File.AppendAllText(corpus, "the cat sat.");
         var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(dir.File("run"), c => c with { Steps = 10 }));
         Assert.Contains("no longer reads as it did", e.Message);
+    }
+
+    [Fact]
+    public void ARunHoldsItsDirectoryUntilDisposed()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        string path = dir.File("run");
+        var run = TrainingRun.Create(path, Small, Config(corpus) with { Steps = 2 }, new TextOptions());
+        Trainer.Run(run);
+        var e = Assert.Throws<DirectoryInUseException>(() => TrainingRun.Resume(path, c => c with { Steps = 3 }));
+        Assert.Contains("in use by another training run in this process", e.Message);
+        // Refused as in use, not as "already holds a training run" (which would say to resume it).
+        e = Assert.Throws<DirectoryInUseException>(() => TrainingRun.Create(path, Small, Config(corpus), new TextOptions()));
+        Assert.Contains("in use", e.Message);
+
+        run.Dispose();
+        Assert.DoesNotContain(Directory.GetFiles(path), DirectoryLock.IsLockFile);
+        using var resumed = TrainingRun.Resume(path, c => c with { Steps = 3 });
+        Trainer.Run(resumed);
+        Assert.Equal(3, resumed.Progress.Step);
     }
 
     [Fact]
@@ -124,6 +145,7 @@ public class TrainingRunTests
         var config = Config(corpus) with { Steps = 2, EvalEvery = 1, Seq = 50, ValFrac = 0.05 };
         var run = TrainingRun.Create(dir.File("run"), Small with { Layers = 1, Hidden = 16 }, config, new TextOptions());
         Trainer.Run(run);
+        run.Dispose();   // a run holds its directory until disposed
         Assert.Equal(150, run.Progress.ValTokens);
         Assert.Equal([1.0, 2.0], run.Progress.ValHistory.Select(v => v[0]));
         Assert.All(run.Progress.ValHistory, v => Assert.True(double.IsFinite(v[2]) && double.IsNaN(v[3]), string.Join(", ", v)));
@@ -135,7 +157,8 @@ public class TrainingRunTests
         resumed.Progress.ValHistory[0] = resumed.Progress.ValHistory[0][..2];
         resumed.Progress.ValHistory[1][3] = 0.125;
         resumed.SaveState();
-        var old = TrainingRun.Resume(dir.File("run"), c => c with { Steps = 3 });
+        resumed.Dispose();
+        using var old = TrainingRun.Resume(dir.File("run"), c => c with { Steps = 3 });
         Assert.Equal(2, old.Progress.ValHistory[0].Length);
         Assert.True(double.IsNaN(old.Progress.ValHistory[1][3]));
         Trainer.Run(old);

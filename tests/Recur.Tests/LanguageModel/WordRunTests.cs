@@ -65,8 +65,9 @@ public class WordRunTests
         var whole = TrainingRun.Create(dir.File("whole"), model, config with { Steps = 40 }, new TextOptions());
         Trainer.Run(whole);
 
-        Trainer.Run(TrainingRun.Create(dir.File("part"), model, config with { Steps = 17 }, new TextOptions()));
-        var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 40 });
+        using (var part = TrainingRun.Create(dir.File("part"), model, config with { Steps = 17 }, new TextOptions()))
+            Trainer.Run(part);   // disposed: a run holds its directory until then
+        using var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 40 });
         Assert.Equal(17, resumed.Progress.Step);
         Trainer.Run(resumed);
 
@@ -88,7 +89,7 @@ public class WordRunTests
         string train = dir.Write("train.txt", TempDir.Corpus(3000));
         string valid = dir.Write("valid.txt", TempDir.Corpus(500, seed: 9));
         var model = new ModelConfig { Cell = "gru", Layers = 1, Hidden = 16, Embed = 8, Tokens = "words" };
-        Trainer.Run(TrainingRun.Create(dir.File("run"), model, Config(train, valid) with { Steps = 3 }, new TextOptions()));
+        using (var run = TrainingRun.Create(dir.File("run"), model, Config(train, valid) with { Steps = 3 }, new TextOptions())) Trainer.Run(run);
         File.AppendAllText(valid, "a new line\n");
         var e = Assert.Throws<InvalidDataException>(() => TrainingRun.Resume(dir.File("run"), c => c with { Steps = 6 }));
         Assert.Contains("no longer reads as it did", e.Message);
