@@ -104,6 +104,9 @@ public class TrainCliTests
         Assert.InRange(summary.GetProperty("val_token_accuracy").GetDouble(), 0, 1);
         Assert.Equal(5, t.Err.Split("last token none: no validation stream fills a 50-token window").Length);   // 3 validations and the summary
         Assert.DoesNotMatch(@"last token \d", t.Err);
+        // Said once up front, with the held-out share that would measure it: 8·50 + 1 = 401 of 3,000 characters.
+        Assert.Contains("note: the 150 validation characters are too few for one 50-token window in each of 8 streams, " +
+            "so no last-token accuracy is measured; it needs 401 (--val-frac 0.14)", t.Err);
         // The plot draws the validation accuracy over every token and no made-up last-token points.
         string plot = File.ReadAllText(Path.Combine(run, "accuracy.svg"));
         Assert.Contains("validation, every token", plot);
@@ -113,6 +116,12 @@ public class TrainCliTests
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(r.Out).RootElement.GetProperty("val_last_token_accuracy").ValueKind);
         Assert.DoesNotMatch(@"last token \d", r.Err);
+        Assert.DoesNotContain("note: the 150 validation", r.Err);   // a resumed run cannot change its split
+
+        var advised = RecurProcess.Run([.. Train(corpus, tmp.File("advised"), "--batch", "8", "--seq", "50", "--val-frac", "0.14", "--steps", "1", "--json")]);
+        Assert.Equal(0, advised.ExitCode);
+        Assert.InRange(JsonDocument.Parse(advised.Out).RootElement.GetProperty("val_last_token_accuracy").GetDouble(), 0, 1);
+        Assert.DoesNotContain("note: the", advised.Err);
     }
 
     [Fact]
