@@ -137,7 +137,7 @@ public sealed class ClassifierTraining
         for (int b = 0; b < plan.Count; b++)
         {
             cancel.ThrowIfCancellationRequested();
-            var (batchLoss, right) = Step(plan[b]);
+            var (batchLoss, right, _) = Step(plan[b]);
             int n = batch.Size;
             correct += right;
             lossSum += (double)batchLoss * n;
@@ -182,10 +182,11 @@ public sealed class ClassifierTraining
 
     /// <summary>
     /// One Adam step on the training texts <paramref name="items"/> (indices into the training set, in any
-    /// order): returns the batch's mean loss and how many of its texts the model classified right before
-    /// the step. RunEpoch's step; tests drive it directly with PyTorch's batches. The model must be in training mode.
+    /// order): returns the batch's mean loss, how many of its texts the model classified right before
+    /// the step, and the gradients' global norm before --clip scaled them (0 without --clip, which does
+    /// not compute it). RunEpoch's step; tests drive it directly with PyTorch's batches. The model must be in training mode.
     /// </summary>
-    internal (float Loss, int Correct) Step(ReadOnlySpan<int> items)
+    internal (float Loss, int Correct, float GradNorm) Step(ReadOnlySpan<int> items)
     {
         var model = Classifier.Model;
         batch.Fill(trainSeqs, trainTargets, items);
@@ -199,9 +200,9 @@ public sealed class ClassifierTraining
         for (int i = 0; i < n; i++)
             if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
         model.Backward(dz);
-        if (Config.Clip is double clip) GradClip.ClipByGlobalNorm(parameters, clip);
+        float norm = Config.Clip is double clip ? GradClip.ClipByGlobalNorm(parameters, clip) : 0f;
         adam.Step();
-        return (batchLoss, correct);
+        return (batchLoss, correct, norm);
     }
 
     /// <summary>Puts the best epoch's weights back (with validation); the model is then in evaluation mode.</summary>

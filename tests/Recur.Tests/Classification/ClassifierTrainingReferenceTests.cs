@@ -1,7 +1,9 @@
 // Recur's classifier training against PyTorch's (tools/reference/classifier_training.py): from PyTorch's
 // initial weights, the same texts in the same fixed batches, every Adam step's loss and the weights after
 // the last step must agree. The steps are ClassifierTraining.Step, the one RunEpoch takes (only the batch
-// plan, random there, is given here), on the packed path and on the engine's padded one.
+// plan, random there, is given here), on the packed path and on the engine's padded one. A case with a
+// clip (classify train --clip) also checks each step's gradient norm before clipping, and that the clip
+// scaled most of the steps down.
 using Recur.Classification;
 using Recur.IO;
 using Recur.Tests.Support;
@@ -23,8 +25,9 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         var batches = Enumerable.Range(0, r.Int("steps")).Select(k => r.GetInts($"batch.{k}")).ToArray();
 
         var losses = new float[batches.Length];
+        var norms = new float[batches.Length];
         net.Train();
-        for (int k = 0; k < batches.Length; k++) losses[k] = training.Step(batches[k]).Loss;
+        for (int k = 0; k < batches.Length; k++) (losses[k], _, norms[k]) = training.Step(batches[k]);
 
         // float32 forward and backward through the embedding, the recurrence and two Linear layers sum in
         // another order than PyTorch's, and each step's loss carries the earlier updates' drift: measured
@@ -33,6 +36,17 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         var expected = r.Get("losses");
         Close.Assert(expected.Span, losses, $"{name}: losses", atol: 1e-6f, rtol: 1e-5f);
         double worstLoss = MaxRelative(expected.Span, losses), worstWeight = 0;
+        string clipped = "";
+        if (training.Config.Clip is double clip)
+        {
+            // The norms before clipping are summed in another order than PyTorch's (squares in double here,
+            // per-parameter norms in float32 there): the same 1e-5 relative bound as the losses.
+            var expectedNorms = r.Get("grad_norms");
+            Close.Assert(expectedNorms.Span, norms, $"{name}: gradient norms", atol: 1e-6f, rtol: 1e-5f);
+            int scaled = norms.Count(n => n > clip);
+            Assert.True(scaled > norms.Length / 2, $"{name}: the clip {clip} scaled only {scaled} of {norms.Length} steps; the case should test clipping");
+            clipped = $", gradient norms within {MaxRelative(expectedNorms.Span, norms):E2} relative, {scaled}/{norms.Length} steps clipped";
+        }
         var final = net.StateDict().ToList();
         Assert.Equal(r.Tensors.Keys.Where(k => k.StartsWith("final.", StringComparison.Ordinal)).Order(),
             final.Select(p => "final." + p.Name).Order());
@@ -42,12 +56,13 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
             Close.Assert(want.Span, value.Floats!, $"{name}: final {key}", atol: 1e-4f, rtol: 1e-4f);
             worstWeight = Math.Max(worstWeight, MaxAbsolute(want.Span, value.Floats!));
         }
-        output.WriteLine($"{name} ({(padded ? "padded" : "packed")}): losses within {worstLoss:E2} relative, final weights within {worstWeight:E2}");
+        output.WriteLine($"{name} ({(padded ? "padded" : "packed")}): losses within {worstLoss:E2} relative, final weights within {worstWeight:E2}{clipped}");
     }
 
     /// <summary>
     /// A run over the reference's texts (token ids as given; vocabulary words w2, w3, ...) whose model holds
-    /// PyTorch's initial weights; no validation, no shuffling (the steps take their batches explicitly).
+    /// PyTorch's initial weights; no validation, no shuffling (the steps take their batches explicitly); the
+    /// case's clip, if it has one, as --clip gives it.
     /// </summary>
     static (ClassifierTraining Training, TextClassifier Net) Build(ReferenceCase r, bool padded)
     {
@@ -67,7 +82,10 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         int longest = r.Tensors["tokens"].Shape[1];
         var texts = lengths.Select((len, i) => tokens.AsSpan(i * longest, len).ToArray()).ToArray();
         var targets = r.Get("targets").Span.ToArray();
-        var config = new TrainConfig { LearningRate = r.Config.GetProperty("lr").GetDouble(), Padded = padded };
+        var config = new TrainConfig
+        {
+            LearningRate = r.Config.GetProperty("lr").GetDouble(), Padded = padded, Clip = r.HasKey("clip") ? r.Double("clip") : null,
+        };
         return (new ClassifierTraining(config, classifier, texts, targets, [], [], new Rng(0)), net);
     }
 
