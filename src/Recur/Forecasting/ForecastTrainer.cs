@@ -76,9 +76,7 @@ public static class ForecastTrainer
 
         int n = train.Count, full = Math.Min(config.BatchSize, n);
         var ids = Enumerable.Range(0, n).ToArray();
-        var labels = new float[n];                      // (n) targets in training units
-        for (int i = 0; i < n; i++) labels[i] = forecaster.Scale(train.Label(i));
-        var stepper = new Stepper(model, config.LearningRate, train, labels);
+        var stepper = new Stepper(model, config.LearningRate, train, Labels(forecaster, train));
 
         var losses = new double[config.Epochs];
         model.Train();
@@ -102,6 +100,17 @@ public static class ForecastTrainer
         }
         model.Eval();
         return losses;
+    }
+
+    /// <summary>
+    /// (n) every training window's target in the units the model trains on: its close, standardised with
+    /// the forecaster's target scaler under --scale-target. TrainMember's targets, and the reference tests'.
+    /// </summary>
+    internal static float[] Labels(Forecaster forecaster, WindowSet train)
+    {
+        var labels = new float[train.Count];
+        for (int i = 0; i < labels.Length; i++) labels[i] = forecaster.Scale(train.Label(i));
+        return labels;
     }
 
     /// <summary>
