@@ -17,8 +17,8 @@ features, and "close" (R) a random walk around 100, both float32 values used as 
 standardised with the mean and population std (ddof 0, sklearn's StandardScaler) of the training days,
 all of them (not only the days a window's target falls on), in float64, then rounded to float32. The
 model trains on the scaled closes, so "losses" are MSEs in scaled units; "predictions" are its closes
-for the test windows after training, unscaled as y * std + mean in float64 ("target_mean" and
-"target_std" in the config).
+for the test windows after training, unscaled as y * std + mean in float64 and stored so (Recur reads
+them as float32); "target_mean" and "target_std" are in the config.
 Usage: /usr/bin/python3 forecaster_training.py OUT_DIR
 """
 import json
