@@ -99,18 +99,19 @@ public sealed class Classifier
             throw new InvalidDataException($"{path}: model format {ErrorText.Quote(Key("format"))} is not {Format}");
         if (Key("tokenizer") != TokenizerName)
             throw new InvalidDataException($"{path}: unknown tokenizer {ErrorText.Quote(Key("tokenizer"))} (this recur knows {TokenizerName})");
+        // Read outside the try: a missing key is not damage, and its message already names the file.
+        string configJson = Key("config"), vocabJson = Key("vocab"), labelsJson = Key("labels"), m = Key("max_len");
         ModelConfig config;
         Vocabulary vocab;
         LabelMap labels;
         int? maxLen;
         try
         {
-            config = ModelConfig.FromJson(Key("config"));
-            vocab = new Vocabulary(JsonSerializer.Deserialize<string[]>(Key("vocab")) ?? throw new JsonException("null vocabulary"));
-            var names = JsonSerializer.Deserialize<string[]>(Key("labels"));
+            config = ModelConfig.FromJson(configJson);
+            vocab = new Vocabulary(JsonSerializer.Deserialize<string[]>(vocabJson) ?? throw new JsonException("null vocabulary"));
+            var names = JsonSerializer.Deserialize<string[]>(labelsJson);
             if (names is not { Length: 2 }) throw new JsonException("labels must be a list of two names");
             labels = new LabelMap(names[0], names[1]);
-            string m = Key("max_len");
             maxLen = m.Length == 0 ? null : int.Parse(m, System.Globalization.CultureInfo.InvariantCulture);
             if (maxLen is < 1) throw new FormatException("max_len must be at least 1");
         }
