@@ -86,7 +86,7 @@ public sealed class Classifier
 
     /// <summary>
     /// Reads a classifier saved by <see cref="Save"/>. Anything unusable — not a classifier file, a
-    /// missing or malformed key, tensors that do not fit the config — is one InvalidDataException line naming the file.
+    /// missing or malformed key, tensors that do not fit the config or hold NaN or infinity — is one InvalidDataException line naming the file.
     /// </summary>
     public static Classifier Load(string path)
     {
@@ -122,6 +122,10 @@ public sealed class Classifier
         var model = new TextClassifier(config, vocab.Count, new Rng(0));
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        // A NaN or infinite weight makes every probability NaN, which would read as label 0 and as metrics.
+        if (model.FirstNonFinite() is { } bad)
+            throw new InvalidDataException($"{path}: tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} " +
+                $"at element {bad.Index} of {bad.Parameter.Length}: the model is damaged; retrain it");
         model.Eval();
         return new Classifier(model, vocab, labels, maxLen, meta);
     }

@@ -140,4 +140,19 @@ public class TrainingTests
         Assert.Equal($"{path}: not a recur classifier model (no 'vocab' in its metadata)",
             Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
     }
+
+    [Fact]
+    public void AModelWithANaNWeightIsRefusedAsDamaged()
+    {
+        var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
+        var c = training.Classifier;
+        // A NaN weight makes every probability NaN: each text labelled negative, the metrics meaningless.
+        c.Model.Fc2.Bias!.Value.Span[0] = float.NaN;
+        using var dir = new TempDir();
+        string path = dir.File("model.safetensors");
+        c.Save(path, training.TrainingMetadata());
+        string m = Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message;
+        Assert.StartsWith($"{path}: tensor 'fc2.bias' holds NaN at element 0 of 1", m);
+        Assert.Contains("damaged", m);
+    }
 }
