@@ -33,6 +33,9 @@ static class ClassifyCommand
             command.Add(delimiter);
         }
 
+        /// <summary>True when --delimiter or --text-column was given: the user means a table, whatever the file is called.</summary>
+        public bool Given(ParseResult parse) => CommonOptions.Given(parse, delimiter) || CommonOptions.Given(parse, text);
+
         public CsvLayout Get(ParseResult parse)
         {
             string d = parse.GetValue(delimiter)!;

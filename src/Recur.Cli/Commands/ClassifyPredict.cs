@@ -1,5 +1,5 @@
 // `recur classify predict MODEL TEXT... | --file F`: the probability of the positive class and the
-// predicted label of each text. A file holds one text per line (a .csv file: its text column).
+// predicted label of each text. A file holds one text per line (a table: its text column).
 using System.CommandLine;
 using Recur.Classification;
 using Recur.Cli.Output;
@@ -12,7 +12,7 @@ static class ClassifyPredict
     {
         var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
         var texts = new Argument<string[]>("TEXT") { Description = "Texts to classify (quote each one)", Arity = ArgumentArity.ZeroOrMore };
-        var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv file: its text column) (default: none)" };
+        var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv or .tsv file, or one given --delimiter or --text-column: its text column) (default: none)" };
         var layout = new ClassifyCommand.LayoutOptions();
         var threshold = ClassifyCommand.ThresholdOption("A text is labelled positive when its probability is at least this");
         var threads = ClassifyCommand.ThreadsOption();
@@ -35,7 +35,7 @@ static class ClassifyPredict
             string? path = parse.GetValue(file);
             Cli.RequireUsage(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
             Cli.RequireUsage(given.Length == 0 || path == null, "give texts or --file, not both");
-            var inputs = path == null ? given.ToList() : ReadTexts(path, layout.Get(parse));
+            var inputs = path == null ? given.ToList() : ReadTexts(path, layout.Get(parse), layout.Given(parse));
             for (int i = 0; i < inputs.Count; i++)
                 Cli.Require(!string.IsNullOrWhiteSpace(inputs[i]), $"text {i + 1} is empty");
 
@@ -55,20 +55,22 @@ static class ClassifyPredict
     }
 
     /// <summary>
-    /// Texts of a file: one per non-blank line, or the text column of a CSV file. The file (or stdin)
-    /// must be UTF-8 text: a binary file or another encoding is refused, not classified line by line.
+    /// Texts of a file: one per non-blank line, or the text column of a table (a .csv or .tsv file, or
+    /// any file when --delimiter or --text-column says it is one). The file (or stdin) must be UTF-8
+    /// text: a binary file or another encoding is refused, not classified line by line.
     /// </summary>
-    static List<string> ReadTexts(string path, CsvLayout layout)
+    static List<string> ReadTexts(string path, CsvLayout layout, bool table)
     {
         if (path == "-")
         {
+            Cli.Require(!table, "--delimiter and --text-column read a table from a file; stdin is read as one text per line: save the table to a file and give it to --file");
             using var stdin = Console.OpenStandardInput();
             var lines = Lines(TextInput.ReadStream(stdin, "stdin", "UTF-8 text, one text per line"));
             Cli.Require(lines.Count > 0, "no texts on stdin");
             return lines;
         }
         Cli.ExistingFile(path, "--file");
-        if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        if (table || path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase))
             return TextData.LoadCsv(path, layout, requireLabels: false).Select(t => t.Text).ToList();
         var texts = Lines(TextInput.ReadFile(path, "a UTF-8 text file, one text per line"));
         Cli.Require(texts.Count > 0, $"--file '{path}' holds no texts");

@@ -172,6 +172,29 @@ public class ClassifyCliTests
         new global::Recur.Tests.Cli.RecurResult(p.ExitCode, await stdout, await stderr).AssertCleanError("stdin: looks binary (NUL byte at offset 2)");
     }
 
+    // A tab-separated file is a table whatever its name says: the audit's `--file test.tsv --delimiter '\t'`
+    // classified the header line and each row's label and id as part of its text.
+    [Fact]
+    public void PredictReadsATsvOrAFileGivenADelimiterAsATable()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        string table = "label\tid\ttext\npos\t7\tgreat fun\nneg\t8\tdull\n";
+        foreach (var name in new[] { "texts.tsv", "texts.txt" })
+        {
+            var r = Recur("classify", "predict", run, "--file", dir.Write(name, table), "--delimiter", "\\t", "--json");
+            Assert.True(r.Code == 0, r.Err);
+            var texts = JsonDocument.Parse(r.Out).RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("text").GetString());
+            Assert.Equal(["great fun", "dull"], texts);
+        }
+        // A .tsv without --delimiter is a table of one column: the error says which delimiter to give.
+        var one = global::Recur.Tests.Cli.RecurProcess.Run("classify", "predict", run, "--file", dir.Write("plain.tsv", table));
+        one.AssertCleanError("give --delimiter '\\t'");
+        // Stdin is lines only: a delimiter for it is refused, not ignored.
+        global::Recur.Tests.Cli.RecurProcess.Run("classify", "predict", run, "--file", "-", "--delimiter", "\\t")
+            .AssertCleanError("stdin is read as one text per line");
+    }
+
     [Fact]
     public void ADivergedRunSavesNothingAndLeavesNoDirectory()
     {
