@@ -165,8 +165,9 @@ public sealed class Forecaster
         }
         if (ModelKind.Mismatch(path, meta, ModelKind.Forecaster) is { } wrong) throw wrong;
         if (Get("format") != Format) throw Bad($"format {ErrorText.Quote(Get("format"))} is not {Format}");
+        string configJson = Get("config");   // outside the try: its message already names the file
         ForecastConfig config;
-        try { config = ForecastConfig.FromJson(Get("config")); }
+        try { config = ForecastConfig.FromJson(configJson); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
         var features = Parse<string[]>("features");
         if (!features.SequenceEqual(StockFeatures.Names))

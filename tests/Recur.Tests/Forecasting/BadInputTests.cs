@@ -100,6 +100,11 @@ public class BadInputTests
 
         Recur.IO.ModelFile.Save(path, f.Model, new Dictionary<string, string>(meta) { ["config"] = "null" });
         Assert.Contains("forecast config is null", Assert.Throws<InvalidDataException>(() => Forecaster.Load(path)).Message);
+
+        // No config at all: not a forecaster, said once (the audit saw the path twice).
+        Recur.IO.ModelFile.Save(path, f.Model, meta.Where(kv => kv.Key != "config").ToDictionary());
+        Assert.Equal($"{path}: no 'config' in the metadata: not a forecast model (made by 'recur forecast train')",
+            Assert.Throws<InvalidDataException>(() => Forecaster.Load(path)).Message);
     }
 
     [Theory]
