@@ -26,7 +26,10 @@ static class InfoCommand
     static int Run(ParseResult p)
     {
         var reporter = new Reporter(p.GetValue(Json));
-        string path = LanguageModelFile.Resolve(p.GetValue(Model)!);
+        string model = p.GetValue(Model)!;
+        Cli.Require(!Directory.Exists(model) || File.Exists(Path.Combine(model, TrainingRun.ModelFileName)),
+            $"{model}: no {TrainingRun.ModelFileName} in this directory; give a run directory (from 'recur train', 'recur classify train' or 'recur forecast train') or a .safetensors file");
+        string path = LanguageModelFile.Resolve(model);
         string? kind = ModelKind.Name(ModelFile.LoadMetadata(path));
         if (kind == ModelKind.Classifier) { InfoOtherModels.Classifier(path, reporter); return Cli.Ok; }
         if (kind == ModelKind.Forecaster) { InfoOtherModels.Forecaster(path, reporter); return Cli.Ok; }

@@ -103,6 +103,10 @@ public class ClassifyCliTests
         r = Recur("classify", "eval", dir.Path, bad);
         Assert.Equal(1, r.Code);
         Assert.Contains("without model.safetensors", r.Err);
+
+        // info reads every kind of model: its advice names every training command, not only 'recur train'.
+        global::Recur.Tests.Cli.RecurProcess.Run("info", dir.Path).AssertCleanError(
+            $"{dir.Path}: no model.safetensors in this directory; give a run directory (from 'recur train', 'recur classify train' or 'recur forecast train') or a .safetensors file");
     }
 
     [Fact]
