@@ -77,8 +77,13 @@ public sealed class DailyBars
         }
         var missing = RequiredColumns.Where(c => !column.ContainsKey(c)).ToList();
         if (missing.Count > 0)
+        {
+            // A semicolon- or tab-separated export: the whole header is one field. There is no --delimiter here.
+            string? separator = header.Length > 1 ? null : header[0].Contains('\t') ? "tabs" : header[0].Contains(';') ? "';'" : header[0].Contains('|') ? "'|'" : null;
             throw Error(first + 1, $"missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))} " +
-                $"(the header is '{lines[first].Trim()}'; expected Yahoo-style {string.Join(",", RequiredColumns)})");
+                $"(the header is {Recur.IO.ErrorText.Quote(lines[first].Trim())}; expected Yahoo-style {string.Join(",", RequiredColumns)})" +
+                (separator == null ? "" : $"; the header is one field: the file must be comma-separated (it looks separated by {separator}; replace them with commas)"));
+        }
         int cDate = column["Date"], cOpen = column["Open"], cHigh = column["High"], cLow = column["Low"], cClose = column["Close"], cVolume = column["Volume"];
 
         var dates = new List<DateOnly>(lines.Count);

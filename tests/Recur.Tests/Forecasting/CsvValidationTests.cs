@@ -35,6 +35,20 @@ public class CsvValidationTests
         Assert.Contains("line 1: missing column 'Close'", message);
     }
 
+    // A semicolon- or tab-separated export reads as a header of one field: say what to change, since
+    // forecast has no --delimiter (classify's files may use any).
+    [Theory]
+    [InlineData(';', "';'")]
+    [InlineData('\t', "tabs")]
+    public void AHeaderOfOneFieldSaysTheFileIsNotCommaSeparated(char delimiter, string named)
+    {
+        var lines = Walk().Select(l => l.Replace(',', delimiter)).ToList();
+        string message = ReadError("other.csv", lines);
+        Assert.Contains("line 1: missing columns 'Date', 'Open', 'High', 'Low', 'Close', 'Volume'", message);
+        Assert.EndsWith($"the header is one field: the file must be comma-separated (it looks separated by {named}; replace them with commas)", message);
+        Assert.DoesNotContain('\t', message);
+    }
+
     [Fact]
     public void NonNumericCellNamesItsLineDateAndColumn()
     {
