@@ -58,7 +58,7 @@ static class ClassifyEval
             reporter.Line(Row("", labels.Negative, labels.Positive));
             reporter.Line(Row(labels.Negative, $"{m.TrueNegatives:N0}", $"{m.FalsePositives:N0}"));
             reporter.Line(Row(labels.Positive, $"{m.FalseNegatives:N0}", $"{m.TruePositives:N0}"));
-            reporter.Line($"time       {seconds:F1} s ({m.Count / seconds:F0} reviews/s), plus {readSeconds:F1} s to load and tokenize");
+            reporter.Line($"time       {seconds:F1} s ({m.Count / seconds:N0} reviews/s), plus {readSeconds:F1} s to load and tokenize");
             reporter.Result(new Dictionary<string, object?>
             {
                 ["accuracy"] = m.Accuracy,

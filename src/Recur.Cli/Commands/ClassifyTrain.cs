@@ -190,7 +190,7 @@ static class ClassifyTrain
     {
         var sb = new StringBuilder($"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:F4}  acc {r.TrainAccuracy:F4}");
         if (r.ValAccuracy is double v) sb.Append($"  val acc {v:F4}{(r.Best ? " *" : "  ")}");
-        sb.Append($"  {r.Seconds:F1} s (cpu {r.CpuSeconds:F1} s)  {r.TextsPerSecond:F0} reviews/s  {r.TokensPerSecond:N0} tokens/s");
+        sb.Append($"  {r.Seconds:F1} s (cpu {r.CpuSeconds:F1} s)  {r.TextsPerSecond:N0} reviews/s  {r.TokensPerSecond:N0} tokens/s");
         sb.Append($"  (padding {100.0 * (r.PaddedTokens - r.Tokens) / r.PaddedTokens:F0} % of steps)");
         if (r.ValAccuracy != null) sb.Append($"  validation {r.ValSeconds:F1} s");
         return sb.ToString();

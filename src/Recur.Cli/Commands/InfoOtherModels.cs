@@ -29,7 +29,7 @@ static class InfoOtherModels
         var history = Json(meta, "history");
         int? bestEpoch = meta.TryGetValue("best_epoch", out var be) && int.TryParse(be, CultureInfo.InvariantCulture, out int e) ? e : null;
         if (training is { } t)
-            reporter.Line($"training: {Get(t, "epochs")} epochs, batch {Get(t, "batch_size")}, lr {Get(t, "learning_rate")}, seed {Get(t, "seed")}, " +
+            reporter.Line($"training: {Get(t, "epochs")} epoch{(Get(t, "epochs") == "1" ? "" : "s")}, batch {Get(t, "batch_size")}, lr {Get(t, "learning_rate")}, seed {Get(t, "seed")}, " +
                 $"validation split {Get(t, "val_split")}");
         // The saved model's epoch (the best validated one, else the last).
         if (history is { ValueKind: JsonValueKind.Array } h && h.GetArrayLength() > 0)
@@ -69,7 +69,7 @@ static class InfoOtherModels
             $"the close {(c.ScaleTarget ? "scaled too" : "in price units")}");
         string source = meta.TryGetValue("source", out var s) ? $" of {s}" : "";
         string days = meta.TryGetValue("train_days", out var d) ? d.Replace("..", " to ") : $"up to {c.TrainEnd:yyyy-MM-dd}";
-        reporter.Line($"training: {days}{source}; {c.Epochs:N0} epochs, batch {c.BatchSize}, lr {c.LearningRate.ToString(CultureInfo.InvariantCulture)}" +
+        reporter.Line($"training: {days}{source}; {c.Epochs:N0} epoch{(c.Epochs == 1 ? "" : "s")}, batch {c.BatchSize}, lr {c.LearningRate.ToString(CultureInfo.InvariantCulture)}" +
             (meta.TryGetValue("final_loss", out var fl) && double.TryParse(fl, CultureInfo.InvariantCulture, out double loss) ? $"; final training MSE {loss:0.0}" : ""));
         // train saves test_r2 empty where R² was undefined (see RegressionMetrics).
         string trained = !meta.TryGetValue("test_r2", out var r) ? ""

@@ -72,6 +72,7 @@ public class ClassifyCliTests
         var info = Recur("info", run);
         Assert.True(info.Code == 0, info.Err);
         Assert.Contains("text classifier (recur classify): embedding 8 → lstm 1×8 → linear 8 → ReLU → linear 1 → sigmoid", info.Out + info.Err);
+        Assert.Contains("training: 3 epochs, batch", info.Out + info.Err);
         var infoJson = JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement;
         Assert.Equal("classifier", infoJson.GetProperty("kind").GetString());
         Assert.Equal(["neg", "pos"], infoJson.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!));
@@ -121,6 +122,7 @@ public class ClassifyCliTests
         var r = Recur("classify", "eval", run, other);
         Assert.Equal(1, r.Code);
         Assert.Contains($"{other} line 3: unknown label 'neutral'", r.Err);
+        Assert.Contains("training: 1 epoch, batch", Recur("info", run).Out);
     }
 
     /// <summary>A one-epoch model of 8 units, enough to run predict on.</summary>

@@ -119,6 +119,7 @@ public class ForecastCliTests
         Assert.True(info.Code == 0, info.Err);
         Assert.Contains("forecaster (recur forecast): lstm 2×8 → linear 16 → ReLU → linear 1", info.Out + info.Err);
         Assert.Contains("3 models (seeds 7 to 9)", info.Out + info.Err);
+        Assert.Contains("; 2 epochs, batch 32", info.Out + info.Err);
         var infoJson = JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement;
         Assert.Equal("forecaster", infoJson.GetProperty("kind").GetString());
         Assert.Equal(3, infoJson.GetProperty("config").GetProperty("ensemble").GetInt32());
@@ -226,6 +227,7 @@ public class ForecastCliTests
 
         var info = Recur("info", run);
         Assert.Contains($"test range: 2002-01-07 to 2002-01-11; {Undefined} when trained", info.Out);
+        Assert.Contains("; 1 epoch, batch 32", info.Out);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(Recur("info", run, "--json").Out).RootElement.GetProperty("test_r2").ValueKind);
 
         // Two windows with different closes have an R² again.
