@@ -165,7 +165,7 @@ static class ForecastTrain
         };
         if (config.Ensemble > 1)
             result["members"] = ForecastCommand.MembersJson(memberMetrics, config);
-        ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions(Reporter.JsonOptions) { WriteIndented = true }) + "\n");
         string cellName = config.Cell.ToString().ToUpperInvariant() + (config.Ensemble > 1 ? $" ×{config.Ensemble}" : "");
         static string R2(RegressionMetrics m) => m.R2 is double r ? $"{r:F3}" : "undefined";
         ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {R2(metrics)}",

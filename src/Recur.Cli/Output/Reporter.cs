@@ -31,10 +31,16 @@ sealed class Reporter(bool json)
     /// <summary>How a warning reads, on stderr or as a progress display's line.</summary>
     public static string WarningLine(string text) => $"recur: warning: {text}";
 
+    /// <summary>
+    /// JSON as a reader of a terminal or pipe wants it: text in UTF-8 as it is ("café", "\"" rather than
+    /// "caf\u00E9", "\u0022"); the default's extra escapes are for JSON pasted into HTML, which this never is.
+    /// </summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Prints the command's one JSON result object (only under --json).</summary>
     public void Result(IReadOnlyDictionary<string, object?> values)
     {
-        if (Json) Console.Out.WriteLine(JsonSerializer.Serialize(values));
+        if (Json) Console.Out.WriteLine(JsonSerializer.Serialize(values, JsonOptions));
     }
 
     /// <summary>Runs <paramref name="body"/> with a progress display titled <paramref name="title"/>.</summary>

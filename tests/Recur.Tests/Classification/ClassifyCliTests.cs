@@ -56,8 +56,9 @@ public class ClassifyCliTests
         Assert.Contains("ROC AUC", prose.Out);
         Assert.Contains("confusion", prose.Out);
 
-        var pr = Recur("classify", "predict", run, "a wonderful superb film", "boring and awful", "--json");
+        var pr = Recur("classify", "predict", run, "a wonderful superb film", "boring and awful", "café \"superb\"", "--json");
         Assert.True(pr.Code == 0, pr.Err);
+        Assert.Contains("\"text\":\"café \\\"superb\\\"\"", pr.Out);   // UTF-8 as it is, not caf\u00E9 \u0022superb\u0022
         var predictions = JsonDocument.Parse(pr.Out).RootElement.GetProperty("predictions");
         Assert.Equal("pos", predictions[0].GetProperty("label").GetString());
         Assert.Equal("neg", predictions[1].GetProperty("label").GetString());
