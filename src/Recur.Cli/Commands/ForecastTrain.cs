@@ -67,6 +67,10 @@ static class ForecastTrain
                 Ensemble = parse.GetValue(ensemble),
             });
             config.Validate();
+            var reporter = new Reporter(parse.GetValue(json));
+            // As nn.LSTM's dropout=, it sits between recurrent layers: one layer has nowhere to put it (PyTorch warns too).
+            if (config.Dropout > 0 && config.Layers == 1)
+                reporter.Warn($"--dropout {config.Dropout.ToString(CultureInfo.InvariantCulture)} has no effect with --layers 1: it acts between recurrent layers");
             int every = parse.GetValue(logEvery);
             Cli.Require(every >= 0, $"--log-every {every} must not be negative");
             CommonOptions.UseThreads(parse.GetValue(threads));
@@ -75,7 +79,7 @@ static class ForecastTrain
             Recur.IO.DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             bool overwrite = parse.GetValue(force);
             Cli.RequireNoRunFiles(runDir, overwrite, RunFiles);
-            return Run(new Reporter(parse.GetValue(json)), parse.GetValue(csv)!, config, runDir, every, overwrite);
+            return Run(reporter, parse.GetValue(csv)!, config, runDir, every, overwrite);
         });
         return command;
     }

@@ -182,6 +182,18 @@ public class ForecastCliTests
         Assert.False(File.Exists(Path.Combine(dir.File("run"), "model.safetensors")));
     }
 
+    // nn.LSTM's dropout= acts between layers, so one layer trains as without it: said, not silently accepted.
+    [Fact]
+    public void DropoutWithOneLayerIsWarnedAbout()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        var train = Recur("forecast", "train", csv, "-o", dir.File("run"), "--epochs", "1", "--batch-size", "32", "--hidden", "4",
+            "--layers", "1", "--dropout", "0.3", "--train-end", "2001-12-31", "--test-start", "2002-01-02", "--test-end", "2002-03-29");
+        Assert.True(train.Code == 0, train.Err);
+        Assert.Contains("recur: warning: --dropout 0.3 has no effect with --layers 1: it acts between recurrent layers", train.Err);
+    }
+
     // A test range of one window (5 weekdays at --window 5) has no R²: every command says "undefined" and
     // why, --json gives null (not 0, not "NaN"), and "1 day" is singular.
     [Fact]
