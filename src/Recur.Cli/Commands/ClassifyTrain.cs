@@ -20,7 +20,7 @@ static class ClassifyTrain
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, history.csv and plots (created if missing)", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite a run already in the run directory: its model, history.csv and plots (default: off)", DefaultValueFactory = _ => false };
         var layout = new ClassifyCommand.LayoutOptions();
-        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order)" };
+        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order ignoring case)" };
 
         var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn", DefaultValueFactory = _ => "lstm" };
         cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");

@@ -1,7 +1,8 @@
 // The two classes of a binary classifier and the label text each comes from. Class 1 is "positive"
 // (the sigmoid's side). From the training labels: two integers keep numeric order (0/1 → 0, 1;
-// torchtext's 1/2 → 0, 1, as the seed maps them); words keep ordinal order (neg/pos, negative/positive,
-// bad/good, false/true, no/yes all put the positive word second); a chosen positive label overrides.
+// torchtext's 1/2 → 0, 1, as the seed maps them); words keep ordinal order ignoring case (neg/pos,
+// negative/positive, bad/good, False/True, no/Yes all put the positive word second); a chosen positive
+// label overrides.
 using Recur.IO;
 
 namespace Recur.Classification;
@@ -59,11 +60,15 @@ public sealed class LabelMap
         return new LabelMap(seen[0], seen[1]);
     }
 
-    /// <summary>Integers by value, anything else ordinally.</summary>
-    static int CompareLabels(string a, string b) =>
-        long.TryParse(a, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long x) &&
-        long.TryParse(b, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long y)
-            ? x.CompareTo(y) : string.CompareOrdinal(a, b);
+    /// <summary>Integers by value, anything else ordinally ignoring case (so Yes/no puts yes second), then by case.</summary>
+    static int CompareLabels(string a, string b)
+    {
+        if (long.TryParse(a, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long x) &&
+            long.TryParse(b, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long y))
+            return x.CompareTo(y);
+        int c = string.Compare(a, b, StringComparison.OrdinalIgnoreCase);
+        return c != 0 ? c : string.CompareOrdinal(a, b);
+    }
 
     /// <summary>The classes of labelled texts; an unknown label is an error naming where it is.</summary>
     public float[] Targets(IReadOnlyList<LabeledText> items)

@@ -126,6 +126,10 @@ public class LabelMapTests
     [InlineData("2", "10")]    // numbers by value, not as text
     [InlineData("neg", "pos")]
     [InlineData("negative", "positive")]
+    [InlineData("no", "Yes")]      // letters whatever their case: 'Y' < 'n' in ordinal order
+    [InlineData("False", "true")]
+    [InlineData("Neg", "pos")]
+    [InlineData("POS", "pos")]     // the same word in two cases: ordinal order decides
     public void TheSecondClassIsPositive(string negative, string positive)
     {
         var map = LabelMap.FromData(Items(positive, negative, positive));
