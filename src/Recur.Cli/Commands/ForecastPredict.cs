@@ -54,8 +54,8 @@ static class ForecastPredict
         return command;
     }
 
-    /// <summary>The plot's path without extension: FILE's name without its extension, beside it.</summary>
-    static string PlotBase(string file) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, Path.GetFileNameWithoutExtension(file));
+    /// <summary>The plot's path without extension: FILE's name without its extension, beside it (relative if FILE is).</summary>
+    static string PlotBase(string file) => Path.Combine(Path.GetDirectoryName(file) ?? "", Path.GetFileNameWithoutExtension(file));
 
     /// <summary>
     /// Refuses an output that would replace anything but an earlier predictions CSV: the input CSV, the
@@ -64,7 +64,7 @@ static class ForecastPredict
     /// </summary>
     static void CheckOutput(string file, string csv, string modelPath)
     {
-        string target = RealPath(file), plot = PlotBase(file);
+        string target = RealPath(file), plot = Path.GetFullPath(PlotBase(file));
         Cli.Require(!Directory.Exists(target), $"--output '{file}' is a directory; give a file name such as predictions.csv");
         foreach (var (input, what) in new[] { (csv, "the input CSV"), (modelPath, "the model file") })
         {

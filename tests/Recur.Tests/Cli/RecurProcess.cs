@@ -31,9 +31,20 @@ static class RecurProcess
         return info;
     }
 
-    public static RecurResult Run(params string[] args)
+    public static RecurResult Run(params string[] args) => Run(Info(args));
+
+    /// <summary>Runs recur in <paramref name="directory"/>, for relative paths.</summary>
+    public static RecurResult RunIn(string directory, params string[] args)
     {
-        using var p = Process.Start(Info(args))!;
+        var info = Info(args);
+        info.WorkingDirectory = directory;
+        return Run(info);
+    }
+
+    static RecurResult Run(ProcessStartInfo info)
+    {
+        var args = info.ArgumentList.Skip(1);
+        using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(TimeSpan.FromMinutes(3))) { p.Kill(true); Assert.Fail($"recur {string.Join(' ', args)} did not finish"); }

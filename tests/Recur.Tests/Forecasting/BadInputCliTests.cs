@@ -46,10 +46,11 @@ public class BadInputCliTests
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
         Assert.False(File.Exists(dir.File("p.png")));
 
-        // An earlier predictions CSV may be replaced.
+        // An earlier predictions CSV may be replaced; paths are reported as given.
         string predictions = Path.Combine(run, "predictions.csv");
-        var again = RecurProcess.Run("forecast", "predict", run, csv, "-o", predictions);
+        var again = RecurProcess.RunIn(run, "forecast", "predict", run, csv, "-o", "predictions.csv");
         Assert.True(again.ExitCode == 0, again.Err);
+        Assert.Matches(@"^wrote predictions\.csv \(\d+ days\) and predictions\.png/\.svg$", again.Out.Trim());
         Assert.Equal("date,actual,predicted", File.ReadLines(predictions).First());
     }
 
