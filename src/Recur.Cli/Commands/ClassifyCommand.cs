@@ -36,6 +36,25 @@ static class ClassifyCommand
         /// <summary>True when --delimiter or --text-column was given: the user means a table, whatever the file is called.</summary>
         public bool Given(ParseResult parse) => CommonOptions.Given(parse, delimiter) || CommonOptions.Given(parse, text);
 
+        /// <summary>
+        /// The layout for reading <paramref name="source"/>: the options read a table, so they are refused where
+        /// there is none (a folder of class folders, or texts on the command line) rather than ignored.
+        /// </summary>
+        public CsvLayout Get(ParseResult parse, string source)
+        {
+            var given = new[] { label, text, delimiter }.FirstOrDefault(o => CommonOptions.Given(parse, o));
+            if (given != null)
+                Cli.RequireUsage(!Directory.Exists(source), $"{given.Name} reads a CSV file, but '{source}' is a folder, whose class folders are the labels; leave {given.Name} out");
+            return Get(parse);
+        }
+
+        /// <summary>Refuses the options when the texts come from the command line, where there is no table to read.</summary>
+        public void RequireNone(ParseResult parse)
+        {
+            var given = new[] { label, text, delimiter }.FirstOrDefault(o => CommonOptions.Given(parse, o));
+            Cli.RequireUsage(given == null, $"{given?.Name} reads a table given with --file; texts on the command line are read whole: leave {given?.Name} out");
+        }
+
         public CsvLayout Get(ParseResult parse)
         {
             string d = parse.GetValue(delimiter)!;

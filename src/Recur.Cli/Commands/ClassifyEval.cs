@@ -33,7 +33,7 @@ static class ClassifyEval
             string dataPath = parse.GetValue(data)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var classifier = Classifier.Load(modelPath);
-            var items = ClassifyCommand.LoadData(dataPath, layout.Get(parse));
+            var items = ClassifyCommand.LoadData(dataPath, layout.Get(parse, dataPath));
             var targets = classifier.Labels.Targets(items);
             var sequences = classifier.Encode(items.Select(i => i.Text).ToList());
             double readSeconds = clock.Elapsed.TotalSeconds;

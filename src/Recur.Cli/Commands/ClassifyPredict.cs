@@ -35,6 +35,7 @@ static class ClassifyPredict
             string? path = parse.GetValue(file);
             Cli.RequireUsage(given.Length > 0 || path != null, "give texts to classify, or --file with one text per line");
             Cli.RequireUsage(given.Length == 0 || path == null, "give texts or --file, not both");
+            if (path == null) layout.RequireNone(parse);
             var inputs = path == null ? given.ToList() : ReadTexts(path, layout.Get(parse), layout.Given(parse));
             for (int i = 0; i < inputs.Count; i++)
                 Cli.Require(!string.IsNullOrWhiteSpace(inputs[i]), $"text {i + 1} is empty");

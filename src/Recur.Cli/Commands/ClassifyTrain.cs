@@ -76,7 +76,7 @@ static class ClassifyTrain
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
             DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
-            return Run(reporter, parse.GetValue(data)!, layout.Get(parse), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath, parse.GetValue(force));
+            return Run(reporter, parse.GetValue(data)!, layout.Get(parse, parse.GetValue(data)!), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath, parse.GetValue(force));
         });
         return command;
     }

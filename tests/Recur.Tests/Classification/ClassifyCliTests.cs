@@ -200,6 +200,22 @@ public class ClassifyCliTests
         // Stdin is lines only: a delimiter for it is refused, not ignored.
         global::Recur.Tests.Cli.RecurProcess.Run("classify", "predict", run, "--file", "-", "--delimiter", "\\t")
             .AssertCleanError("stdin is read as one text per line");
+        // So are table options with texts on the command line, or with a folder of class folders.
+        var line = global::Recur.Tests.Cli.RecurProcess.Run("classify", "predict", run, "great fun", "--text-column", "review");
+        Assert.Equal(2, line.ExitCode);
+        line.AssertCleanError("--text-column reads a table given with --file; texts on the command line are read whole: leave --text-column out");
+        Directory.CreateDirectory(dir.File("data/neg"));
+        Directory.CreateDirectory(dir.File("data/pos"));
+        dir.Write("data/neg/1.txt", "dull");
+        dir.Write("data/pos/1.txt", "great fun");
+        foreach (var command in new[] { "eval", "train" })
+        {
+            string[] args = command == "eval" ? ["classify", "eval", run, dir.File("data")] : ["classify", "train", dir.File("data"), "-o", dir.File("new")];
+            var folder = global::Recur.Tests.Cli.RecurProcess.Run([.. args, "--label-column", "sentiment"]);
+            Assert.Equal(2, folder.ExitCode);
+            folder.AssertCleanError($"--label-column reads a CSV file, but '{dir.File("data")}' is a folder, whose class folders are the labels; leave --label-column out");
+        }
+        Assert.False(Directory.Exists(dir.File("new")));
     }
 
     [Fact]
