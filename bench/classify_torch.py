@@ -111,7 +111,11 @@ def evaluate_recur_model(args):
     print(f'loaded {path} into the PyTorch module: {sum(p.numel() for p in model.parameters())} parameters, '
           f'vocabulary {len(vocab)}, labels {labels}', flush=True)
     if args.test:
-        print(f'test accuracy {100 * evaluate(model, vocab, labels, read(args.test), max_len):.2f} % (PyTorch forward pass)')
+        test = read(args.test)
+        unknown = sorted({label for label, _ in test} - set(labels))
+        if unknown:  # as recur classify eval: a label the model lacks would be scored as the negative class
+            sys.exit(f'{args.test}: labels {unknown} are not the model\'s {labels}')
+        print(f'test accuracy {100 * evaluate(model, vocab, labels, test, max_len):.2f} % (PyTorch forward pass)')
     return 0
 
 
@@ -136,7 +140,7 @@ def main():
     if not args.train:
         ap.error('give a training CSV, or --load a Recur model')
     train = read(args.train, args.limit)
-    labels = sorted({label for label, _ in train}, key=lambda s: (int(s) if s.lstrip('-').isdigit() else 0, s))
+    labels = sorted({label for label, _ in train}, key=lambda s: (int(s) if s.lstrip('-').isdigit() else 0, s.upper(), s))  # as Recur's LabelMap
     tokens = [tokenizer(text) for _, text in train]
     counts = Counter()
     for t in tokens:
