@@ -42,8 +42,7 @@ static class ClassifyCommand
         /// </summary>
         public CsvLayout Get(ParseResult parse, string source)
         {
-            var given = new[] { label, text, delimiter }.FirstOrDefault(o => CommonOptions.Given(parse, o));
-            if (given != null)
+            if (FirstGiven(parse) is { } given)
                 Cli.RequireUsage(!Directory.Exists(source), $"{given.Name} reads a CSV file, but '{source}' is a folder, whose class folders are the labels; leave {given.Name} out");
             return Get(parse);
         }
@@ -51,9 +50,11 @@ static class ClassifyCommand
         /// <summary>Refuses the options when the texts come from the command line, where there is no table to read.</summary>
         public void RequireNone(ParseResult parse)
         {
-            var given = new[] { label, text, delimiter }.FirstOrDefault(o => CommonOptions.Given(parse, o));
-            Cli.RequireUsage(given == null, $"{given?.Name} reads a table given with --file; texts on the command line are read whole: leave {given?.Name} out");
+            if (FirstGiven(parse) is { } given)
+                Cli.RequireUsage(false, $"{given.Name} reads a table given with --file; texts on the command line are read whole: leave {given.Name} out");
         }
+
+        Option? FirstGiven(ParseResult parse) => new Option[] { label, text, delimiter }.FirstOrDefault(o => CommonOptions.Given(parse, o));
 
         public CsvLayout Get(ParseResult parse)
         {
