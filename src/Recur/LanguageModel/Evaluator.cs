@@ -28,10 +28,16 @@ public static class Evaluator
     /// <summary>Whether Evaluate reads a whole window (FullWindows > 0) of a text this long: its streams are at least T steps.</summary>
     public static bool FillsAWindow(int tokens, int batch, int steps) => tokens >= 2 && (tokens - 1) / Streams(tokens, batch) >= steps;
 
-    /// <summary>Mean cross-entropy (nats per token) of predicting tokens[1..] from what precedes each, and accuracies.</summary>
+    /// <summary>
+    /// Mean cross-entropy (nats per token) of predicting tokens[1..] from what precedes each, and accuracies.
+    /// <paramref name="tokens"/> are ids of the model's vocabulary (<see cref="TokenText.Encode"/>); they are read
+    /// as <paramref name="batch"/> streams (N, fewer for a short text), <paramref name="steps"/> tokens (T) at a time.
+    /// </summary>
     public static EvalResult Evaluate(TokenModel model, ReadOnlySpan<int> tokens, int batch, int steps)
     {
         if (tokens.Length < 2) throw new ArgumentException("need at least two tokens to evaluate");
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be at least 1 (got {batch})");
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), $"steps must be at least 1 (got {steps})");
         bool wasTraining = model.Training;
         model.Eval();
         try

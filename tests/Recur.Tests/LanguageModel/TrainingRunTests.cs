@@ -137,6 +137,18 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void EvaluatorRefusesABatchOrStepsBelowOne()
+    {
+        var model = TokenModel.Create(Small with { VocabSize = 5 }, new Rng(1));
+        int[] tokens = [0, 1, 2, 3, 4, 0, 1];
+        // Steps 0 divided by zero deep inside (and would have looped forever past that); batch 0 was read as 1.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Evaluate(model, tokens, batch: 2, steps: 0));
+        Assert.Equal("steps", e.ParamName);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => Evaluator.Evaluate(model, tokens, batch: 0, steps: 3));
+        Assert.Equal("batch", e.ParamName);
+    }
+
+    [Fact]
     public void ValidationShorterThanAWindowRecordsNoLastTokenAccuracy()
     {
         using var dir = new TempDir();
