@@ -27,8 +27,14 @@ public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeco
 
 public static class Trainer
 {
+    /// <summary>
+    /// Trains <paramref name="run"/> until its budget (<see cref="Spent"/>) is used up, <paramref name="cancel"/> is
+    /// cancelled or the loss diverges, validating and saving as its config says; <paramref name="monitor"/> hears each
+    /// step, validation and checkpoint. The run must not be disposed yet (ObjectDisposedException).
+    /// </summary>
     public static TrainOutcome Run(TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
     {
+        run.ThrowIfDisposed();
         var config = run.Config;
         var p = run.Progress;
         var clock = Stopwatch.StartNew();

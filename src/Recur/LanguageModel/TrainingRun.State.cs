@@ -11,6 +11,7 @@ public sealed partial class TrainingRun
     /// <summary>Writes state.safetensors (atomically) and, every checkpoint, a model snapshot.</summary>
     public void SaveState()
     {
+        ThrowIfDisposed();
         Progress.Rng = rng.State;
         Progress.RnnDropoutRng = Model.RecurrentDropoutRng?.State ?? [];
         Progress.OutputDropoutRng = Model.OutputDropoutRng?.State ?? [];
@@ -36,6 +37,7 @@ public sealed partial class TrainingRun
     /// <summary>Writes checkpoint-STEP.safetensors and removes snapshots beyond the newest <c>Keep</c>.</summary>
     public void SaveSnapshot()
     {
+        ThrowIfDisposed();
         if (Config.Keep == 0) return;
         SaveModel(SnapshotPath(Progress.Step));
         foreach (var path in Snapshots(Directory).Reverse().Skip(Config.Keep)) File.Delete(path);

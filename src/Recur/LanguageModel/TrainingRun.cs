@@ -48,6 +48,7 @@ public sealed partial class TrainingRun : IDisposable
     readonly CrossEntropyLoss loss = new();
     readonly float divergenceLimit;
     DirectoryLock? directoryLock;   // from Create or Resume until Dispose
+    bool disposed;
 
     TrainingRun(string dir, ModelConfig mc, TrainConfig tc, Corpus corpus, TrainingProgress progress)
     {
@@ -136,11 +137,24 @@ public sealed partial class TrainingRun : IDisposable
         return run;
     }
 
-    /// <summary>Releases the run directory's lock, so that another run may train there; the run's files stay.</summary>
+    /// <summary>
+    /// Releases the run directory's lock, so that another run may train there; the run's files stay. The run can
+    /// still be read and exported (<see cref="SaveModel"/>), but no longer trained, validated or saved into its
+    /// directory (ObjectDisposedException): to go on, <see cref="Resume"/> it.
+    /// </summary>
     public void Dispose()
     {
+        disposed = true;
         directoryLock?.Dispose();
         directoryLock = null;
+    }
+
+    /// <summary>A disposed run no longer holds its directory, so it must not write there: another run may.</summary>
+    internal void ThrowIfDisposed()
+    {
+        if (disposed)
+            throw new ObjectDisposedException(nameof(TrainingRun), $"the training run in {Directory} was disposed, so it no longer holds its directory; " +
+                "to train it further, open it again with TrainingRun.Resume");
     }
 
     /// <summary>Characters the model lacks are left out of a fine-tuning text, unless they are more than MostLeftOut of it.</summary>
@@ -220,6 +234,7 @@ public sealed partial class TrainingRun : IDisposable
     /// <exception cref="TrainingDivergedException">The loss or gradient is not finite or has exploded; nothing was updated.</exception>
     public float Step()
     {
+        ThrowIfDisposed();
         int n = Config.Batch, t = Config.Seq;
         Batches.Fill(Progress.BatchInEpoch);
         optimizer.ZeroGrad();
@@ -262,6 +277,7 @@ public sealed partial class TrainingRun : IDisposable
     /// <summary>Loss on the validation split (null without one); records it and saves the model when it is the best.</summary>
     public (EvalResult Result, bool Best)? Validate()
     {
+        ThrowIfDisposed();
         if (Corpus.Validation.Length < 2) return null;
         var result = Evaluator.Evaluate(Model, Corpus.Validation, Config.Batch, Config.Seq);
         // Streams shorter than --seq hold no window: its last-token accuracy is none (NaN), as `recur eval` says.

@@ -105,6 +105,27 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void ADisposedRunNeitherTrainsNorWritesToItsDirectory()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        string path = dir.File("run");
+        var run = TrainingRun.Create(path, Small, Config(corpus) with { Steps = 4 }, new TextOptions());
+        run.Dispose();
+        // It trained and wrote its files without the lock, where another run may now be training.
+        var e = Assert.Throws<ObjectDisposedException>(() => Trainer.Run(run));
+        Assert.Contains("TrainingRun.Resume", e.Message);
+        Assert.Throws<ObjectDisposedException>(() => run.Step());
+        Assert.Throws<ObjectDisposedException>(() => run.Validate());
+        Assert.Throws<ObjectDisposedException>(() => run.SaveState());
+        Assert.Throws<ObjectDisposedException>(() => run.SaveSnapshot());
+        Assert.Equal(0, run.Progress.Step);
+        Assert.Empty(Directory.GetFiles(path));
+        run.SaveModel(dir.File("export.safetensors"));   // exporting elsewhere is still fine
+        Assert.Equal(run.Corpus.Vocabulary.Tokens, LanguageModelFile.Load(dir.File("export.safetensors")).Vocabulary.Tokens);
+    }
+
+    [Fact]
     public void DivergenceStopsAndKeepsTheLastGoodModel()
     {
         using var dir = new TempDir();
