@@ -46,9 +46,11 @@ public sealed unsafe class Tensor
     /// <summary>Size of dimension <paramref name="i"/>; negative counts from the end.</summary>
     public int Dim(int i) => Shape[i < 0 ? Shape.Length + i : i];
 
+    /// <summary>Element <paramref name="i"/> of the flattened tensor (any rank).</summary>
     public ref float this[int i] => ref Buffer[Offset + CheckIndex(i)];
 
-    public ref float this[int i, int j] => ref Buffer[Offset + CheckIndex(i * Shape[1] + j)];
+    /// <summary>Element [i, j] of a 2-D tensor; each index must be within its dimension.</summary>
+    public ref float this[int i, int j] => ref Buffer[Offset + CheckIndex(i, j)];
 
     /// <summary>Elements [start, start + count) of the flattened tensor, as a tensor of the given shape.</summary>
     public Tensor Slice(int start, params int[] shape)
@@ -104,5 +106,15 @@ public sealed unsafe class Tensor
         return (int)n;
     }
 
-    int CheckIndex(int i) => (uint)i < (uint)Length ? i : throw new IndexOutOfRangeException();
+    int CheckIndex(int i) => (uint)i < (uint)Length ? i
+        : throw new IndexOutOfRangeException($"index {i} is outside the {Length} elements of {this}");
+
+    int CheckIndex(int i, int j)
+    {
+        // Checking only the flat index let [i, j] with j past the row's end reach into the next row.
+        if (Rank != 2) throw new InvalidOperationException($"[i, j] indexes a 2-D tensor, not {this}; index the flattened elements with [i]");
+        if ((uint)i >= (uint)Shape[0] || (uint)j >= (uint)Shape[1])
+            throw new IndexOutOfRangeException($"index [{i}, {j}] is outside {this}");
+        return i * Shape[1] + j;
+    }
 }
