@@ -11,14 +11,17 @@ namespace Recur.LanguageModel;
 /// <summary>What to generate.</summary>
 public sealed record SampleOptions
 {
+    /// <summary>Text the samples start from (lowercased or transliterated as the model's text was); empty: a line break (or &lt;eos&gt;), or a random token where the model has none.</summary>
     public string Prime { get; init; } = "";
     /// <summary>Tokens to generate after the prime.</summary>
     public int Length { get; init; } = 500;
+    /// <summary>Divides the logits before the softmax: below 1 more conservative, above 1 more varied; 0 always takes the most likely token.</summary>
     public double Temperature { get; init; } = 1.0;
     /// <summary>Sample among the k most likely tokens (0 = all).</summary>
     public int TopK { get; init; }
     /// <summary>Sample among the most likely tokens whose probabilities sum to p (1 = all).</summary>
     public double TopP { get; init; } = 1.0;
+    /// <summary>Seeds the draws: the same model, options and seed give the same text.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>Independent samples, computed as one batch.</summary>
     public int Count { get; init; } = 1;
@@ -44,8 +47,11 @@ public sealed class Sampler
     readonly TokenModel model;
     readonly Vocabulary vocab;
 
+    /// <summary>A sampler over <paramref name="model"/>, whose tokens are <paramref name="vocab"/>: the vocabulary it was trained with (both from <see cref="LanguageModelFile.Load"/>).</summary>
     public Sampler(TokenModel model, Vocabulary vocab)
     {
+        if (vocab.Count != model.Config.VocabSize)
+            throw new ArgumentException($"a vocabulary of {vocab.Count} tokens does not fit a model of {model.Config.VocabSize}; give the vocabulary the model was trained with", nameof(vocab));
         this.model = model;
         this.vocab = vocab;
     }

@@ -31,6 +31,16 @@ public class SamplerTests
     }
 
     [Fact]
+    public void AVocabularyOfAnotherSizeIsRefused()
+    {
+        var model = TokenModel.Create(new ModelConfig { Hidden = 8, Layers = 1, VocabSize = 5 }, new Rng(1));
+        // Another model's vocabulary failed later, e.g. as a prime of characters "the model never saw".
+        var e = Assert.Throws<ArgumentException>(() => new Sampler(model, Vocabulary.FromCharacters("abcdefgh")));
+        Assert.Contains("a vocabulary of 8 tokens does not fit a model of 5", e.Message);
+        Assert.NotNull(new Sampler(model, Vocabulary.FromCharacters("abcde")));
+    }
+
+    [Fact]
     public void StreamedTokensMakeTheSample()
     {
         using var dir = new TempDir();
