@@ -40,6 +40,7 @@ public sealed class LabelMap
     /// </summary>
     public static LabelMap FromData(IReadOnlyList<LabeledText> items, string? positive = null, string? source = null)
     {
+        if (items.Count == 0) throw new InvalidDataException($"{source ?? "the data"}: no texts; a classifier needs labelled texts of two classes");
         var seen = new List<string>();
         foreach (var item in items)
         {

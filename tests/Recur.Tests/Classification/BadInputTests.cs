@@ -112,6 +112,15 @@ public class BadInputTests
         Assert.Contains("--label-column", m);
     }
 
+    [Fact]
+    public void NoDataIsNamedAsNone()
+    {
+        // It read "every text has label ''".
+        Assert.Equal("data/none.csv: no texts; a classifier needs labelled texts of two classes", Error(() => LabelMap.FromData([], source: "data/none.csv")));
+        string m = Error(() => ClassifierTraining.Prepare([], new ModelConfig(), new TrainConfig()));
+        Assert.StartsWith("the data: no texts", m);
+    }
+
     [Theory]
     [InlineData("hidden", 100_000_000, "--hidden 100000000 is too large: rnn.weight_hh_l0")]
     [InlineData("embed", 100_000_000, "--embed 100000000 (with --hidden 50) is too large: rnn.weight_ih_l0")]
