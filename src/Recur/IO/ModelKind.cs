@@ -3,6 +3,7 @@
 // commands that use it.
 namespace Recur.IO;
 
+/// <summary>The kinds of model file Recur writes, told apart by their metadata, for messages.</summary>
 public static class ModelKind
 {
     public const string LanguageModel = "a language model", Classifier = "a text classifier", Forecaster = "a forecaster";

@@ -20,6 +20,7 @@ public sealed record EvalResult(double Loss, long Tokens, double TokenAccuracy =
     public double Perplexity => Math.Exp(Loss);
 }
 
+/// <summary>Loss and accuracy of a language model on a text, as `recur eval` and validation measure them.</summary>
 public static class Evaluator
 {
     /// <summary>How many streams Evaluate reads <paramref name="tokens"/> tokens as: --batch, fewer when there are fewer predictions.</summary>

@@ -7,6 +7,7 @@ namespace Recur.LanguageModel;
 /// <summary>A language model loaded from disk with its vocabulary and metadata.</summary>
 public sealed record LoadedModel(TokenModel Model, Vocabulary Vocabulary, IReadOnlyDictionary<string, string> Metadata, string Path);
 
+/// <summary>Opens language models written by <see cref="TrainingRun"/> (or `recur train`) for sampling and evaluation.</summary>
 public static class LanguageModelFile
 {
     /// <summary>The model file a MODEL argument names: DIR/model.safetensors for a directory, else the path itself.</summary>
@@ -23,6 +24,11 @@ public static class LanguageModelFile
         return modelArgument;
     }
 
+    /// <summary>
+    /// Loads a run directory's model.safetensors, or a model or checkpoint file, in evaluation mode; anything
+    /// unusable (no such file, a training state, another kind of model, damaged tensors) is one InvalidDataException
+    /// line naming the file.
+    /// </summary>
     public static LoadedModel Load(string modelArgument)
     {
         string path = Resolve(modelArgument);

@@ -4,11 +4,14 @@ using Recur.Text;
 
 namespace Recur.LanguageModel;
 
+/// <summary>Text to a model's token ids and back, as training, evaluation and sampling read it.</summary>
 public static class TokenText
 {
     /// <summary>
-    /// Token ids of <paramref name="text"/>. A character outside a character vocabulary is skipped; a word
-    /// outside a word vocabulary becomes &lt;unk&gt;. Either is counted in <paramref name="unknown"/>.
+    /// Token ids of <paramref name="text"/> for a model whose <see cref="ModelConfig.Tokens"/> is <paramref name="kind"/>;
+    /// read the text with the model's <see cref="TextOptions"/> (its Lowercase and Ascii) first. A character outside
+    /// a character vocabulary is skipped; a word outside a word vocabulary becomes &lt;unk&gt;. Either is counted in
+    /// <paramref name="unknown"/>.
     /// </summary>
     public static int[] Encode(string text, string kind, Vocabulary vocab, Dictionary<string, int>? unknown = null) =>
         kind == ModelConfig.Words ? vocab.EncodeWords(WordTokenizer.Tokenize(text), unknown) : vocab.EncodeCharacters(text, unknown);

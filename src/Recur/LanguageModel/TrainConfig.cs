@@ -10,7 +10,7 @@ public sealed record TrainConfig
 {
     /// <summary>The corpus files, in order (their texts are concatenated).</summary>
     public string[] Corpus { get; init; } = [];
-    /// <summary>A separate validation text used instead of a split of the corpus (null: --val-frac splits).</summary>
+    /// <summary>A separate validation text used instead of a split of the corpus (null: <see cref="ValFrac"/> splits); set ValFrac to 0 with it.</summary>
     public string? ValFile { get; init; }
     /// <summary>Words mode: the most tokens the vocabulary keeps, &lt;unk&gt; included (0 = every word of the training text).</summary>
     public int MaxVocab { get; init; }
@@ -22,6 +22,7 @@ public sealed record TrainConfig
     public int Seq { get; init; } = 100;
     /// <summary>"adam", "adamw", "sgd" or "rmsprop".</summary>
     public string Optimizer { get; init; } = "adam";
+    /// <summary>The optimizer's learning rate.</summary>
     public double Lr { get; init; } = 2e-3;
     /// <summary>The optimizer's weight decay (null: PyTorch's default for it, 0.01 for adamw and 0 for the others).</summary>
     public double? WeightDecay { get; init; }
@@ -42,16 +43,20 @@ public sealed record TrainConfig
     public double ValFrac { get; init; } = 0.1;
     /// <summary>Fraction of the text, taken from the very end, held out for a final test.</summary>
     public double TestFrac { get; init; } = 0.0;
+    /// <summary>Validate every this many steps (and at the end); the best model so far is model.safetensors.</summary>
     public int EvalEvery { get; init; } = 200;
+    /// <summary>Save the state (to resume) and a model snapshot every this many steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 200;
     /// <summary>Model snapshots (checkpoint-STEP.safetensors) to keep; 0 keeps none.</summary>
     public int Keep { get; init; } = 2;
+    /// <summary>Seeds the initial weights, the batch order and dropout: the same seed and settings train the same weights.</summary>
     public ulong Seed { get; init; } = 1;
     /// <summary>The model file whose weights the run started from (fine-tuning); null: a random initialisation.</summary>
     public string? InitFrom { get; init; }
 
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd", "rmsprop"];
 
+    /// <summary>Throws ArgumentException with a one-line reason (naming the `recur train` option) if a value is out of range.</summary>
     public void Validate()
     {
         if (Batch < 1) throw new ArgumentException($"--batch must be at least 1 (got {Batch})");
