@@ -1,5 +1,5 @@
 // The README's "Using the library" code, run as written (smaller: a made-up corpus and 20 steps; 3 epochs), so the
-// snippet a .NET developer copies keeps compiling and working.
+// snippet a .NET developer copies keeps compiling and working. The classifier's: LibraryClassifierQuickStartTests.
 using Recur.Forecasting;
 using Recur.LanguageModel;
 using Recur.Tests.Support;
@@ -25,11 +25,19 @@ public class LibraryQuickStartTests
         var sampler = new Sampler(loaded.Model, loaded.Vocabulary);
         string text = sampler.Generate(new SampleOptions { Prime = "The ", Length = 200, Temperature = 0.8 })[0];
 
+        string otherFile = dir.Write("other.txt", "The " + TempDir.Corpus(3000, seed: 9));
+        ModelConfig saved = loaded.Model.Config;
+        string other = TextFile.Read(otherFile, new TextOptions(saved.Lowercase, saved.Ascii));
+        int[] tokens = TokenText.Encode(other, saved.Tokens, loaded.Vocabulary);   // unknown characters are skipped
+        EvalResult result = Evaluator.Evaluate(loaded.Model, tokens, batch: 64, steps: 100);
+
         Assert.Equal(TrainStop.Budget, outcome.Stop);
         Assert.Equal(20, outcome.Steps);
         Assert.StartsWith("The ", text);
         Assert.Equal(4 + 200, text.Length);
         Assert.All(text, c => Assert.Contains(c, File.ReadAllText(corpus)));
+        Assert.Equal((tokens.Length - 1) / 64 * 64, result.Tokens);   // 64 streams of equal length
+        Assert.True(result.Loss > 0 && result.Loss < Math.Log(loaded.Vocabulary.Count), $"loss {result.Loss}");   // better than a uniform guess
     }
 
     [Fact]
