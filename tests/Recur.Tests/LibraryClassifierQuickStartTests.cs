@@ -22,7 +22,7 @@ public class LibraryClassifierQuickStartTests
         training.Finish();                                            // the best epoch's weights, in evaluation mode
         Classifier classifier = training.Classifier;
         float p = classifier.Probability("a wonderful film");          // P(positive), positive being Labels.Positive
-        string label = p >= 0.5 ? classifier.Labels.Positive : classifier.Labels.Negative;
+        string label = classifier.Labels.Of(p);                     // Labels.Positive from p = 0.5 up
         classifier.Save(path, training.TrainingMetadata());   // `recur classify predict` reads it
 
         Assert.Equal(3, training.History.Count);

@@ -45,7 +45,7 @@ static class ClassifyPredict
             var rows = new List<Dictionary<string, object?>>();
             for (int i = 0; i < inputs.Count; i++)
             {
-                string label = classifier.Labels.Names[p[i] >= th ? 1 : 0];
+                string label = classifier.Labels.Of(p[i], th);
                 reporter.Line($"{p[i]:F4}  {label}  {Snippet(inputs[i])}");
                 rows.Add(new() { ["probability"] = p[i], ["label"] = label, ["text"] = inputs[i] });
             }

@@ -22,6 +22,12 @@ public sealed class LabelMap
     public string Positive => Names[1];
     public string Negative => Names[0];
 
+    /// <summary>
+    /// The label a probability of the positive class stands for: <see cref="Positive"/> from
+    /// <paramref name="threshold"/> up (the seed's <c>pred &gt;= 0.5</c>), else <see cref="Negative"/>.
+    /// </summary>
+    public string Of(double probability, double threshold = 0.5) => probability >= threshold ? Positive : Negative;
+
     /// <summary>The class of <paramref name="label"/>, or -1 if it is neither label.</summary>
     public int IndexOf(string label) => label == Names[0] ? 0 : label == Names[1] ? 1 : -1;
 

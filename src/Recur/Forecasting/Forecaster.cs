@@ -88,6 +88,7 @@ public sealed class Forecaster
     /// <summary>Each member's predicted closes (price units) of every window of <paramref name="set"/>.</summary>
     public double[][] PredictMembers(WindowSet set, int batchSize = 512)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         CheckFits(set);
         return [.. Members.Select(m => Predict(m, set, batchSize))];
     }

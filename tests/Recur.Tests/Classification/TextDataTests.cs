@@ -135,6 +135,7 @@ public class LabelMapTests
         var map = LabelMap.FromData(Items(positive, negative, positive));
         Assert.Equal([negative, positive], map.Names);
         Assert.Equal([1f, 0f, 1f], map.Targets(Items(positive, negative, positive)));
+        Assert.Equal([negative, positive, positive, negative], new[] { 0.49, 0.5, 0.9, 0.9 }.Select((p, i) => map.Of(p, i < 3 ? 0.5 : 0.95)));
     }
 
     [Fact]

@@ -127,6 +127,8 @@ public class ForecastModelTests
         Assert.Equal(f.TargetScaler!.Mean, g.TargetScaler!.Mean);
         Assert.Equal(f.TargetScaler.Std, g.TargetScaler.Std);
         Assert.Equal(f.Predict(f.Windows(table)), g.Predict(g.Windows(table)));
+        Assert.Equal(f.Predict(f.Windows(table)), g.Predict(g.Windows(table), batchSize: 3));   // any batch gives the same closes
+        Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => g.Predict(g.Windows(table), batchSize: 0)).ParamName);
         Assert.Equal(StockFeatures.Names, JsonSerializer.Deserialize<string[]>(meta["features"]));
         Assert.Equal(Forecaster.Format, meta["format"]);
         Assert.Equal("x", meta["note"]);
