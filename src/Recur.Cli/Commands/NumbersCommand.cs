@@ -25,13 +25,17 @@ static class NumbersCommand
         string? dir = p.GetValue(Output);
         Cli.RequireUsage(dir != null, "give the output directory with -o DIR");
         Cli.OutputDirectory(dir!, "output directory");
-        foreach (var (name, first, last) in new[] { ("train.txt", 1, HumanNumbers.TrainLast), ("valid.txt", HumanNumbers.TrainLast + 1, HumanNumbers.ValidLast) })
+        var files = new[] { ("train.txt", 1, HumanNumbers.TrainLast), ("valid.txt", HumanNumbers.TrainLast + 1, HumanNumbers.ValidLast) }
+            .Select(f => (Path: Path.Combine(dir!, f.Item1), First: f.Item2, Last: f.Item3, Text: HumanNumbers.Text(f.Item2, f.Item3))).ToArray();
+        // Both are checked before either is written, so a refused valid.txt leaves no new train.txt behind.
+        foreach (var (path, _, _, text) in files)
         {
-            string path = Path.Combine(dir!, name);
-            string text = HumanNumbers.Text(first, last);
             Cli.Require(!Directory.Exists(path), $"{path} is a directory; give an output directory without train.txt and valid.txt directories in it");
             // Writing the same corpus again is harmless; anything else in its place is the user's file.
             Cli.Require(!File.Exists(path) || File.ReadAllText(path) == text, $"{path} already exists and holds other text; choose another directory or move it away");
+        }
+        foreach (var (path, first, last, text) in files)
+        {
             AtomicFile.WriteAllText(path, text);
             reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
         }

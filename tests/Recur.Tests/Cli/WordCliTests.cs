@@ -33,6 +33,14 @@ public class WordCliTests
         Assert.Equal(1999, valid.Split(" , ").Length);
         Assert.Single(train.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("train.txt", r.Out);
+
+        // A valid.txt of the user's is refused before anything is written: no train.txt appears beside it.
+        string other = tmp.File("other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "valid.txt"), "my own text\n");
+        RecurProcess.Run("numbers", "-o", other).AssertCleanError("valid.txt already exists and holds other text");
+        Assert.False(File.Exists(Path.Combine(other, "train.txt")), "a refused numbers -o left a new train.txt");
+        Assert.Equal("my own text\n", File.ReadAllText(Path.Combine(other, "valid.txt")));
     }
 
     [Fact]
