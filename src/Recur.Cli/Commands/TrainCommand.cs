@@ -115,7 +115,9 @@ static class TrainCommand
         TrainOutcome outcome = null!;
         using (var ctrlC = new CtrlC("recur: stopping after this step and saving (Ctrl-C again to quit at once)"))
             reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), ctrlC.Token));
-        TrainMonitor.Plot(run, reporter.Warn);
+        // A run that diverged before saving anything leaves no plots: they would stop it starting again in this directory.
+        if (outcome.Stop != TrainStop.Diverged || File.Exists(run.PathOf(TrainingRun.ModelFileName)) || File.Exists(run.PathOf(TrainingRun.StateFileName)))
+            TrainMonitor.Plot(run, reporter.Warn);
         return Finish(run, outcome, reporter);
     }
 

@@ -228,6 +228,8 @@ public sealed partial class TrainingRun : IDisposable
 
     TrainingDivergedException Diverged(string what) => new($"training diverged at step {Progress.Step + 1}: {what}; " +
         (File.Exists(PathOf(StateFileName)) ? "the last good model and state are kept — lower --lr or --clip and resume or restart"
+            // A validation saved the model, but a directory with a model and no state can be neither resumed nor reused.
+            : File.Exists(PathOf(ModelFileName)) ? "no training state was saved yet, so the run cannot resume — lower --lr or --clip and start again in another run directory"
             : "nothing was saved yet — lower --lr or --clip and start again"));
 
     /// <summary>One optimizer step on the next batch; returns its training loss.</summary>

@@ -200,6 +200,16 @@ public class BadInputCliTests
         Assert.Contains("nothing was saved yet — lower --lr or --clip and start again", r.Err);
         Assert.Contains("\"model\":null", r.Out);
         Assert.False(File.Exists(Path.Combine(run, "model.safetensors")));
+        // "Start again" works in the same directory: no plots were left there to refuse it (they once were).
+        Assert.Empty(Directory.GetFiles(run));
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "2", "--hidden", "16", "--batch", "4", "--seq", "10").ExitCode);
+
+        // A validation before the divergence saved a model but no state: the run can neither resume nor start again there.
+        string validated = tmp.File("validated");
+        var v = RecurProcess.Run("train", corpus, "-o", validated, "--lr", "1e10", "--steps", "5", "--hidden", "16", "--batch", "4", "--seq", "10", "--eval-every", "1");
+        Assert.Equal(1, v.ExitCode);
+        Assert.True(File.Exists(Path.Combine(validated, "model.safetensors")));
+        Assert.Contains("no training state was saved yet, so the run cannot resume — lower --lr or --clip and start again in another run directory", v.Err);
     }
 
     [Fact]
