@@ -109,8 +109,8 @@ static class TrainCommand
         }
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
         reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
-        if (cfg.Steps is long last && run.Progress.Step >= last)
-            reporter.Line($"the run is already at step {run.Progress.Step:N0} (--steps {last:N0}): nothing to train; give a larger --steps to continue");
+        if (SpentBudget(run) is var (done, option))
+            reporter.Line($"the run {done}: nothing to train; give a larger {option} to continue");
 
         TrainOutcome outcome = null!;
         using (var ctrlC = new CtrlC("recur: stopping after this step and saving (Ctrl-C again to quit at once)"))
@@ -206,6 +206,22 @@ static class TrainCommand
             }
         reporter.Line($"resuming {dir} at step {run.Progress.Step:N0} (epoch {run.EpochProgress:0.00})");
         return run;
+    }
+
+    /// <summary>
+    /// The budget a resumed run has already used up, as the user would name it, or null. Saved budgets stay in force
+    /// beside new ones, so a spent --time (or --epochs) stops a resume that gives only a larger --steps.
+    /// </summary>
+    static (string Done, string Option)? SpentBudget(TrainingRun run)
+    {
+        var c = run.Config;
+        var p = run.Progress;
+        if (c.Steps is long s && p.Step >= s) return ($"is already at step {p.Step:N0} (--steps {s:N0})", "--steps");
+        if (c.TimeSeconds is double t && p.ElapsedSeconds >= t)
+            return ($"has already trained for {CommonOptions.FormatDuration(p.ElapsedSeconds)} (--time {CommonOptions.FormatDuration(t)})", "--time");
+        if (Trainer.Spent(run, p.ElapsedSeconds))
+            return ($"is already at epoch {run.EpochProgress:0.00} (--epochs {c.Epochs ?? Trainer.DefaultEpochs:G4}{(c.Epochs == null ? ", the default" : "")})", "--epochs");
+        return null;
     }
 
     static TrainConfig Budgets(ParseResult p, TrainConfig c)

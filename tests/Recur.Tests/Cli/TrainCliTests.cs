@@ -166,6 +166,12 @@ public class TrainCliTests
         var done = RecurProcess.Run("train", "--resume", run, "--steps", "2");
         Assert.Equal(0, done.ExitCode);
         Assert.Contains("already at step 3 (--steps 2): nothing to train", done.Out + done.Err);
+        // A spent --time stays in force beside a new --steps; the resume says so instead of silently training nothing.
+        string timed = tmp.File("timed");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, timed, "--time", "0.001s")]).ExitCode);
+        var spent = RecurProcess.Run("train", "--resume", timed, "--steps", "1000");
+        Assert.Equal(0, spent.ExitCode);
+        Assert.Contains("nothing to train; give a larger --time to continue", spent.Out);
         var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
