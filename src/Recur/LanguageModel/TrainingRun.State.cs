@@ -34,12 +34,14 @@ public sealed partial class TrainingRun
         Safetensors.Write(PathOf(StateFileName), tensors, metadata);
     }
 
-    /// <summary>Writes checkpoint-STEP.safetensors and removes snapshots beyond the newest <c>Keep</c>.</summary>
+    /// <summary>
+    /// Writes checkpoint-STEP.safetensors and removes snapshots beyond the newest <c>Keep</c>; with <c>Keep</c> 0 (given
+    /// anew on a resume) it writes none and removes the run's older ones, which would otherwise pass for the final weights.
+    /// </summary>
     public void SaveSnapshot()
     {
         ThrowIfDisposed();
-        if (Config.Keep == 0) return;
-        SaveModel(SnapshotPath(Progress.Step));
+        if (Config.Keep > 0) SaveModel(SnapshotPath(Progress.Step));
         foreach (var path in Snapshots(Directory).Reverse().Skip(Config.Keep)) File.Delete(path);
     }
 

@@ -46,6 +46,11 @@ public class TrainingRunTests
         Assert.Equal(["checkpoint-10.safetensors", "checkpoint-12.safetensors"], kept);
         var last = LanguageModelFile.Load(dir.File("run/checkpoint-12.safetensors"));
         Assert.Equal(Weights(run), last.Model.NamedParameters().SelectMany(p => p.Parameter.Value.ToArray()).ToArray());
+
+        // Resumed with --keep 0, no snapshot is kept: the older ones went too (checkpoint-12 once stayed, passing for the final weights).
+        run.Dispose();
+        using (var resumed = TrainingRun.Resume(dir.File("run"), c => c with { Steps = 14, Keep = 0 })) Trainer.Run(resumed);
+        Assert.Empty(Directory.GetFiles(dir.File("run"), "checkpoint-*.safetensors"));
     }
 
     [Theory]
