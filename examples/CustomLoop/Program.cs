@@ -1,6 +1,6 @@
 // A custom training loop over Recur's character model, without the TrainingRun machinery: your own
 // batching (seed 001's random sequence lengths 10-40 with the state carried over), AdamW with amsgrad,
-// gradient clipping, and greedy and temperature sampling at the end.
+// gradient clipping, and sampling at temperature 0.1 (nearly greedy) and 1 at the end.
 // Usage: dotnet run -c Release --project examples/CustomLoop -- BOOK.txt [steps]
 using Recur;
 using Recur.LanguageModel;
