@@ -273,6 +273,9 @@ public class BadInputCliTests
         File.Move(corpus, tmp.File("moved.txt"));
         RecurProcess.Run("train", "--resume", a, "--steps", "8").AssertCleanError("the run's corpus is not there any more; if it moved, give its new path");
         Assert.Equal(0, RecurProcess.Run("train", tmp.File("moved.txt"), "--resume", a, "--steps", "8").ExitCode);
+        // A new path that is wrong is named as given (it was reported as the saved corpus gone missing).
+        RecurProcess.Run("train", tmp.File("typo.txt"), "--resume", a, "--steps", "9").AssertCleanError($"corpus '{tmp.File("typo.txt")}' does not exist");
+        RecurProcess.Run("train", tmp.Path, "--resume", a, "--steps", "9").AssertCleanError("is a directory, not a file");
 
         // A damaged state cannot resume, but the error says how the run's weights can start a new one.
         string state = Path.Combine(a, "state.safetensors");
