@@ -276,6 +276,7 @@ public class BadInputCliTests
         // A new path that is wrong is named as given (it was reported as the saved corpus gone missing).
         RecurProcess.Run("train", tmp.File("typo.txt"), "--resume", a, "--steps", "9").AssertCleanError($"corpus '{tmp.File("typo.txt")}' does not exist");
         RecurProcess.Run("train", tmp.Path, "--resume", a, "--steps", "9").AssertCleanError("is a directory, not a file");
+        RecurProcess.Run("train", "--resume", Path.Combine(a, "state.safetensors")).AssertCleanError($"--resume takes a run directory, not a file: give the directory that holds state.safetensors ({a})");
 
         // A damaged state cannot resume, but the error says how the run's weights can start a new one.
         string state = Path.Combine(a, "state.safetensors");
