@@ -175,7 +175,7 @@ public class TrainCliTests
         var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
-        RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9)");
+        RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9), which the model never saw in training; leave them out ('recur info' lists the characters it knows)");
         RecurProcess.Run("sample", run, "--top-p", "0").AssertCleanError("--top-p");
         RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
