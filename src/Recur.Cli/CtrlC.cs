@@ -1,7 +1,8 @@
 // Ctrl-C during a long command: the first press cancels the token, so the work stops at its next step
 // and the command saves or cleans up; a second press ends the process at once (every file is written
 // atomically, so what is on disk stays whole). SIGTERM (`kill PID`, a job scheduler's time limit, a
-// container stopping) is taken the same way, so a stopped training run keeps its last step too.
+// container stopping) is taken the same way, so a stopped training run keeps its last step too, and so is
+// the reader of stdout going away (`recur train ... | head`), after which the command's words go to stderr.
 using System.Runtime.InteropServices;
 
 namespace Recur.Cli;
@@ -21,6 +22,9 @@ sealed class CtrlC : IDisposable
         Console.CancelKeyPress += handler;
         try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop()); }
         catch (PlatformNotSupportedException) { } // a platform without SIGTERM: Ctrl-C alone
+        Output.StandardOutput.Divert = true;
+        Output.StandardOutput.WhenClosed = () => Stop();
+        if (Output.StandardOutput.Closed) Stop();   // it went away before this listened (train's opening lines)
     }
 
     // True at the first signal (keep running until the next step); false at the second, so the default
@@ -41,6 +45,7 @@ sealed class CtrlC : IDisposable
 
     public void Dispose()
     {
+        Output.StandardOutput.WhenClosed = null;
         Console.CancelKeyPress -= handler;
         term?.Dispose();
         cancel.Dispose();

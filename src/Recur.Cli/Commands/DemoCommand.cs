@@ -63,7 +63,7 @@ static class DemoCommand
                 EvalEvery = 100, CheckpointEvery = 1_000_000, Keep = 0,
             };
             using var run = TrainingRun.Create(Path.Combine(dir, "run"), model, train, new TextOptions());
-            reporter.Line($"recur demo: training a {model.Cell} {model.Layers}×{model.Hidden} on {run.Corpus.Length:N0} characters of Recur's own documentation for {CommonOptions.FormatDuration(seconds)} ({Workers.Count} threads)...");
+            reporter.Line($"recur demo: training a {model.Cell} {model.Layers}×{model.Hidden} on {run.Corpus.Length:N0} characters of Recur's own documentation for {CommonOptions.FormatDuration(seconds)} ({Workers.Count} thread{(Workers.Count == 1 ? "" : "s")})...");
             TrainOutcome outcome = null!;
             reporter.WithProgress("demo", sink => outcome = Trainer.Run(run, new TrainMonitor(sink)));
             reporter.Line($"{outcome.Steps:N0} steps at {outcome.TokensPerSecond:N0} tokens/s; best validation loss {run.Progress.BestValLoss:0.000} nats/char");

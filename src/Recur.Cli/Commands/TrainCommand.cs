@@ -75,6 +75,8 @@ static class TrainCommand
     {
         var reporter = new Reporter(p.GetValue(Json));
         CommonOptions.UseThreads(p.GetValue(Threads));
+        // `| head` closing stdout during the opening lines must not end the run before it trains: CtrlC then stops it.
+        StandardOutput.Divert = true;
         // The run locks its directory until disposed, after the last plot: no other process trains there meanwhile.
         using var run = p.GetValue(Resume) is string dir ? Reopen(p, dir, reporter) : Start(p, reporter);
 
@@ -108,7 +110,7 @@ static class TrainCommand
                 $"an embedding (--embed {Math.Min(256, m.Hidden)}; PyTorch's word_language_model uses 200) is smaller and faster");
         }
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
-        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} threads; run directory {run.Directory}");
+        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}; run directory {run.Directory}");
         if (SpentBudget(run) is var (done, option))
             reporter.Line($"the run {done}: nothing to train; give a larger {option} to continue");
 
@@ -301,7 +303,10 @@ static class TrainCommand
         switch (outcome.Stop)
         {
             case TrainStop.Cancelled:
-                Console.Error.WriteLine($"recur: interrupted at step {outcome.Steps:N0}; state saved — continue with: recur train --resume {run.Directory}");
+                // Stopped before a new run's first step: there is no state to resume.
+                Console.Error.WriteLine(File.Exists(run.PathOf(TrainingRun.StateFileName))
+                    ? $"recur: interrupted at step {outcome.Steps:N0}; state saved — continue with: recur train --resume {run.Directory}"
+                    : "recur: interrupted before the first step; nothing was saved, so run the same command to start again");
                 return Cli.Interrupted;
             case TrainStop.Diverged:
                 Console.Error.WriteLine($"recur: error: {outcome.Message}");

@@ -1,7 +1,9 @@
 // stdout on Unix as a plain stream over file descriptor 1. .NET's console stream ignores EPIPE, so
 // `recur sample --length 1000000 | head` generated every token for nobody; through this stream a write to
-// a closed pipe throws (IOException with HResult EPIPE) and Cli.Run ends the command quietly. Any other
-// failed write (a full disk, stdout closed with `>&-`) is one error line that names standard output.
+// a closed pipe throws (IOException with HResult EPIPE) and Cli.Run ends the command quietly. A training
+// command, whose work would be lost that way (`recur train ... | head`), is told instead (WhenClosed) and
+// stops as at Ctrl-C, its remaining words going to stderr. Any other failed write (a full disk, stdout
+// closed with `>&-`) is one error line that names standard output.
 // On Windows both streams are made UTF-8 instead.
 namespace Recur.Cli.Output;
 
@@ -9,6 +11,18 @@ static class StandardOutput
 {
     /// <summary>EPIPE on Linux and macOS; a failed write's IOException carries the errno as its HResult.</summary>
     public const int BrokenPipe = 32;
+
+    /// <summary>
+    /// Set by a command whose work a closed stdout must not end (training): the first write that finds the
+    /// reader gone, and every later one, go to stderr instead, and <see cref="WhenClosed"/> is called.
+    /// </summary>
+    public static bool Divert { get; set; }
+
+    /// <summary>True once stdout's reader went away and its words go to stderr (see <see cref="Divert"/>).</summary>
+    public static bool Closed { get; private set; }
+
+    /// <summary>What to do when stdout's reader goes away under <see cref="Divert"/>: stop the training (CtrlC).</summary>
+    public static Action? WhenClosed { get; set; }
 
     /// <summary>
     /// On Windows, UTF-8 for stdout and stderr: the console's default (OEM) code page shows most of a sampled
@@ -45,9 +59,24 @@ static class StandardOutput
     /// <summary>Writes through to fd 1; a failure other than EPIPE says it was standard output that failed.</summary>
     sealed class Fd1(Stream inner) : Stream
     {
+        Stream? diverted;   // stderr, once the reader of stdout went away during a WhenClosed command
+
         public override void Write(byte[] buffer, int offset, int count)
         {
+            if (diverted != null)
+            {
+                diverted.Write(buffer, offset, count);
+                return;
+            }
             try { inner.Write(buffer, offset, count); }
+            catch (IOException e) when (e.HResult == BrokenPipe && Divert)
+            {
+                diverted = Console.OpenStandardError();
+                Console.Error.WriteLine("recur: standard output was closed; what it would have shown goes to stderr");
+                Closed = true;
+                WhenClosed?.Invoke();
+                diverted.Write(buffer, offset, count);
+            }
             catch (IOException e) when (e.HResult == BrokenPipe) { throw; }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -201,6 +201,31 @@ public class TrainCliTests
         Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
     }
 
+    // `recur train ... | head`: the reader going away stops training as Ctrl-C does (saved, resumable, exit 130), the
+    // rest said on stderr; before, the write failed and the run ended quietly with exit 0, its steps since the last
+    // checkpoint lost and the directory sometimes left with no state.
+    [Fact]
+    public async Task AClosedStdoutStopsTrainingAndSaves()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(20000));
+        string run = tmp.File("run");
+        using var p = Process.Start(RecurProcess.Info([.. Train(corpus, run, "--steps", "1000000")]))!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        while (p.StandardOutput.ReadLine() is { } line && !line.StartsWith("step 20: validation")) { }   // training, like `| head -5`
+        p.StandardOutput.Close();
+        bool exited = p.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!exited) p.Kill(true);
+        Assert.True(exited, "train kept going after its reader closed the pipe");
+        string err = await stderr;
+        Assert.Equal(130, p.ExitCode);
+        Assert.Contains("recur: standard output was closed; what it would have shown goes to stderr", err);
+        Assert.Matches(@"\ntrained to step [\d,]+ ", err);   // the summary stdout would have had
+        Assert.Contains($"state saved — continue with: recur train --resume {run}", err);
+        var r = RecurProcess.Run("train", "--resume", run, "--steps", "40", "--json");
+        Assert.True(r.ExitCode == 0, r.Err);
+    }
+
     [Fact]
     public void KilledTrainingLeavesLoadableFilesAndResumes()
     {
