@@ -55,6 +55,13 @@ static partial class CommonOptions
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
     private static partial Regex DurationPattern();
 
+    /// <summary>
+    /// A perplexity with <paramref name="decimals"/> decimals, or in scientific notation from a million up: a
+    /// diverging run's e^loss would otherwise print as a number of a hundred digits.
+    /// </summary>
+    public static string FormatPerplexity(double perplexity, int decimals = 2) =>
+        perplexity < 1e6 ? perplexity.ToString("F" + decimals) : perplexity.ToString("0.00e+0");
+
     public static string FormatDuration(double seconds)
     {
         var t = TimeSpan.FromSeconds(Math.Max(0, seconds));

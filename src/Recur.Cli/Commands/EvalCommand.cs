@@ -53,7 +53,7 @@ static class EvalCommand
         Cli.Require(tokens.Length >= 2, $"{path}: fewer than two tokens the model knows; nothing to evaluate");
         Cli.Require(!continuing || tokens.Length >= 2L * k, $"{path}: {tokens.Length:N0} tokens are too few for --continuation {k:N0} (it needs {2L * k:N0})");
         var r = Evaluator.Evaluate(loaded.Model, tokens, p.GetValue(Batch), p.GetValue(Seq));
-        reporter.Line($"{path}: loss {r.Loss:0.0000} nats/{unit}, {r.Bits:0.0000} bits/{unit}, perplexity {r.Perplexity:0.000} over {r.Tokens:N0} predicted {unit}{(r.Tokens == 1 ? "" : "s")}" +
+        reporter.Line($"{path}: loss {r.Loss:0.0000} nats/{unit}, {r.Bits:0.0000} bits/{unit}, perplexity {CommonOptions.FormatPerplexity(r.Perplexity, 3)} over {r.Tokens:N0} predicted {unit}{(r.Tokens == 1 ? "" : "s")}" +
             (skipped > 0 ? $" ({skipped:N0} unknown)" : ""));
         // Streams shorter than --seq hold no window, so there is no last token of one to score.
         bool windowed = r.FullWindows > 0;

@@ -66,7 +66,7 @@ static class InfoCommand
     {
         string unit = TokenText.Unit(c.Tokens);
         string val = r.TryGetProperty("val_loss", out var v) && v.GetDouble() >= 0
-            ? $"{v.GetDouble():0.0000} nats/{unit} (perplexity {Math.Exp(v.GetDouble()):0.00}) at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
+            ? $"{v.GetDouble():0.0000} nats/{unit} (perplexity {CommonOptions.FormatPerplexity(Math.Exp(v.GetDouble()))}) at step {r.GetProperty("best_step").GetInt64():N0}" : "none";
         reporter.Line($"training: step {r.GetProperty("step").GetInt64():N0}, epoch {r.GetProperty("epoch").GetDouble():0.00}, {r.GetProperty("tokens_seen").GetInt64():N0} tokens seen; best validation loss {val}");
         if (r.TryGetProperty("corpus", out var corpus)) reporter.Line($"corpus: {string.Join(", ", corpus.EnumerateArray().Select(e => e.GetString()))}");
         if (r.TryGetProperty("train", out var train) && train.TryGetProperty("val_file", out var valFile) && valFile.ValueKind == JsonValueKind.String)

@@ -273,14 +273,14 @@ static class TrainCommand
         var bestEntry = pr.ValHistory.LastOrDefault(v => v[0] == pr.BestStep && v.Length >= 4);
         double? valAcc = bestEntry?[2], valLastAcc = bestEntry?[3];
         string best = double.IsFinite(pr.BestValLoss)
-            ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {Math.Exp(pr.BestValLoss):0.00}) at step {pr.BestStep:N0}" +
+            ? $"best validation loss {pr.BestValLoss:0.0000} nats/{unit} ({pr.BestValLoss / Math.Log(2):0.000} bits/{unit}, perplexity {CommonOptions.FormatPerplexity(Math.Exp(pr.BestValLoss))}) at step {pr.BestStep:N0}" +
               (valAcc is double a && valLastAcc is double l ? $", accuracy {a:P1} ({TrainMonitor.LastToken(l, run.Config.Seq)})" : "")
             : pr.ValTokens > 0 ? $"not validated yet (every {run.Config.EvalEvery:N0} steps)" : "no validation split";
         double other = outcome.SessionSeconds - outcome.StepSeconds;
         reporter.Line($"trained to step {outcome.Steps:N0} (epoch {run.EpochProgress:0.00}) in {CommonOptions.FormatDuration(outcome.ElapsedSeconds)} in all; " +
             $"this session {outcome.TokensPerSecond:N0} tokens/s in training steps, {CommonOptions.FormatDuration(other)} validating and saving; {best}");
         var test = outcome.Stop == TrainStop.Budget ? run.Test() : null;
-        if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {test.Perplexity:0.00}) on {test.Tokens:N0} tokens");
+        if (test != null) reporter.Line($"test loss {test.Loss:0.0000} nats/{unit} ({test.Bits:0.000} bits/{unit}, perplexity {CommonOptions.FormatPerplexity(test.Perplexity)}) on {test.Tokens:N0} tokens");
         // The final weights (the model file holds the best-validated ones); a diverged run's newest snapshot is older.
         string? last = run.SnapshotPath(outcome.Steps);
         if (!File.Exists(last)) last = null;

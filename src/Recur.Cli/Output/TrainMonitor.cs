@@ -20,7 +20,7 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
     public void Evaluated(TrainingRun run, EvalResult v, bool best)
     {
         string unit = TokenText.Unit(run.ModelConfig.Tokens);
-        sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {v.Perplexity:0.00}, " +
+        sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {Commands.CommonOptions.FormatPerplexity(v.Perplexity)}, " +
             $"accuracy {v.TokenAccuracy:P1} ({LastToken(v.FullWindows > 0 ? v.LastTokenAccuracy : double.NaN, run.Config.Seq)}){(best ? " (best so far, saved)" : "")}");
         Plot(run, warning => sink.Line(Reporter.WarningLine(warning)));
     }

@@ -124,6 +124,26 @@ public class TrainCliTests
         Assert.DoesNotContain("note: the", advised.Err);
     }
 
+    // A model sure of the wrong character (fc.bias +100 on 'k', which the text lacks) has a loss near 100 nats and a perplexity near e^100:
+    // shown as 2.69e+43, not as the 44 digits it once was.
+    [Fact]
+    public void AHugePerplexityIsShownInScientificNotation()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "2")]).ExitCode);
+        string model = Path.Combine(run, "model.safetensors");
+        var contents = ModelFile.Load(model);
+        var vocab = global::Recur.LanguageModel.LanguageModelFile.Load(model).Vocabulary;
+        Assert.True(vocab.TryGetId("k", out int k));
+        contents.Tensors["fc.bias"].Floats![k] = 100;
+        Safetensors.Write(model, contents.Tensors.Select(t => (t.Key, t.Value)), contents.Metadata);
+        var e = RecurProcess.Run("eval", run, tmp.Write("o.txt", "the cat sat on the mat."));
+        Assert.Equal(0, e.ExitCode);
+        Assert.Matches(@"perplexity \d\.\d\de\+4\d over", e.Out);
+    }
+
     [Fact]
     public void EvalCountsUnknownCharacters()
     {
