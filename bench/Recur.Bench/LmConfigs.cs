@@ -25,7 +25,8 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
 
     public ModelConfig Model => new() { Cell = Cell, Layers = Layers, Hidden = Hidden, Embed = Embed, VocabSize = Vocab };
 
-    /// <summary>Multiply-adds ×2 per training token: forward 1×, backward 2× the layer GEMMs plus the output layer.</summary>
+    /// <summary>Multiply-adds ×2 per training token: forward 1×, backward 2× the layer GEMMs plus the output layer.
+    /// An embedding's lookup and a one-hot input's row copy are not GEMMs and count nothing.</summary>
     public double TrainFlopsPerToken
     {
         get
@@ -38,9 +39,9 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
                 forward += 2.0 * g * h * (d + h);
             }
             forward += 2.0 * h * Vocab;
-            // backward: dW and dX for every GEMM (the first layer's one-hot input needs no dX)
-            double backward = 2 * forward - (Embed > 0 ? 2.0 * g * h * Embed : 0);
-            return forward + backward;
+            // backward: dW and dX for every GEMM of the forward, the first layer's dX included when there
+            // is an embedding: both sides train the embedding table, so both compute it (dX = dGates · W_ih)
+            return 3 * forward;
         }
     }
 }
