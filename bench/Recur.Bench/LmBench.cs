@@ -55,14 +55,16 @@ static class LmBench
 
     public static long GcCollections;
 
-    /// <summary>The recurrent layer alone: forward and backward over (T, N, H) inputs, tokens per second.</summary>
+    /// <summary>The recurrent layer alone: zero the gradients, forward and backward over (T, N, H) inputs (dX
+    /// included), tokens per second; as torch_lm.py's layer(), whose rnn.zero_grad() zeroes them each step.</summary>
     public static double Layer(LmConfig c, double seconds)
     {
         var rng = new Rng(1);
         Recurrent rnn = c.Cell == "lstm" ? new Lstm(c.Hidden, c.Hidden, rng, c.Layers) : new Gru(c.Hidden, c.Hidden, rng, c.Layers);
         var x = new Tensor(c.Seq, c.Batch, c.Hidden); rng.FillUniform(x.Span, -1, 1);
         var dy = new Tensor(c.Seq, c.Batch, c.Hidden); rng.FillUniform(dy.Span, -1, 1);
-        void Step() { rnn.Forward(x); rnn.Backward(dy); }
+        var grads = rnn.NamedParameters().Select(p => p.Parameter.Grad).ToArray();
+        void Step() { foreach (var g in grads) g.Zero(); rnn.Forward(x); rnn.Backward(dy); }
         for (int i = 0; i < 3; i++) Step();
         var sw = Stopwatch.StartNew();
         int steps = 0;
