@@ -3,7 +3,8 @@
 
 The same tokenizer, vocabulary, model (Embedding 32, padding row 0 -> packed LSTM 50 -> Linear 32 ->
 ReLU -> Linear 1 -> sigmoid), BCE loss, Adam 0.003, batch 32 and shuffling as the seed, on the same
-CSV files Recur reads. Run with Debian's python3-torch (1.13, OpenBLAS):
+CSV files Recur reads. Run with Debian's python3-torch (1.13) on OpenBLAS (libopenblas0-pthread; training
+refuses to time anything else), which gets --threads threads as torch does (torch_blas.py):
 
     /usr/bin/python3 bench/classify_torch.py ../shared/data/imdb/train.csv --epochs 1 --threads 2
 
@@ -36,6 +37,8 @@ import os
 
 import torch
 import torch.nn as nn
+
+from torch_blas import use_openblas
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tools', 'reference'))
 
@@ -139,6 +142,7 @@ def main():
         return evaluate_recur_model(args)
     if not args.train:
         ap.error('give a training CSV, or --load a Recur model')
+    blas = use_openblas(args.threads)
     train = read(args.train, args.limit)
     labels = sorted({label for label, _ in train}, key=lambda s: (int(s) if s.lstrip('-').isdigit() else 0, s.upper(), s))  # as Recur's LabelMap
     tokens = [tokenizer(text) for _, text in train]
@@ -151,7 +155,7 @@ def main():
     data = [(torch.tensor([vocab[w] for w in t], dtype=torch.int64), 1.0 if label == labels[1] else 0.0)
             for t, (label, _) in zip(tokens, train)]
     total_tokens = sum(len(t) for t in tokens)
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads; {len(data)} reviews, '
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, {blas}; {len(data)} reviews, '
           f'{total_tokens} tokens, vocabulary {len(vocab)}; labels {labels[0]} -> 0, {labels[1]} -> 1', flush=True)
 
     def collate(batch):

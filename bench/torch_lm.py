@@ -4,7 +4,8 @@ The same models as bench/Recur.Bench/LmConfigs.cs: [embedding] -> nn.LSTM/nn.GRU
 with cross-entropy, clip_grad_norm_(5) and Adam on tinyshakespeare in N x T stateful batches; sampling
 feeds one character at a time with a carried state. Prints one JSON line like the Recur side.
 Usage: /usr/bin/python3 torch_lm.py CONFIG train|sample1|sample32 [--seconds S] [--threads N]
-Needs Debian's python3-torch and libopenblas0-pthread (otherwise torch runs on reference BLAS).
+Needs Debian's python3-torch and libopenblas0-pthread (otherwise torch runs on reference BLAS, and this
+script refuses); OpenBLAS gets the same --threads as torch (torch_blas.py).
 """
 import argparse
 import json
@@ -13,6 +14,8 @@ import resource
 import time
 
 import torch
+
+from torch_blas import use_openblas
 
 CONFIGS = {
     "lstm2x512-onehot": ("lstm", 2, 512, 0, 64, 100),
@@ -54,6 +57,7 @@ def main():
     ap.add_argument("--data", default=os.environ.get("RECUR_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")))
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    blas = use_openblas(a.threads)
     torch.manual_seed(1)
     cell, layers, hidden, embed, batch, seq = CONFIGS[a.config]
     text = open(os.path.join(a.data, "tinyshakespeare.txt"), encoding="utf-8").read()
@@ -68,7 +72,7 @@ def main():
     else:
         rate = sample(model, index["T"], 1 if a.what == "sample1" else 32, a.seconds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"config": a.config, "what": a.what, "rate": rate, "peak_mb": peak_mb, "torch": torch.__version__}))
+    print(json.dumps({"config": a.config, "what": a.what, "rate": rate, "peak_mb": peak_mb, "torch": torch.__version__, "blas": blas}))
 
 
 def train(model, ids, batch, seq, seconds):
