@@ -17,6 +17,9 @@ if ((${#need[@]})); then
 fi
 dotnet build bench/Recur.Bench -c Release -v quiet -nologo > /dev/null
 bench=bench/Recur.Bench/bin/Release/net10.0/Recur.Bench.dll
-dotnet "$bench" gemm
+# The GEMM table at compare's thread count (its other options are compare's alone).
+gemm=(); args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do [[ ${args[i]} == --threads ]] && gemm=(--threads "${args[i + 1]}"); done
+dotnet "$bench" gemm "${gemm[@]}"
 echo
 dotnet "$bench" compare "$@"

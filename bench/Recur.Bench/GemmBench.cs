@@ -24,7 +24,7 @@ static unsafe class GemmBench
         Workers.SetThreads(threads);
         bool blas = OpenBlas.Available;
         if (blas) OpenBlas.SetThreads(threads);
-        Console.WriteLine($"GEMM, {threads} threads, kernel {Gemm.KernelName}, {seconds:0.#} s per measurement");
+        Console.WriteLine($"GEMM, {threads} threads, kernel {Gemm.KernelName}, {seconds / 3:0.##} s per measurement, best of 3 per side");
         Console.WriteLine($"{"M",5} {"N",5} {"K",5} {"op",3} {"Recur GF/s",11} {"OpenBLAS GF/s",14} {"ratio",6}  use");
         var rng = new Rng(1);
         foreach (var s in Shapes)
