@@ -3,7 +3,7 @@
 The same models as bench/Recur.Bench/LmConfigs.cs: [embedding] -> nn.LSTM/nn.GRU -> nn.Linear, trained
 with cross-entropy, clip_grad_norm_(5) and Adam on tinyshakespeare in N x T stateful batches; sampling
 feeds one character at a time with a carried state. Prints one JSON line like the Recur side.
-Usage: /usr/bin/python3 torch_lm.py CONFIG train|sample1|sample32 [--seconds S] [--threads N]
+Usage: /usr/bin/python3 torch_lm.py CONFIG train|sample1|sample32|layer [--seconds S] [--threads N]
 Needs Debian's python3-torch and libopenblas0-pthread (otherwise torch runs on reference BLAS, and this
 script refuses); OpenBLAS gets the same --threads as torch (torch_blas.py).
 """

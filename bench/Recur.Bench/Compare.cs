@@ -36,7 +36,7 @@ static class Compare
         Console.Error.WriteLine();
         var blas = OpenBlasRates(threads);
 
-        Console.WriteLine($"Median of {reps} runs of {seconds:0} s each, {threads} threads, tinyshakespeare. Rates: training tokens/s; sampling characters/s (all streams).");
+        Console.WriteLine($"Median of {reps} runs of {seconds:0.##} s each, {threads} threads, tinyshakespeare. Rates: training tokens/s; sampling characters/s (all streams).");
         Console.WriteLine();
         Console.WriteLine("| configuration | measure | Recur | PyTorch | Recur / PyTorch | Recur peak MB | PyTorch peak MB |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
