@@ -53,6 +53,7 @@ static class LmBench
         return tps;
     }
 
+    /// <summary>Gen-0 collections during the last measurement's timed region (its "gc0").</summary>
     public static long GcCollections;
 
     /// <summary>The recurrent layer alone: zero the gradients, forward and backward over (T, N, H) inputs (dX
@@ -66,10 +67,13 @@ static class LmBench
         var grads = rnn.NamedParameters().Select(p => p.Parameter.Grad).ToArray();
         void Step() { foreach (var g in grads) g.Zero(); rnn.Forward(x); rnn.Backward(dy); }
         for (int i = 0; i < 3; i++) Step();
+        long gcBefore = GC.CollectionCount(0);
         var sw = Stopwatch.StartNew();
         int steps = 0;
         while (sw.Elapsed.TotalSeconds < seconds || steps < 3) { Step(); steps++; }
-        return (double)steps * c.Batch * c.Seq / sw.Elapsed.TotalSeconds;
+        double tps = (double)steps * c.Batch * c.Seq / sw.Elapsed.TotalSeconds;
+        GcCollections = GC.CollectionCount(0) - gcBefore;
+        return tps;
     }
 
     /// <summary>Characters per second of sampling <paramref name="batch"/> streams (temperature 1, no top-k).</summary>
@@ -81,10 +85,13 @@ static class LmBench
         var sampler = new Sampler(model, vocab);
         var o = new SampleOptions { Prime = "The ", Length = 50, Count = batch };
         sampler.Generate(o); // warm-up
+        long gcBefore = GC.CollectionCount(0);
         var sw = Stopwatch.StartNew();
         long chars = 0;
         while (sw.Elapsed.TotalSeconds < seconds) { sampler.Generate(o with { Length = 2000 }); chars += 2000L * batch; }
-        return chars / sw.Elapsed.TotalSeconds;
+        double cps = chars / sw.Elapsed.TotalSeconds;
+        GcCollections = GC.CollectionCount(0) - gcBefore;
+        return cps;
     }
 
     /// <summary>Peak resident memory of this process in MB (Linux VmHWM).</summary>
