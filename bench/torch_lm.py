@@ -53,7 +53,7 @@ def main():
     ap.add_argument("config")
     ap.add_argument("what")
     ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))  # as `measure`: every core it may use
     ap.add_argument("--data", default=os.environ.get("RECUR_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data")))
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
