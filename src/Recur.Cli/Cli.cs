@@ -200,9 +200,13 @@ static partial class Cli
         }
     }
 
-    /// <summary>Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it.</summary>
-    public static void RemoveCreated(string? top)
+    /// <summary>
+    /// Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it, after
+    /// releasing <paramref name="held"/>, its lock, if any (Windows cannot remove a directory whose lock file is open).
+    /// </summary>
+    public static void RemoveCreated(string? top, Recur.IO.DirectoryLock? held = null)
     {
+        held?.Dispose();
         if (top == null) return;
         try { Directory.Delete(top, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }

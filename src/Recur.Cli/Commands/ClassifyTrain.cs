@@ -128,8 +128,8 @@ static class ClassifyTrain
         {
             // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
             // its history.csv), and a model already there (--force) stays as it was.
-            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
-            if (!saved) Cli.RemoveCreated(created);
+            if (saved) held?.Dispose();
+            else Cli.RemoveCreated(created, held);
             if (e is not TrainingDivergedException) throw;
             string kept = saved ? $"{modelPath} keeps the model of epoch {training.BestEpoch}"
                 : hadModel ? $"nothing was saved; {modelPath} is left as it was" : "no model was saved";
@@ -176,8 +176,7 @@ static class ClassifyTrain
         int epoch = training.History.Count + 1;
         if (!saved)
         {
-            held?.Dispose();
-            Cli.RemoveCreated(created);
+            Cli.RemoveCreated(created, held);
             Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
             return Cli.Interrupted;
         }

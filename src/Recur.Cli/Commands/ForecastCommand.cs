@@ -181,15 +181,13 @@ static class ForecastCommand
         try { return body(ctrlC.Token); }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {
-            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
-            Cli.RemoveCreated(created);
+            Cli.RemoveCreated(created, held);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
             return Cli.Interrupted;
         }
         catch
         {
-            held?.Dispose();
-            Cli.RemoveCreated(created);
+            Cli.RemoveCreated(created, held);
             throw;
         }
         finally { held?.Dispose(); }

@@ -123,9 +123,8 @@ public sealed class Classifier
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
         // A NaN or infinite weight makes every probability NaN, which would read as label 0 and as metrics.
-        if (model.FirstNonFinite() is { } bad)
-            throw new InvalidDataException($"{path}: tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} " +
-                $"at element {bad.Index} of {bad.Parameter.Length}: the model is damaged; retrain it");
+        if (model.DescribeNonFinite() is { } bad)
+            throw new InvalidDataException($"{path}: {bad}: the model is damaged; retrain it");
         model.Eval();
         return new Classifier(model, vocab, labels, maxLen, meta);
     }

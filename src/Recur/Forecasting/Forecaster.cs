@@ -187,9 +187,8 @@ public sealed class Forecaster
         try { weights.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
         // A NaN or infinite weight makes every prediction NaN, and R² NaN would read as a score.
-        if (weights.FirstNonFinite() is { } bad)
-            throw Bad($"tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} at element {bad.Index} of " +
-                $"{bad.Parameter.Length}: the model is damaged; retrain it (with a lower --lr if training diverged)");
+        if (weights.DescribeNonFinite() is { } bad)
+            throw Bad($"{bad}: the model is damaged; retrain it (with a lower --lr if training diverged)");
         return forecaster;
     }
 

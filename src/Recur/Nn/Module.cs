@@ -104,6 +104,11 @@ public abstract class Module
         return null;
     }
 
+    /// <summary>"tensor 'fc.bias' holds NaN at element 3 of 10" for the first value that is not finite, or null.</summary>
+    public string? DescribeNonFinite() => FirstNonFinite() is { } bad
+        ? $"tensor '{bad.Name}' holds {(float.IsNaN(bad.Value) ? "NaN" : bad.Value > 0 ? "+infinity" : "-infinity")} at element {bad.Index} of {bad.Parameter.Length}"
+        : null;
+
     /// <summary>Total number of trainable values (a tied parameter counts once).</summary>
     public long ParameterCount() => NamedParameters().Select(p => p.Parameter).Distinct().Sum(p => (long)p.Length);
 
