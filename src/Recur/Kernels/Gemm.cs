@@ -22,6 +22,9 @@ public static unsafe class Gemm
 
     internal static readonly int MR, NR;
     static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
+    // Fewer rows than MR (AVX-512 and AVX2 only): 4 rows, 1 row, and 1 row over 4 column strips (a GEMV).
+    static readonly delegate*<int, float*, int, float*, float*, int, float, float, void> rows4, row1;
+    static readonly delegate*<int, float*, int, float*, long, float*, float, float, void> row1x4;
     internal static readonly string KernelName;
 
     /// <summary>Which micro-kernel this machine uses, e.g. "avx512 8x32".</summary>
@@ -29,16 +32,24 @@ public static unsafe class Gemm
 
     static Gemm()
     {
-        if (Vector512.IsHardwareAccelerated) { MR = 8; NR = 32; kernel = &GemmKernels.Kernel512; KernelName = "avx512 8x32"; }
-        else if (Vector256.IsHardwareAccelerated) { MR = 6; NR = 16; kernel = &GemmKernels.Kernel256; KernelName = "avx2 6x16"; }
+        if (Vector512.IsHardwareAccelerated)
+        {
+            MR = 8; NR = 32; kernel = &GemmKernels.Kernel512; KernelName = "avx512 8x32";
+            rows4 = &GemmKernels.Kernel512x4; row1 = &GemmKernels.Kernel512x1; row1x4 = &GemmKernels.Kernel512x1x4;
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            MR = 6; NR = 16; kernel = &GemmKernels.Kernel256; KernelName = "avx2 6x16";
+            rows4 = &GemmKernels.Kernel256x4; row1 = &GemmKernels.Kernel256x1; row1x4 = &GemmKernels.Kernel256x1x4;
+        }
         else if (Vector128.IsHardwareAccelerated) { MR = 4; NR = 8; kernel = &GemmKernels.Kernel128; KernelName = "128-bit 4x8"; }
         else { MR = 4; NR = 4; kernel = &GemmKernels.KernelScalar; KernelName = "scalar 4x4"; }
     }
 
     static int MC => MCRows / MR * MR;
 
-    /// <summary>True when the 4-row and 1-row kernels exist for this width (AVX-512).</summary>
-    static readonly bool Small = Vector512.IsHardwareAccelerated;
+    /// <summary>True when the 4-row and 1-row kernels exist for this width (AVX-512, AVX2).</summary>
+    static bool Small => rows4 != null;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C over raw pointers (no bounds checks; see the span overload).</summary>
     /// <param name="transA">A is stored (K, M) with row stride lda, instead of (M, K).</param>
@@ -187,9 +198,9 @@ public static unsafe class Gemm
             int jr = 0;
             // Four strips per call: four times the independent FMA chains of the one-strip kernel.
             for (; jr + 4 * NR <= nc; jr += 4 * NR)
-                GemmKernels.Kernel512x1x4(kc, row, stride, bp + jr * kc, (long)NR * kc, cRow + jr, alpha, betaBlock);
+                row1x4(kc, row, stride, bp + jr * kc, (long)NR * kc, cRow + jr, alpha, betaBlock);
             for (; jr + NR <= nc; jr += NR)
-                GemmKernels.Kernel512x1(kc, row, stride, bp + jr * kc, cRow + jr, ldc, alpha, betaBlock);
+                row1(kc, row, stride, bp + jr * kc, cRow + jr, ldc, alpha, betaBlock);
             if (jr == nc) return;
             float* ap = scratch.A(kc * MR);
             GemmPack.PackA(transA, a, lda, i0, 1, pc, kc, MR, ap);
@@ -219,8 +230,8 @@ public static unsafe class Gemm
         void SmallRows(float* ap, float* bp, int kc, int mr, float* cTile, float betaBlock)
         {
             int i = 0;
-            for (; i + 4 <= mr; i += 4) GemmKernels.Kernel512x4(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
-            for (; i < mr; i++) GemmKernels.Kernel512x1(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
+            for (; i + 4 <= mr; i += 4) rows4(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
+            for (; i < mr; i++) row1(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
         }
 
         /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>

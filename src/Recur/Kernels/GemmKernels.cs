@@ -191,6 +191,91 @@ static unsafe class GemmKernels
         Store256(c, c50, c51, alpha, beta);
     }
 
+    /// <summary>
+    /// AVX2, 4 rows × 16 columns from a packed A of row stride <paramref name="mr"/>: the edge rows of a
+    /// tile and small batches, as <see cref="Kernel512x4"/> is for AVX-512.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256x4(int kc, float* a, int mr, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            var ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, b0, c00); c01 = Vector256.FusedMultiplyAdd(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = Vector256.FusedMultiplyAdd(ai, b0, c10); c11 = Vector256.FusedMultiplyAdd(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = Vector256.FusedMultiplyAdd(ai, b0, c20); c21 = Vector256.FusedMultiplyAdd(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = Vector256.FusedMultiplyAdd(ai, b0, c30); c31 = Vector256.FusedMultiplyAdd(ai, b1, c31);
+            a += mr;
+            b += 16;
+        }
+        Store256(c, c00, c01, alpha, beta); c += ldc;
+        Store256(c, c10, c11, alpha, beta); c += ldc;
+        Store256(c, c20, c21, alpha, beta); c += ldc;
+        Store256(c, c30, c31, alpha, beta);
+    }
+
+    /// <summary>AVX2, 1 row × 16 columns, A of row stride <paramref name="mr"/>; one chain per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256x1(int kc, float* a, int mr, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b), c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b + 8), c01);
+            a += mr;
+            b += 16;
+        }
+        Store256(c, c00, c01, alpha, beta);
+    }
+
+    /// <summary>
+    /// AVX2, 1 row × 4 strips of 16 columns (a GEMV), as <see cref="Kernel512x1x4"/>: eight FMA chains in
+    /// flight, each element still one chain over k. Strip s of B starts at b + s·stride, its C columns at c + 16·s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256x1x4(int kc, float* a, int mr, float* b, long stride, float* c, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* b1 = b + stride, b2 = b + 2 * stride, b3 = b + 3 * stride;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector256.Create(a[0]);
+            c00 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b), c00);
+            c01 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b + 8), c01);
+            c10 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b1), c10);
+            c11 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b1 + 8), c11);
+            c20 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b2), c20);
+            c21 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b2 + 8), c21);
+            c30 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b3), c30);
+            c31 = Vector256.FusedMultiplyAdd(ai, Vector256.Load(b3 + 8), c31);
+            if (Sse.IsSupported && (k & 1) == 0)
+            {
+                // One 64-byte line holds two depths of a 16-column strip: ask for each line once.
+                Sse.Prefetch0(b + Ahead256); Sse.Prefetch0(b1 + Ahead256);
+                Sse.Prefetch0(b2 + Ahead256); Sse.Prefetch0(b3 + Ahead256);
+            }
+            a += mr;
+            b += 16; b1 += 16; b2 += 16; b3 += 16;
+        }
+        Store256(c, c00, c01, alpha, beta);
+        Store256(c + 16, c10, c11, alpha, beta);
+        Store256(c + 32, c20, c21, alpha, beta);
+        Store256(c + 48, c30, c31, alpha, beta);
+    }
+
+    /// <summary>Prefetch distance of the AVX2 GEMV kernel, in floats of one 16-column strip: 16 depths (1 KB) ahead.</summary>
+    const int Ahead256 = 16 * 16;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, float alpha, float beta)
     {

@@ -105,6 +105,40 @@ public class GemmTests
         Close.Exact(c1.Span, c2.Span, "packed vs unpacked");
     }
 
+    // Every kernel (AVX-512, AVX2, 128-bit, scalar; CI reruns this with the wider ones switched off) sums
+    // each element as one FMA chain per KC-deep block, scales it by alpha and adds beta·C, so a product has
+    // the same bits on every machine. The reference below does exactly that, one element at a time.
+    [Theory, MemberData(nameof(Transposes))]
+    public void EveryWidthGivesTheSameBits(bool ta, bool tb)
+    {
+        foreach (var (m, n, k, beta) in new[] { (1, 300, Gemm.KC + 77, 0f), (1, 64, 20, 0.5f), (3, 70, 40, 0f),
+                     (5, 130, Gemm.KC + 3, 1f), (13, 37, 33, 0.25f), (64, 512, Gemm.KC + 7, 0f) })
+        {
+            var rng = new Rng((ulong)(m * 7919 + n));
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+            rng.FillUniform(a, -1, 1); rng.FillUniform(b, -1, 1); rng.FillUniform(c, -1, 1);
+            var expected = (float[])c.Clone();
+            const float alpha = -1.5f;
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    float e = expected[i * n + j];
+                    for (int pc = 0; pc < k; pc += Gemm.KC)
+                    {
+                        float acc = 0;
+                        for (int p = pc; p < Math.Min(k, pc + Gemm.KC); p++)
+                            acc = MathF.FusedMultiplyAdd(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], acc);
+                        float scaled = alpha * acc, blockBeta = pc == 0 ? beta : 1f;
+                        e = blockBeta != 0 ? MathF.FusedMultiplyAdd(blockBeta, e, scaled) : scaled;
+                    }
+                    expected[i * n + j] = e;
+                }
+            Gemm.Multiply(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, n);
+            Close.Exact(expected, c, $"{Gemm.Describe()} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k}");
+        }
+    }
+
     [Fact]
     public unsafe void RowResultsDoNotDependOnBatchOrThreads()
     {
