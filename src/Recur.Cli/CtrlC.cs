@@ -14,29 +14,32 @@ sealed class CtrlC : IDisposable
     readonly PosixSignalRegistration? term;
     readonly string? notice;
 
-    /// <param name="notice">Printed on stderr at the first press (what the command will do now), or nothing.</param>
+    /// <param name="notice">
+    /// Printed on stderr at the first stop (what the command will do now), followed by how to quit at once,
+    /// worded for what stopped it; or nothing.
+    /// </param>
     public CtrlC(string? notice = null)
     {
         this.notice = notice;
-        handler = (_, e) => e.Cancel = Stop();
+        handler = (_, e) => e.Cancel = Stop("Ctrl-C again to quit at once");
         Console.CancelKeyPress += handler;
-        try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop()); }
+        try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop("terminated; send SIGTERM again to quit at once")); }
         catch (PlatformNotSupportedException) { } // a platform without SIGTERM: Ctrl-C alone
         Output.StandardOutput.Divert = true;
-        Output.StandardOutput.WhenClosed = () => Stop();
-        if (Output.StandardOutput.Closed) Stop();   // it went away before this listened (train's opening lines)
+        Output.StandardOutput.WhenClosed = () => Stop("Ctrl-C to quit at once");
+        if (Output.StandardOutput.Closed) Stop("Ctrl-C to quit at once");   // it went away before this listened (train's opening lines)
     }
 
     // True at the first signal (keep running until the next step); false at the second, so the default
     // action ends the process.
-    bool Stop()
+    bool Stop(string hint)
     {
         lock (cancel)
         {
             if (cancel.IsCancellationRequested) return false;
             cancel.Cancel();
         }
-        if (notice != null) Console.Error.WriteLine(notice);
+        if (notice != null) Console.Error.WriteLine($"{notice} ({hint})");
         return true;
     }
 

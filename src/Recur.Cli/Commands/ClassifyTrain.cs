@@ -95,7 +95,7 @@ static class ClassifyTrain
         DirectoryLock? held = null;   // the run directory's, from its creation to the last file written there
         bool hadModel = File.Exists(modelPath), saved = false;
         // Ctrl-C is heard during the epochs; during the final save and plots it ends the process (files are atomic).
-        var ctrlC = new CtrlC("recur: stopping after this batch (Ctrl-C again to quit at once)");
+        var ctrlC = new CtrlC("recur: stopping after this batch");
         try
         {
             (held, created) = Cli.CreateLockedDirectory(runDir, "run directory", () => Cli.RequireNoRunFiles(runDir, force, RunFiles));

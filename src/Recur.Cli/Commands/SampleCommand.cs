@@ -57,6 +57,19 @@ static class SampleCommand
         return Cli.Ok;
     }
 
-    /// <summary>Lets a shell user write \n and \t in --prime and --stop.</summary>
-    static string Unescape(string s) => s.Replace("\\n", "\n").Replace("\\t", "\t");
+    /// <summary>
+    /// Lets a shell user write \n, \t and \\ (a backslash) in --prime and --stop, read left to right, so "\\n" is
+    /// a backslash and an n; any other backslash stays as it is.
+    /// </summary>
+    internal static string Unescape(string s)
+    {
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (int i = 0; i < s.Length; i++)
+        {
+            char next = i + 1 < s.Length ? s[i + 1] : '\0';
+            if (s[i] == '\\' && next is 'n' or 't' or '\\') { sb.Append(next switch { 'n' => '\n', 't' => '\t', _ => '\\' }); i++; }
+            else sb.Append(s[i]);
+        }
+        return sb.ToString();
+    }
 }

@@ -115,7 +115,7 @@ static class TrainCommand
             reporter.Line($"the run {done}: nothing to train; give a larger {option} to continue");
 
         TrainOutcome outcome = null!;
-        using (var ctrlC = new CtrlC("recur: stopping after this step and saving (Ctrl-C again to quit at once)"))
+        using (var ctrlC = new CtrlC("recur: stopping after this step and saving"))
             reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), ctrlC.Token));
         // A run that diverged before saving anything leaves no plots: they would stop it starting again in this directory.
         if (outcome.Stop != TrainStop.Diverged || File.Exists(run.PathOf(TrainingRun.ModelFileName)) || File.Exists(run.PathOf(TrainingRun.StateFileName)))

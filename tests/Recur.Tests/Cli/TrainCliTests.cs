@@ -221,6 +221,19 @@ public class TrainCliTests
         Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
     }
 
+    // --prime 'C:\\new\t\n', as typed in a shell, is C:\new, a tab and a newline: \\ is one backslash, read left to right.
+    [Fact]
+    public void APrimeCanHoldABackslashBeforeAnN()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", string.Concat(Enumerable.Repeat("C:\\new\\name\tx\n", 300)));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "2")]).ExitCode);
+        var s = RecurProcess.Run("sample", run, "--prime", "C:\\\\new\\t\\n", "--length", "1");
+        Assert.True(s.ExitCode == 0, s.Err);
+        Assert.StartsWith("C:\\new\t\n", s.Out);
+    }
+
     // `recur train ... | head`: the reader going away stops training as Ctrl-C does (saved, resumable, exit 130), the
     // rest said on stderr; before, the write failed and the run ended quietly with exit 0, its steps since the last
     // checkpoint lost and the directory sometimes left with no state.
@@ -240,6 +253,7 @@ public class TrainCliTests
         string err = await stderr;
         Assert.Equal(130, p.ExitCode);
         Assert.Contains("recur: standard output was closed; what it would have shown goes to stderr", err);
+        Assert.Contains("recur: stopping after this step and saving (Ctrl-C to quit at once)\n", err);
         Assert.Matches(@"\ntrained to step [\d,]+ ", err);   // the summary stdout would have had
         Assert.Contains($"state saved — continue with: recur train --resume {run}", err);
         var r = RecurProcess.Run("train", "--resume", run, "--steps", "40", "--json");
@@ -312,6 +326,7 @@ public class TrainCliTests
         var (code, err) = await RecurProcess.Interrupt([.. Train(corpus, run, "--steps", "100000")],
             () => File.Exists(Path.Combine(run, "state.safetensors")), "TERM");
         Assert.Equal(130, code);
+        Assert.Contains("recur: stopping after this step and saving (terminated; send SIGTERM again to quit at once)\n", err);
         Assert.Contains("--resume", err);
         Assert.NotEmpty(Directory.GetFiles(run, "checkpoint-*.safetensors"));
     }
