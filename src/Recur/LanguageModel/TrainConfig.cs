@@ -14,7 +14,8 @@ public sealed record TrainConfig
     public string? ValFile { get; init; }
     /// <summary>Words mode: the most tokens the vocabulary keeps, &lt;unk&gt; included (0 = every word of the training text).</summary>
     public int MaxVocab { get; init; }
-    [JsonConverter(typeof(JsonStringEnumConverter<Batching>))]
+    /// <summary>How batches are cut from the text; saved as "stateful" / "windows", the CLI's words.</summary>
+    [JsonConverter(typeof(LowerCaseEnum<Batching>))]
     public Batching Batching { get; init; } = Batching.Stateful;
     /// <summary>N, sequences per batch.</summary>
     public int Batch { get; init; } = 64;
@@ -78,6 +79,9 @@ public sealed record TrainConfig
         if (CheckpointEvery < 1) throw new ArgumentException($"--checkpoint-every must be at least 1 (got {CheckpointEvery})");
         if (Keep < 0) throw new ArgumentException($"--keep must be 0 or more (got {Keep})");
     }
+
+    // Written in lower case; read in any case, so files saved as "Stateful" (before 2026-11-23) still load.
+    sealed class LowerCaseEnum<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower) where T : struct, Enum;
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

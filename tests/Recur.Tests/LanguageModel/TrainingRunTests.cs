@@ -218,6 +218,17 @@ public class TrainingRunTests
         Assert.Equal(8, ModelConfig.FromJson(contents.Metadata["recur.config"]).Embed);
     }
 
+    // The batching is saved in the CLI's words; a state file written before that (names as in C#) still reads.
+    [Fact]
+    public void BatchingIsSavedInTheCommandLinesWords()
+    {
+        var config = new TrainConfig { Batching = Batching.Windows };
+        Assert.Contains("\"batching\":\"windows\"", config.ToJson());
+        Assert.Equal(Batching.Windows, TrainConfig.FromJson(config.ToJson()).Batching);
+        Assert.Equal(Batching.Windows, TrainConfig.FromJson(config.ToJson().Replace("\"windows\"", "\"Windows\"")).Batching);
+        Assert.Equal(Batching.Stateful, TrainConfig.FromJson("{\"batching\":\"Stateful\"}").Batching);
+    }
+
     [Fact]
     public void WeightDecayReachesTheOptimizer()
     {
