@@ -13,7 +13,9 @@ dpkg -s libopenblas0-pthread >/dev/null 2>&1 || need+=(libopenblas0-pthread)
 if ((${#need[@]})); then
     sudo=(); [[ $(id -u) == 0 ]] || sudo=(sudo)
     echo "installing ${need[*]}" >&2
-    "${sudo[@]}" apt-get install -y "${need[@]}" >&2
+    # A fresh machine has no package lists yet: the install fails until apt-get update has run.
+    "${sudo[@]}" apt-get install -y "${need[@]}" >&2 ||
+        { "${sudo[@]}" apt-get update >&2 && "${sudo[@]}" apt-get install -y "${need[@]}" >&2; }
 fi
 dotnet build bench/Recur.Bench -c Release -v quiet -nologo > /dev/null
 bench=bench/Recur.Bench/bin/Release/net10.0/Recur.Bench.dll
