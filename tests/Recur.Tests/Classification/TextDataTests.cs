@@ -58,6 +58,30 @@ public class TextDataTests
     }
 
     [Fact]
+    public void ExcelsSeparatorLineIsSkippedWhenItNamesTheDelimiter()
+    {
+        // Excel writes "sep=;" above the header (and reads it): it was taken for the header, so neither the
+        // default ',' nor --delimiter ';' found the columns ("no column 'text' in the header ('sep=', '')").
+        using var dir = new TempDir();
+        var items = LoadCsv(dir, "\uFEFFsep=;\r\nlabel;text\r\n0;bad\r\n1;good\r\n", new CsvLayout(Delimiter: ';'));
+        Assert.Equal([("0", "bad"), ("1", "good")], items.Select(i => (i.Label, i.Text)));
+        Assert.Equal($"{dir.File("d.csv")} line 3", items[0].Where);
+        Assert.Equal(2, LoadCsv(dir, "SEP=,\nlabel,text\n0,a\n1,b").Count);
+        Assert.Equal(2, LoadCsv(dir, "sep=\t\nlabel\ttext\n0\ta\n1\tb", new CsvLayout(Delimiter: '\t')).Count);
+        Assert.Contains("line 3: empty text", Error("sep=,\nlabel,text\n0,\n"));    // lines are still counted from the file's first
+    }
+
+    [Fact]
+    public void ExcelsSeparatorLineNamingAnotherSeparatorIsRefused()
+    {
+        Assert.EndsWith("d.csv line 1: Excel's separator line 'sep=;' says fields are separated by ';', not ','; give --delimiter ';'",
+            Error("sep=;\nlabel;text\n0;x\n"));
+        Assert.EndsWith("'sep=\\t' says fields are separated by '\\t', not ';'; give --delimiter '\\t'", Error("sep=\t\r\nlabel\ttext\n", new CsvLayout(Delimiter: ';')));
+        // A header whose first column merely starts "sep=" is a header.
+        Assert.Contains("no column 'text' in the header ('sep=x', 'label')", Error("sep=x,label\n"));
+    }
+
+    [Fact]
     public void AMissingLabelColumnIsAnErrorOnlyWhenLabelsAreNeeded()
     {
         Assert.Contains("no column 'label'", Error("text\nx\n"));
