@@ -56,7 +56,7 @@ public static class TextFile
         if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))
-            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8)");
+            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8 for a Windows or Latin-1 file)");
         return Strict.GetString(body);
     }
 

@@ -19,7 +19,7 @@ public class BadInputTests
         string path = dir.WriteBytes("latin.csv", [.. "label,text\n0,caf"u8, 0xE9, .. " bad\n1,good\n"u8]);
         string m = Error(() => TextData.Load(path));
         Assert.Contains("latin.csv: not valid UTF-8 at byte offset 16", m);
-        Assert.Contains("iconv -f latin1 -t utf-8", m);
+        Assert.Contains("iconv -f windows-1252 -t utf-8", m);
     }
 
     [Fact]

@@ -156,7 +156,7 @@ public class ClassifyCliTests
         Assert.Equal("", r.Out);
         string latin = dir.WriteBytes("latin.txt", [.. "great film\nterrible caf"u8, 0xE9, 0x0A]);
         r = Recur("classify", "predict", run, "--file", latin);
-        AssertOneLineError(r.Code, r.Err, $"{latin}: not valid UTF-8 at byte offset 23; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8");
+        AssertOneLineError(r.Code, r.Err, $"{latin}: not valid UTF-8 at byte offset 23; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8");
         string csv = dir.WriteBytes("latin.csv", [.. "text\ncaf"u8, 0xE9, 0x0A]);
         r = Recur("classify", "predict", run, "--file", csv);
         AssertOneLineError(r.Code, r.Err, $"{csv}: not valid UTF-8 at byte offset 8");

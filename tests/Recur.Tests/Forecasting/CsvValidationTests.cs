@@ -142,7 +142,7 @@ public class CsvValidationTests
         string path = Path.Combine(dir.Path, "latin1.csv");
         File.WriteAllBytes(path, [.. "Date,Open"u8, 0xE9, .. ",High,Low,Close,Adj Close,Volume\n"u8]);
         var e = Assert.Throws<InvalidDataException>(() => DailyBars.ReadCsv(path));
-        Assert.Equal($"{path}: not valid UTF-8 at byte offset 9; convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8)", e.Message);
+        Assert.Equal($"{path}: not valid UTF-8 at byte offset 9; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8 for a Windows or Latin-1 file)", e.Message);
     }
 
     [Fact]

@@ -59,6 +59,16 @@ public class TextTests
     }
 
     [Fact]
+    public void InvalidUtf8AdvisesAConversionThatKeepsWindowsQuotes()
+    {
+        // Windows text (Excel, Notepad) is Windows-1252, where 0x93/0x94 are “ ”. The advice was `iconv -f latin1`,
+        // which turns them into the control characters U+0093/U+0094 and trains on those without a word.
+        // Windows-1252 reads every Latin-1 letter the same way, so its advice suits both.
+        var e = Assert.Throws<InvalidDataException>(() => Decode([0x93, 0x51, 0x94]));
+        Assert.Equal("f.txt: not valid UTF-8 at byte offset 0; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8 for a Windows or Latin-1 file)", e.Message);
+    }
+
+    [Fact]
     public void EmptyInputIsRefused()
     {
         Assert.Contains("empty", Assert.Throws<InvalidDataException>(() => Decode([])).Message);
