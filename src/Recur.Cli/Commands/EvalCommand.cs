@@ -43,6 +43,7 @@ static class EvalCommand
         string path = Cli.ExistingFile(p.GetValue(File)!, "text file");
         var cfg = loaded.Model.Config;
         string text = TextFile.Read(path, new TextOptions(cfg.Lowercase, cfg.Ascii));
+        if (TokenText.CarriageReturnNote(cfg.Tokens, path, TokenText.CarriageReturns(text)) is string crNote) reporter.Warn(crNote);
         var unknown = new Dictionary<string, int>();
         var tokens = TokenText.Encode(text, cfg.Tokens, loaded.Vocabulary, unknown);
         int skipped = unknown.Values.Sum();

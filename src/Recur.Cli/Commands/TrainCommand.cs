@@ -89,6 +89,8 @@ static class TrainCommand
             if (leftOut.Count > 0)
                 reporter.Line($"characters: {leftOut.Values.Sum():N0} outside the model's vocabulary are left out of the {what}: " +
                     string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
+        foreach (var (file, count) in run.Corpus.CarriageReturns)
+            reporter.Warn(TokenText.CarriageReturnNote(m.Tokens, file, count)!);
         int valTokens = run.Corpus.Validation.Length;
         if (valTokens >= 2 && !Evaluator.FillsAWindow(valTokens, cfg.Batch, cfg.Seq) && run.Progress.Step == 0)
         {

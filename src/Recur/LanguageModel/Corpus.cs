@@ -28,6 +28,8 @@ public sealed class Corpus
     public IReadOnlyDictionary<string, int> LeftOut { get; private set; } = new Dictionary<string, int>();
     /// <summary>The same for a separate validation file.</summary>
     public IReadOnlyDictionary<string, int> ValidationLeftOut { get; private set; } = new Dictionary<string, int>();
+    /// <summary>The files (corpus, then validation) whose text keeps carriage returns with no line feed after them, with their counts (TokenText.CarriageReturnNote).</summary>
+    public IReadOnlyList<(string File, int Count)> CarriageReturns { get; private set; } = [];
     public int Length => Train.Length + Validation.Length + Test.Length;
 
     Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)
@@ -48,9 +50,13 @@ public sealed class Corpus
     public static Corpus Load(TrainConfig config, string tokens, TextOptions options, Vocabulary? vocab = null)
     {
         if (config.Corpus.Length == 0) throw new ArgumentException("no corpus files given");
-        string text = string.Concat(config.Corpus.Select(f => TextFile.Read(f, options)));
+        var files = config.Corpus.Select(f => (File: f, Text: TextFile.Read(f, options))).ToList();
         string? valText = config.ValFile != null ? TextFile.Read(config.ValFile, options) : null;
-        return tokens == ModelConfig.Words ? Words(config, text, valText, vocab) : Characters(config, text, valText, vocab);
+        string text = string.Concat(files.Select(f => f.Text));
+        var corpus = tokens == ModelConfig.Words ? Words(config, text, valText, vocab) : Characters(config, text, valText, vocab);
+        if (valText != null) files.Add((config.ValFile!, valText));
+        corpus.CarriageReturns = files.Select(f => (f.File, TokenText.CarriageReturns(f.Text))).Where(f => f.Item2 > 0).ToList();
+        return corpus;
     }
 
     static Corpus Characters(TrainConfig config, string text, string? valText, Vocabulary? vocab)

@@ -25,6 +25,23 @@ public static class TokenText
         return $"{count:N0} {what} {(one ? "is" : "are")} not in the model's vocabulary and {(one ? "was" : "were")} {done}";
     }
 
+    /// <summary>
+    /// A warning for a file whose text keeps <paramref name="count"/> carriage returns with no line feed after them
+    /// (TextFile turns only CRLF into LF): the line ends of a classic Mac file. A character model learns '\r' as its
+    /// line end and a word model reads it as a space, so the lines run together with no &lt;eos&gt;; either way a
+    /// text with '\n' line ends then reads differently. Null when there are none.
+    /// </summary>
+    public static string? CarriageReturnNote(string kind, string name, int count)
+    {
+        if (count == 0) return null;
+        string them = count == 1 ? "carriage return (CR) with no line feed after it is" : "carriage returns (CR) with no line feed after them are";
+        string read = kind == ModelConfig.Words ? $"read as spaces, not as line ends ({WordTokenizer.EndOfLine})" : "kept as the character '\\r', not read as line ends";
+        return $"{name}: {count:N0} {them} {read}; if the file has classic Mac line ends, convert them first (e.g. tr '\\r' '\\n' < {name} > fixed.txt)";
+    }
+
+    /// <summary>How many carriage returns text read by TextFile keeps: every one has no line feed after it in the file.</summary>
+    public static int CarriageReturns(string text) => text.AsSpan().Count('\r');
+
     /// <summary>The unit of a loss per token in messages: "char" or "word".</summary>
     public static string Unit(string kind) => kind == ModelConfig.Words ? "word" : "char";
 

@@ -159,6 +159,31 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void ClassicMacLineEndsAreWarnedOfInTrainAndEval()
+    {
+        // TextFile turns CRLF into LF but keeps a lone CR. A file with CR line ends (classic Mac, "CSV (Macintosh)")
+        // trained without a word: a word model read every CR as a space, so the text had no <eos> at all, and a
+        // character model learned '\r' as its line end. Now each says so once; CRLF and LF files say nothing.
+        using var tmp = new TempDir();
+        string text = TempDir.Corpus(3000);
+        int lines = text.Count(c => c == '\n');
+        string mac = tmp.Write("mac.txt", text.Replace('\n', '\r')), windows = tmp.Write("win.txt", text.Replace("\n", "\r\n"));
+        string warning = $"recur: warning: {mac}: {lines:N0} carriage returns (CR) with no line feed after them are ";
+        var words = RecurProcess.Run([.. Train(mac, tmp.File("words"), "--tokens", "words", "--steps", "2")]);
+        Assert.Equal(0, words.ExitCode);
+        Assert.Contains(warning + "read as spaces, not as line ends (<eos>); if the file has classic Mac line ends, convert them first (e.g. tr '\\r' '\\n' < " + mac + " > fixed.txt)\n", words.Err);
+        var chars = RecurProcess.Run([.. Train(mac, tmp.File("chars"), "--steps", "2")]);
+        Assert.Contains(warning + "kept as the character '\\r', not read as line ends", chars.Err);
+        var crlf = RecurProcess.Run([.. Train(windows, tmp.File("crlf"), "--steps", "2")]);
+        Assert.Equal(0, crlf.ExitCode);
+        Assert.DoesNotContain("carriage return", crlf.Err);
+        var eval = RecurProcess.Run("eval", tmp.File("crlf"), mac);
+        Assert.Equal(0, eval.ExitCode);
+        Assert.Contains(warning + "kept as the character '\\r'", eval.Err);
+        Assert.DoesNotContain("carriage return", RecurProcess.Run("eval", tmp.File("crlf"), windows).Err);
+    }
+
+    [Fact]
     public void BadInputIsOneClearLine()
     {
         using var tmp = new TempDir();
