@@ -89,6 +89,8 @@ static class TrainCommand
             if (leftOut.Count > 0)
                 reporter.Line($"characters: {leftOut.Values.Sum():N0} outside the model's vocabulary are left out of the {what}: " +
                     string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
+        foreach (var (file, next) in run.Corpus.Unterminated)
+            reporter.Warn($"{file} does not end with a line break, so its last line runs into the first line of {next} (the files are joined as they are); end it with one to keep them apart");
         foreach (var (file, count) in run.Corpus.CarriageReturns)
             reporter.Warn(TokenText.CarriageReturnNote(m.Tokens, file, count)!);
         int valTokens = run.Corpus.Validation.Length;

@@ -30,6 +30,12 @@ public sealed class Corpus
     public IReadOnlyDictionary<string, int> ValidationLeftOut { get; private set; } = new Dictionary<string, int>();
     /// <summary>The files (corpus, then validation) whose text keeps carriage returns with no line feed after them, with their counts (TokenText.CarriageReturnNote).</summary>
     public IReadOnlyList<(string File, int Count)> CarriageReturns { get; private set; } = [];
+    /// <summary>
+    /// Corpus files with no line break at their end that another file follows: the files are joined as they are
+    /// (as `cat` joins them), so the last line runs into the next file's first, and a word model reads the two words
+    /// at the seam as one. Each with the file after it.
+    /// </summary>
+    public IReadOnlyList<(string File, string Next)> Unterminated { get; private set; } = [];
     public int Length => Train.Length + Validation.Length + Test.Length;
 
     Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)
@@ -54,6 +60,7 @@ public sealed class Corpus
         string? valText = config.ValFile != null ? TextFile.Read(config.ValFile, options) : null;
         string text = string.Concat(files.Select(f => f.Text));
         var corpus = tokens == ModelConfig.Words ? Words(config, text, valText, vocab) : Characters(config, text, valText, vocab);
+        corpus.Unterminated = files.Zip(files.Skip(1)).Where(p => !p.First.Text.EndsWith('\n')).Select(p => (p.First.File, p.Second.File)).ToList();
         if (valText != null) files.Add((config.ValFile!, valText));
         corpus.CarriageReturns = files.Select(f => (f.File, TokenText.CarriageReturns(f.Text))).Where(f => f.Item2 > 0).ToList();
         return corpus;

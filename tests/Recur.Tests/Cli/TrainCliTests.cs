@@ -184,6 +184,21 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void ACorpusFileWithoutAFinalLineBreakIsWarnedOfWhenAnotherFollowsIt()
+    {
+        // Files are joined as they are (as cat joins them): "... the red door" + "the cat ..." gave a word model
+        // the word "doorthe", without a word said.
+        using var tmp = new TempDir();
+        string a = tmp.Write("a.txt", TempDir.Corpus(2000).TrimEnd() + " the red door"), b = tmp.Write("b.txt", "the cat sat on the mat.\n" + TempDir.Corpus(2000));
+        var r = RecurProcess.Run([.. Train(a, tmp.File("run"), "--tokens", "words", "--steps", "1"), b]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains($"recur: warning: {a} does not end with a line break, so its last line runs into the first line of {b} (the files are joined as they are); end it with one to keep them apart\n", r.Err);
+        // The last file, and files that end with a line break, are fine as they are.
+        File.AppendAllText(a, "\n");
+        Assert.DoesNotContain("line break", RecurProcess.Run([.. Train(a, tmp.File("run2"), "--tokens", "words", "--steps", "1"), b]).Err);
+    }
+
+    [Fact]
     public void BadInputIsOneClearLine()
     {
         using var tmp = new TempDir();
