@@ -93,5 +93,14 @@ static class InfoCommand
         ? $"loop (seed 004's recurrence), {c.Hidden} hidden, embedding {c.Embed} added to h, ReLU, batch norm"
         : $"{c.Cell} {c.Layers}×{c.Hidden}, {(c.Embed > 0 ? $"embedding {c.Embed}{(c.Tie ? " tied to the output layer" : "")}" : "one-hot input")}, dropout {c.Dropout}";
 
-    static string Show(string token) => token switch { "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠", _ => token };
+    // A character that prints as nothing or as a plain space (a control such as U+0093 from a Latin-1
+    // misreading, a no-break or zero-width space) is shown by its code point, so it can be seen and found.
+    static string Show(string token) => token switch
+    {
+        "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠",
+        _ when System.Text.Rune.TryGetRuneAt(token, 0, out var r) && r.Utf16SequenceLength == token.Length &&
+            (System.Text.Rune.IsControl(r) || System.Text.Rune.IsWhiteSpace(r) || System.Text.Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.Format)
+            => $"\\u{r.Value:X4}",
+        _ => token,
+    };
 }

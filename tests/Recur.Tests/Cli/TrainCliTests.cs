@@ -274,6 +274,19 @@ public class TrainCliTests
         Assert.StartsWith("C:\\new\t\n", s.Out);
     }
 
+    // info shows characters that print as nothing or as a plain space by code point (U+0093 printed raw).
+    [Fact]
+    public void InfoShowsInvisibleCharactersByCodePoint()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", string.Concat(Enumerable.Repeat("a \u0093quoted\u0094\u00A0b\u200Bc\n", 300)));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, run, "--steps", "2")]).ExitCode);
+        var info = RecurProcess.Run("info", run);
+        Assert.Equal(0, info.ExitCode);
+        Assert.Contains("vocabulary (15): \\n␠abcdeoqtu\\u0093\\u0094\\u00A0\\u200B", info.Out);
+    }
+
     // `recur train ... | head`: the reader going away stops training as Ctrl-C does (saved, resumable, exit 130), the
     // rest said on stderr; before, the write failed and the run ended quietly with exit 0, its steps since the last
     // checkpoint lost and the directory sometimes left with no state.
