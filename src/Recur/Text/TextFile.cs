@@ -41,6 +41,19 @@ public static class TextFile
         return text;
     }
 
+    // ASCII text in UTF-16 has a NUL in every high byte: at odd offsets little-endian ("le"), even ones
+    // big-endian ("be"). Judged on the first 64 pairs; null when the bytes do not look so.
+    static string? Utf16WithoutMark(ReadOnlySpan<byte> bytes)
+    {
+        int pairs = Math.Min(64, bytes.Length / 2);
+        if (pairs < 2) return null;
+        int evenNul = 0, oddNul = 0;
+        for (int i = 0; i < pairs; i++) { if (bytes[2 * i] == 0) evenNul++; if (bytes[2 * i + 1] == 0) oddNul++; }
+        if (oddNul == pairs && evenNul == 0) return "le";
+        if (evenNul == pairs && oddNul == 0) return "be";
+        return null;
+    }
+
     /// <summary>
     /// UTF-8 bytes to a string, a leading byte-order mark dropped; binary (a NUL byte: an image, an archive,
     /// a model given by mistake) and other encodings (UTF-16, Latin-1) are refused naming <paramref name="name"/>,
@@ -48,11 +61,15 @@ public static class TextFile
     /// </summary>
     public static string DecodeUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
     {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
+            throw new InvalidDataException($"{name}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first (e.g. iconv -f utf-32 -t utf-8)");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
             throw new InvalidDataException($"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first (e.g. iconv -f utf-16 -t utf-8)");
         int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         var body = bytes[start..];
         int nul = body.IndexOf((byte)0);
+        if (nul >= 0 && Utf16WithoutMark(body) is string order)
+            throw new InvalidDataException($"{name}: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first (e.g. iconv -f utf-16{order} -t utf-8)");
         if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))

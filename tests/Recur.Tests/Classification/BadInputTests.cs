@@ -48,6 +48,13 @@ public class BadInputTests
         using var dir = new TempDir();
         string path = dir.WriteBytes("u16.csv", [0xFF, 0xFE, .. Encoding.Unicode.GetBytes("label,text\n0,x\n")]);
         Assert.Contains("u16.csv: is UTF-16", Error(() => TextData.Load(path)));
+        // Without a byte-order mark (it was "looks binary (NUL byte at offset 1)"), and UTF-32 (it was "is UTF-16").
+        path = dir.WriteBytes("u16le.csv", Encoding.Unicode.GetBytes("label,text\n0,x\n"));
+        Assert.Contains("u16le.csv: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first (e.g. iconv -f utf-16le -t utf-8)", Error(() => TextData.Load(path)));
+        path = dir.WriteBytes("u16be.csv", Encoding.BigEndianUnicode.GetBytes("label,text\n0,x\n"));
+        Assert.Contains("iconv -f utf-16be -t utf-8", Error(() => TextData.Load(path)));
+        path = dir.WriteBytes("u32.csv", [0xFF, 0xFE, 0, 0, .. Encoding.UTF32.GetBytes("label,text\n0,x\n")]);
+        Assert.Contains("u32.csv: is UTF-32", Error(() => TextData.Load(path)));
     }
 
     [Fact]
