@@ -61,7 +61,7 @@ static class SampleCommand
     /// Lets a shell user write \n, \t and \\ (a backslash) in --prime and --stop, read left to right, so "\\n" is
     /// a backslash and an n; any other backslash stays as it is.
     /// </summary>
-    internal static string Unescape(string s)
+    static string Unescape(string s)
     {
         var sb = new System.Text.StringBuilder(s.Length);
         for (int i = 0; i < s.Length; i++)
