@@ -22,7 +22,7 @@ public static unsafe class Gemm
 
     internal static readonly int MR, NR;
     static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
-    // Fewer rows than MR (AVX-512 and AVX2 only): 4 rows, 1 row, and 1 row over 4 column strips (a GEMV).
+    // Fewer rows than MR (all but the scalar kernel): 4 rows, 1 row, and 1 row over 4 column strips (a GEMV).
     static readonly delegate*<int, float*, int, float*, float*, int, float, float, void> rows4, row1;
     static readonly delegate*<int, float*, int, float*, long, float*, float, float, void> row1x4;
     internal static readonly string KernelName;
@@ -42,14 +42,18 @@ public static unsafe class Gemm
             MR = 6; NR = 16; kernel = &GemmKernels.Kernel256; KernelName = "avx2 6x16";
             rows4 = &GemmKernels.Kernel256x4; row1 = &GemmKernels.Kernel256x1; row1x4 = &GemmKernels.Kernel256x1x4;
         }
-        else if (Vector128.IsHardwareAccelerated) { MR = 4; NR = 8; kernel = &GemmKernels.Kernel128; KernelName = "128-bit 4x8"; }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            MR = 4; NR = 8; kernel = &GemmKernels.Kernel128; KernelName = "128-bit 4x8";
+            row1 = &GemmKernels.Kernel128x1; row1x4 = &GemmKernels.Kernel128x1x4;   // MR is 4: no 4-row remainder
+        }
         else { MR = 4; NR = 4; kernel = &GemmKernels.KernelScalar; KernelName = "scalar 4x4"; }
     }
 
     static int MC => MCRows / MR * MR;
 
-    /// <summary>True when the 4-row and 1-row kernels exist for this width (AVX-512, AVX2).</summary>
-    static bool Small => rows4 != null;
+    /// <summary>True when the small-row kernels exist for this width (all but scalar).</summary>
+    static bool Small => row1 != null;
 
     /// <summary>C = alpha·op(A)·op(B) + beta·C over raw pointers (no bounds checks; see the span overload).</summary>
     /// <param name="transA">A is stored (K, M) with row stride lda, instead of (M, K).</param>

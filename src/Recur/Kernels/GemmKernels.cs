@@ -318,6 +318,52 @@ static unsafe class GemmKernels
         Store128(c, c30, c31, alpha, beta);
     }
 
+    /// <summary>128-bit, 1 row × 8 columns, A of row stride <paramref name="mr"/>; one chain per element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel128x1(int kc, float* a, int mr, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector128<float> c00 = default, c01 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector128.Create(a[0]);
+            c00 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b), c00);
+            c01 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b + 4), c01);
+            a += mr;
+            b += 8;
+        }
+        Store128(c, c00, c01, alpha, beta);
+    }
+
+    /// <summary>
+    /// 128-bit (NEON on ARM), 1 row × 4 strips of 8 columns (a GEMV), as <see cref="Kernel512x1x4"/>: eight FMA
+    /// chains in flight, each element one chain over k. Strip s of B starts at b + s·stride, its C columns at c + 8·s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel128x1x4(int kc, float* a, int mr, float* b, long stride, float* c, float alpha, float beta)
+    {
+        Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector128<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        float* b1 = b + stride, b2 = b + 2 * stride, b3 = b + 3 * stride;
+        for (int k = 0; k < kc; k++)
+        {
+            var ai = Vector128.Create(a[0]);
+            c00 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b), c00);
+            c01 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b + 4), c01);
+            c10 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b1), c10);
+            c11 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b1 + 4), c11);
+            c20 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b2), c20);
+            c21 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b2 + 4), c21);
+            c30 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b3), c30);
+            c31 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b3 + 4), c31);
+            a += mr;
+            b += 8; b1 += 8; b2 += 8; b3 += 8;
+        }
+        Store128(c, c00, c01, alpha, beta);
+        Store128(c + 8, c10, c11, alpha, beta);
+        Store128(c + 16, c20, c21, alpha, beta);
+        Store128(c + 24, c30, c31, alpha, beta);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store128(float* c, Vector128<float> v0, Vector128<float> v1, float alpha, float beta)
     {
