@@ -8,6 +8,7 @@ public sealed class Rng
 {
     ulong s0, s1, s2, s3;
 
+    /// <summary>A generator seeded with <paramref name="seed"/>: the same seed always gives the same stream.</summary>
     public Rng(ulong seed)
     {
         ulong x = seed;
@@ -29,6 +30,7 @@ public sealed class Rng
     /// <summary>A new generator seeded from this one (for independent streams).</summary>
     public Rng Fork() => new(NextUInt64());
 
+    /// <summary>The next 64 random bits (xoshiro256**).</summary>
     public ulong NextUInt64()
     {
         ulong result = RotateLeft(s1 * 5, 7) * 9;
@@ -64,11 +66,13 @@ public sealed class Rng
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
+    /// <summary>Fills <paramref name="x"/> with U(<paramref name="low"/>, <paramref name="high"/>) draws, in order.</summary>
     public void FillUniform(Span<float> x, float low, float high)
     {
         for (int i = 0; i < x.Length; i++) x[i] = low + (high - low) * NextFloat();
     }
 
+    /// <summary>Fills <paramref name="x"/> with N(<paramref name="mean"/>, <paramref name="std"/>²) draws, in order.</summary>
     public void FillNormal(Span<float> x, float mean, float std)
     {
         for (int i = 0; i < x.Length; i++) x[i] = (float)(mean + std * NextNormal());

@@ -39,8 +39,10 @@ public sealed unsafe class Tensor
         get => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Buffer)) + Offset;
     }
 
+    /// <summary>The tensor's elements, flattened row-major.</summary>
     public Span<float> Span => Buffer.AsSpan(Offset, Length);
 
+    /// <summary>Number of dimensions (0 for a scalar's empty shape).</summary>
     public int Rank => Shape.Length;
 
     /// <summary>Size of dimension <paramref name="i"/>; negative counts from the end.</summary>
@@ -68,16 +70,20 @@ public sealed unsafe class Tensor
         return new Tensor(Buffer, Offset, shape);
     }
 
+    /// <summary>Sets every element to 0.</summary>
     public void Zero() => Span.Clear();
 
+    /// <summary>Copies <paramref name="source"/> in, flattened; it must hold exactly <see cref="Length"/> values (ArgumentException).</summary>
     public void CopyFrom(ReadOnlySpan<float> source)
     {
         if (source.Length != Length) throw new ArgumentException($"copy of {source.Length} elements into {Length}");
         source.CopyTo(Span);
     }
 
+    /// <summary>A new (unpinned) array holding a copy of the elements, flattened.</summary>
     public float[] ToArray() => Span.ToArray();
 
+    /// <summary>A new tensor of <paramref name="shape"/> holding a copy of <paramref name="values"/>, whose count must match it.</summary>
     public static Tensor FromArray(float[] values, params int[] shape)
     {
         var t = new Tensor(shape);
@@ -85,15 +91,19 @@ public sealed unsafe class Tensor
         return t;
     }
 
+    /// <summary>True when <paramref name="other"/> has the same dimensions, in the same order.</summary>
     public bool SameShape(Tensor other) => Shape.AsSpan().SequenceEqual(other.Shape);
 
+    /// <summary>"Tensor(2, 3)": the shape, not the values.</summary>
     public override string ToString() => $"Tensor{ShapeString(Shape)}";
 
+    /// <summary>"(2, 3)", as shapes appear in error messages.</summary>
     public static string ShapeString(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
 
     /// <summary>A pinned, zeroed float array, aligned to 64 bytes when the runtime allows.</summary>
     public static float[] AllocatePinned(int length) => GC.AllocateArray<float>(length, pinned: true);
 
+    /// <summary>The product of <paramref name="shape"/>; throws ArgumentException for a negative dimension or more than int.MaxValue elements.</summary>
     public static int ElementCount(ReadOnlySpan<int> shape)
     {
         long n = 1;

@@ -16,8 +16,10 @@ public sealed class DirectoryInUseException(string message) : IOException(messag
 /// <summary>An exclusive, process-wide lock on a directory, released on Dispose or when the process ends.</summary>
 public sealed class DirectoryLock : IDisposable
 {
+    /// <summary>The lock file and the file naming its holder (pid and start time), both in the locked directory while it is held.</summary>
     public const string FileName = ".recur.lock", OwnerFileName = ".recur.lock.owner";
 
+    /// <summary>The locked directory, as given to <see cref="Acquire"/>.</summary>
     public string Directory { get; }
     FileStream? held;
 

@@ -7,9 +7,13 @@ namespace Recur.Kernels;
 /// <summary>Vectorised sigmoid, tanh and ReLU, forward and backward.</summary>
 public static unsafe class Activations
 {
+    /// <summary>y = σ(x) = 1 / (1 + e⁻ˣ), element-wise; x and y have the same length (ArgumentException) and y may be x.</summary>
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Map<SigmoidOp>(x, y);
+    /// <summary>y = tanh(x), element-wise; y may be x.</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => Map<TanhOp>(x, y);
+    /// <summary>y = max(x, 0), element-wise; y may be x.</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y) => Map<ReluOp>(x, y);
+    /// <summary>y = eˣ, element-wise, to ~1 ulp, x clamped to [-87, 88.5] (no overflow, no subnormal); y may be x.</summary>
     public static void Exp(ReadOnlySpan<float> x, Span<float> y) => Map<ExpOp>(x, y);
 
     /// <summary>dx = dy · y · (1 - y).</summary>

@@ -8,7 +8,9 @@ namespace Recur.Kernels;
 /// <summary>A right-hand GEMM operand in the packed layout: for each KC depth block, NR-column strips.</summary>
 public sealed unsafe class PackedMatrix
 {
+    /// <summary>K, the depth (rows of op(B)) of the last packed matrix; 0 before the first Pack.</summary>
     public int K { get; private set; }
+    /// <summary>N, the columns of op(B) of the last packed matrix.</summary>
     public int N { get; private set; }
     internal readonly int NR = Gemm.NR;
     float[] data = [];

@@ -38,6 +38,7 @@ public sealed class BatchNorm1d : Module
     int batch, length;         // N and L of the last Forward
     bool usedBatchStats;       // whether the last Forward normalised with batch statistics (training)
 
+    /// <summary>nn.BatchNorm1d(<paramref name="numFeatures"/>, eps, momentum); throws ArgumentOutOfRangeException for C ≤ 0, ε ≤ 0 or a momentum outside [0, 1].</summary>
     public BatchNorm1d(int numFeatures, float eps = 1e-5f, float? momentum = 0.1f)
     {
         if (numFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(numFeatures), "num_features must be positive");

@@ -7,7 +7,9 @@ namespace Recur.Nn;
 /// <summary>y = x·Wᵀ + b (nn.Linear). Init as PyTorch: W, b ~ U(-1/√in, 1/√in).</summary>
 public sealed unsafe class Linear : Module
 {
+    /// <summary>in, the last dimension of x.</summary>
     public int InFeatures { get; }
+    /// <summary>out, the last dimension of y.</summary>
     public int OutFeatures { get; }
     /// <summary>"weight", (out, in).</summary>
     public Parameter Weight { get; private set; }
@@ -16,6 +18,7 @@ public sealed unsafe class Linear : Module
 
     Tensor? input, output, dInput;
 
+    /// <summary>nn.Linear(in, out, bias), its weights drawn from <paramref name="rng"/>; throws ArgumentOutOfRangeException for a size ≤ 0.</summary>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)
     {
         if (inFeatures <= 0 || outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), "sizes must be positive");
@@ -66,6 +69,7 @@ public sealed unsafe class Linear : Module
         frozen.PackTransposed(Weight.Value);
     }
 
+    /// <summary>Training mode drops the weight packed by <see cref="FreezeWeights"/>, which would go stale as W trains.</summary>
     protected override void OnTrainingChanged(bool training)
     {
         if (training) frozen = null;

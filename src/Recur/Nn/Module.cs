@@ -28,6 +28,7 @@ public abstract class Module
     /// <summary>Evaluation mode: the same as Train(false).</summary>
     public void Eval() => Train(false);
 
+    /// <summary>Registers a zero-filled parameter under <paramref name="name"/> (non-empty, no '.', unique in this module); fill it after.</summary>
     protected Parameter AddParameter(string name, params int[] shape)
     {
         CheckNewName(name);
@@ -64,6 +65,7 @@ public abstract class Module
         buffers.Add((name, () => new TensorData([get()]), d => set(d.Longs![0]), [], DType.I64));
     }
 
+    /// <summary>Registers <paramref name="child"/> under <paramref name="name"/> (its parameters become "name.…"), sets it to this module's mode, and returns it.</summary>
     protected T AddChild<T>(string name, T child) where T : Module
     {
         CheckNewName(name);

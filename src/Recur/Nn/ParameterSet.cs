@@ -12,8 +12,10 @@ public sealed class ParameterSet
     public Tensor Grads { get; }
     /// <summary>Full names (e.g. "rnn.weight_ih_l0"), parameters and their offsets in the arena.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter, int Offset)> Entries { get; }
+    /// <summary>Number of trained floats: every parameter once, tied ones counted once.</summary>
     public int Length => Values.Length;
 
+    /// <summary>Moves <paramref name="parameters"/> (full name, parameter) into the arenas in order, keeping their values and gradients; a parameter seen before is skipped.</summary>
     public ParameterSet(IEnumerable<(string Name, Parameter Parameter)> parameters)
     {
         // A tied parameter (one object under several names) is packed and trained once, under its first name.
@@ -37,5 +39,6 @@ public sealed class ParameterSet
     /// <summary>Packs every parameter of <paramref name="model"/>.</summary>
     public ParameterSet(Module model) : this(model.NamedParameters()) { }
 
+    /// <summary>Sets every gradient to 0 (backward passes accumulate).</summary>
     public void ZeroGrad() => Grads.Zero();
 }

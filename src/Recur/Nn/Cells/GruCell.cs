@@ -6,8 +6,10 @@ namespace Recur.Nn;
 /// <summary>One GRU time step with PyTorch's GRUCell names.</summary>
 public sealed unsafe class GruCell : RecurrentCell
 {
+    /// <summary>nn.GRUCell(D = <paramref name="inputSize"/>, H = <paramref name="hiddenSize"/>, bias): every weight ~ U(-1/√H, 1/√H), drawn from <paramref name="rng"/> in PyTorch's order.</summary>
     public GruCell(int inputSize, int hiddenSize, Rng rng, bool bias = true) : base(inputSize, hiddenSize, bias, rng) { }
 
+    /// <summary>3: r, z, n.</summary>
     public override int GateCount => 3;
 
     /// <summary>h' from x (N, D) and h (N, H); owned by the cell until the step is reused.</summary>

@@ -6,9 +6,12 @@ namespace Recur.Nn;
 /// <summary>One LSTM time step with PyTorch's LSTMCell names (weight_ih, weight_hh, bias_ih, bias_hh).</summary>
 public sealed unsafe class LstmCell : RecurrentCell
 {
+    /// <summary>nn.LSTMCell(D = <paramref name="inputSize"/>, H = <paramref name="hiddenSize"/>, bias): every weight ~ U(-1/√H, 1/√H), drawn from <paramref name="rng"/> in PyTorch's order.</summary>
     public LstmCell(int inputSize, int hiddenSize, Rng rng, bool bias = true) : base(inputSize, hiddenSize, bias, rng) { }
 
+    /// <summary>4: i, f, g, o.</summary>
     public override int GateCount => 4;
+    /// <summary>True: an LSTM carries c beside h.</summary>
     public override bool HasCellState => true;
 
     /// <summary>(h', c') from x (N, D) and (h, c) (N, H); owned by the cell until the step is reused.</summary>

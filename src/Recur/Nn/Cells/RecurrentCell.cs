@@ -14,9 +14,13 @@ namespace Recur.Nn;
 /// <summary>Base of <see cref="LstmCell"/>, <see cref="GruCell"/> and <see cref="RnnCell"/>.</summary>
 public abstract unsafe class RecurrentCell : Module
 {
+    /// <summary>D, the features of x.</summary>
     public int InputSize { get; }
+    /// <summary>H, the features of h (and c).</summary>
     public int HiddenSize { get; }
+    /// <summary>Gates per hidden unit, G: 4 (LSTM), 3 (GRU), 1 (RNN); the weights have G·H rows.</summary>
     public abstract int GateCount { get; }
+    /// <summary>True when a step carries a cell state c beside h (LSTM only).</summary>
     public virtual bool HasCellState => false;
     /// <summary>"weight_ih" (G·H, D).</summary>
     public Parameter WeightIh { get; }
@@ -42,6 +46,7 @@ public abstract unsafe class RecurrentCell : Module
     readonly StepRecord evalRecord = new();
     int recorded;
 
+    /// <summary>Adds the four parameters in PyTorch's order (the biases only with <paramref name="bias"/>) and fills each from U(-1/√H, 1/√H) in that order; sizes must be positive.</summary>
     protected RecurrentCell(int inputSize, int hiddenSize, bool bias, Rng rng)
     {
         if (inputSize <= 0 || hiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(inputSize), "sizes must be positive");

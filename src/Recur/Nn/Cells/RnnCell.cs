@@ -6,11 +6,14 @@ namespace Recur.Nn;
 /// <summary>One Elman RNN time step with PyTorch's RNNCell names.</summary>
 public sealed unsafe class RnnCell : RecurrentCell
 {
+    /// <summary>True for nonlinearity='relu'; false for tanh (the default).</summary>
     public bool Relu { get; }
 
+    /// <summary>nn.RNNCell(D = <paramref name="inputSize"/>, H = <paramref name="hiddenSize"/>, bias, tanh or ReLU): every weight ~ U(-1/√H, 1/√H), drawn from <paramref name="rng"/> in PyTorch's order.</summary>
     public RnnCell(int inputSize, int hiddenSize, Rng rng, bool bias = true, bool relu = false)
         : base(inputSize, hiddenSize, bias, rng) => Relu = relu;
 
+    /// <summary>1: the step is h' = act(x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh) alone.</summary>
     public override int GateCount => 1;
 
     /// <summary>h' from x (N, D) and h (N, H); owned by the cell until the step is reused.</summary>

@@ -13,8 +13,10 @@ public sealed class BCELoss
     /// <summary>Floor of the gradient's denominator (1 - x)·x, PyTorch's 1e-12.</summary>
     public const float GradEpsilon = 1e-12f;
 
+    /// <summary>Mean (default) or sum over the elements.</summary>
     public Reduction Reduction { get; }
 
+    /// <summary>nn.BCELoss(reduction).</summary>
     public BCELoss(Reduction reduction = Reduction.Mean) => Reduction = reduction;
 
     /// <summary>The loss of probabilities <paramref name="input"/> against <paramref name="target"/> (same shape);

@@ -8,8 +8,10 @@ namespace Recur.Nn.Losses;
 /// <summary>Sigmoid plus binary cross-entropy in one stable formula (PyTorch's nn.BCEWithLogitsLoss, no weights).</summary>
 public sealed class BCEWithLogitsLoss
 {
+    /// <summary>Mean (default) or sum over the elements.</summary>
     public Reduction Reduction { get; }
 
+    /// <summary>nn.BCEWithLogitsLoss(reduction).</summary>
     public BCEWithLogitsLoss(Reduction reduction = Reduction.Mean) => Reduction = reduction;
 
     /// <summary>The loss of logits <paramref name="input"/> against <paramref name="target"/> (same shape);

@@ -11,8 +11,10 @@ public sealed unsafe class CrossEntropyLoss
 {
     /// <summary>Target value whose rows are skipped (PyTorch's ignore_index, default -100).</summary>
     public int IgnoreIndex { get; }
+    /// <summary>Mean (default) over the rows not ignored, or their sum.</summary>
     public Reduction Reduction { get; }
 
+    /// <summary>nn.CrossEntropyLoss(ignore_index, reduction).</summary>
     public CrossEntropyLoss(int ignoreIndex = -100, Reduction reduction = Reduction.Mean)
     {
         IgnoreIndex = ignoreIndex;

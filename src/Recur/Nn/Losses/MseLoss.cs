@@ -5,8 +5,10 @@ namespace Recur.Nn.Losses;
 /// <summary>Squared error (PyTorch's nn.MSELoss).</summary>
 public sealed class MseLoss
 {
+    /// <summary>Mean (default) or sum over the elements.</summary>
     public Reduction Reduction { get; }
 
+    /// <summary>nn.MSELoss(reduction).</summary>
     public MseLoss(Reduction reduction = Reduction.Mean) => Reduction = reduction;
 
     /// <summary>The loss of <paramref name="input"/> against <paramref name="target"/> (same shape);

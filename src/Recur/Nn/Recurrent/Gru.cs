@@ -9,9 +9,11 @@ namespace Recur.Nn;
 /// <summary>Multi-layer GRU with PyTorch's parameter names, shapes, gate order and initialisation.</summary>
 public sealed unsafe class Gru : Recurrent
 {
+    /// <summary>nn.GRU(D, H, num_layers, bias, batch_first=False, dropout, bidirectional); weights drawn from <paramref name="rng"/> as PyTorch draws them, U(-1/√H, 1/√H).</summary>
     public Gru(int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0, bool bias = true)
         : base(inputSize, hiddenSize, numLayers, bidirectional, dropout, bias, rng) { }
 
+    /// <summary>3: r, z, n.</summary>
     public override int GateCount => 3;
 
     private protected override void AllocateCellBuffers(DirCache c, int steps, int batch)

@@ -8,10 +8,13 @@ namespace Recur.Nn;
 /// <summary>Multi-layer LSTM with PyTorch's parameter names, shapes, gate order and initialisation.</summary>
 public sealed unsafe class Lstm : Recurrent
 {
+    /// <summary>nn.LSTM(D, H, num_layers, bias, batch_first=False, dropout, bidirectional); weights drawn from <paramref name="rng"/> as PyTorch draws them, U(-1/√H, 1/√H).</summary>
     public Lstm(int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0, bool bias = true)
         : base(inputSize, hiddenSize, numLayers, bidirectional, dropout, bias, rng) { }
 
+    /// <summary>4: i, f, g, o.</summary>
     public override int GateCount => 4;
+    /// <summary>True: an LSTM's state holds c beside h.</summary>
     public override bool HasCellState => true;
 
     private protected override void AllocateCellBuffers(DirCache c, int steps, int batch)

@@ -17,13 +17,19 @@ namespace Recur.Nn;
 /// <summary>Multi-layer, optionally bidirectional recurrent layer (base of <see cref="Lstm"/>, <see cref="Gru"/>, <see cref="Rnn"/>).</summary>
 public abstract unsafe partial class Recurrent : Module
 {
+    /// <summary>D, the features of each input step (the vocabulary size for token input).</summary>
     public int InputSize { get; }
+    /// <summary>H, the features of h (and c) per direction.</summary>
     public int HiddenSize { get; }
+    /// <summary>L, the stacked layers; layer l > 0 reads layer l - 1's output (dirs·H).</summary>
     public int NumLayers { get; }
+    /// <summary>True when every layer also runs a reverse direction ("_reverse" parameters), its output beside the forward one.</summary>
     public bool Bidirectional { get; }
     /// <summary>Dropout probability on the outputs of every layer but the last (training mode only).</summary>
     public float Dropout { get; }
+    /// <summary>False when the layer was built with bias: false (no bias_ih / bias_hh).</summary>
     public bool HasBias { get; }
+    /// <summary>dirs: 2 when bidirectional, else 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
     /// <summary>Gates per hidden unit: 4 (LSTM), 3 (GRU), 1 (RNN).</summary>
     public abstract int GateCount { get; }
@@ -71,6 +77,7 @@ public abstract unsafe partial class Recurrent : Module
     readonly RowJob rowJob;
     readonly DirectionJob directionJob;
 
+    /// <summary>Adds the parameters in PyTorch's order, each ~ U(-1/√H, 1/√H) from <paramref name="rng"/>, then forks <paramref name="rng"/> for the dropout masks; sizes must be positive and dropout in [0, 1).</summary>
     protected Recurrent(int inputSize, int hiddenSize, int numLayers, bool bidirectional, float dropout, bool bias, Rng rng)
     {
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
@@ -278,6 +285,7 @@ public abstract unsafe partial class Recurrent : Module
         foreach (var c in caches) c.WhhTReady = c.WihTReady = c.TokenTableReady = false;
     }
 
+    /// <summary>Training mode ends <see cref="FreezeWeights"/>: the packed weights would go stale as they train.</summary>
     protected override void OnTrainingChanged(bool training)
     {
         if (!training) return;

@@ -10,14 +10,17 @@ public sealed class RecurrentState
     /// <summary>(L·dirs, N, H) for an LSTM; null for GRU and RNN.</summary>
     public Tensor? C { get; }
 
+    /// <summary>A zero state: h (and with <paramref name="hasCell"/>, c) of shape (<paramref name="layersTimesDirections"/>, <paramref name="batch"/>, <paramref name="hidden"/>).</summary>
     public RecurrentState(int layersTimesDirections, int batch, int hidden, bool hasCell)
     {
         H = new Tensor(layersTimesDirections, batch, hidden);
         if (hasCell) C = new Tensor(layersTimesDirections, batch, hidden);
     }
 
+    /// <summary>N, the sequences the state is for.</summary>
     public int Batch => H.Shape[1];
 
+    /// <summary>Sets h (and c) to 0: the state a sequence starts from.</summary>
     public void Zero()
     {
         H.Zero();

@@ -10,9 +10,11 @@ public sealed unsafe class Rnn : Recurrent
     /// <summary>True for nonlinearity="relu"; false for "tanh" (PyTorch's default).</summary>
     public bool Relu { get; }
 
+    /// <summary>nn.RNN(D, H, num_layers, nonlinearity, bias, batch_first=False, dropout, bidirectional); weights drawn from <paramref name="rng"/> as PyTorch draws them, U(-1/√H, 1/√H).</summary>
     public Rnn(int inputSize, int hiddenSize, Rng rng, int numLayers = 1, bool bidirectional = false, float dropout = 0, bool bias = true, bool relu = false)
         : base(inputSize, hiddenSize, numLayers, bidirectional, dropout, bias, rng) => Relu = relu;
 
+    /// <summary>1: the step is h_t = act(x·W_ihᵀ + b_ih + h_{t-1}·W_hhᵀ + b_hh) alone.</summary>
     public override int GateCount => 1;
 
     private protected override void AllocateCellBuffers(DirCache c, int steps, int batch) { }
