@@ -9,10 +9,15 @@ namespace Recur.Optim;
 /// <summary>Adam's state and update; see <see cref="Adam"/> and <see cref="AdamW"/>. State: "exp_avg", "exp_avg_sq", and "max_exp_avg_sq" with amsgrad.</summary>
 public abstract unsafe class AdamBase : Optimizer
 {
+    /// <summary>β₁, the decay of the first-moment average (PyTorch's betas[0], default 0.9), in [0, 1).</summary>
     public double Beta1 { get; }
+    /// <summary>β₂, the decay of the second-moment average (betas[1], default 0.999), in [0, 1).</summary>
     public double Beta2 { get; }
+    /// <summary>ε added to √v̂ in the denominator (default 1e-8).</summary>
     public double Eps { get; }
+    /// <summary>weight_decay: an L2 term added to the gradient (Adam) or a decoupled shrink p ← p·(1 - lr·wd) (AdamW).</summary>
     public double WeightDecay { get; }
+    /// <summary>AMSGrad: divide by the running maximum of v̂ (kept as "max_exp_avg_sq") rather than v̂ itself.</summary>
     public bool AmsGrad { get; }
 
     readonly bool decoupled;
@@ -33,6 +38,7 @@ public abstract unsafe class AdamBase : Optimizer
         if (amsgrad) maxExpAvgSq = AddState("max_exp_avg_sq");
     }
 
+    /// <summary>One fused, vectorised pass over the arena, with step's bias corrections 1 - β₁^step and 1 - β₂^step.</summary>
     protected override void Update(long step)
     {
         var k = AdamUpdate.For(step, LearningRate, Beta1, Beta2, Eps, WeightDecay, decoupled, AmsGrad);

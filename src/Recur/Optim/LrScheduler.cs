@@ -10,6 +10,7 @@ namespace Recur.Optim;
 /// <summary>A schedule that sets <see cref="Optimizer.LearningRate"/> once per <see cref="Step"/>.</summary>
 public abstract class LrScheduler
 {
+    /// <summary>The optimizer whose <see cref="Optim.Optimizer.LearningRate"/> the schedule sets.</summary>
     public Optimizer Optimizer { get; }
     /// <summary>The optimizer's learning rate when the schedule was made (PyTorch's initial_lr / base_lrs).</summary>
     public double BaseLr { get; }
@@ -18,6 +19,7 @@ public abstract class LrScheduler
     /// <summary>The learning rate the last step set (PyTorch's get_last_lr()).</summary>
     public double LastLr => Optimizer.LearningRate;
 
+    /// <summary>Takes the optimizer's current learning rate as <see cref="BaseLr"/>, leaving it unchanged (last_epoch = 0); throws ArgumentNullException for null.</summary>
     protected LrScheduler(Optimizer optimizer)
     {
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));

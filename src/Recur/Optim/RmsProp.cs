@@ -18,8 +18,11 @@ public sealed unsafe class RmsProp : Optimizer
 {
     /// <summary>Smoothing constant α of the squared-gradient average.</summary>
     public double Alpha { get; }
+    /// <summary>ε added to the root in the denominator (default 1e-8).</summary>
     public double Eps { get; }
+    /// <summary>L2 penalty added to the gradient (weight_decay·p).</summary>
     public double WeightDecay { get; }
+    /// <summary>μ of the momentum buffer b ← μ·b + g/r (0: no buffer, the step is g/r).</summary>
     public double Momentum { get; }
     /// <summary>Normalise by an estimate of the gradient's variance (s - a²) rather than its second moment.</summary>
     public bool Centered { get; }
@@ -28,6 +31,7 @@ public sealed unsafe class RmsProp : Optimizer
     readonly Tensor? momentumBuffer;    // (arena) b, momentum > 0 only
     readonly Tensor? gradAvg;           // (arena) a, centered only
 
+    /// <summary>torch.optim.RMSprop with PyTorch's defaults; throws ArgumentOutOfRangeException for a negative α, ε, weight decay or momentum.</summary>
     public RmsProp(ParameterSet parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8,
         double weightDecay = 0, double momentum = 0, bool centered = false) : base(parameters, lr)
     {
@@ -41,6 +45,7 @@ public sealed unsafe class RmsProp : Optimizer
         if (centered) gradAvg = AddState("grad_avg");
     }
 
+    /// <summary>One fused, vectorised pass over the arena (the formulas at the top of the file).</summary>
     protected override void Update(long step)
     {
         var k = new RmsPropUpdate

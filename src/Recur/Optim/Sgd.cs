@@ -14,14 +14,18 @@ namespace Recur.Optim;
 /// <summary>Stochastic gradient descent with optional momentum, PyTorch's torch.optim.SGD. State: "momentum_buffer" when momentum != 0.</summary>
 public sealed unsafe class Sgd : Optimizer
 {
+    /// <summary>μ of the momentum buffer (0: plain SGD, no buffer).</summary>
     public double Momentum { get; }
+    /// <summary>τ: the buffer adds (1 - τ)·g after its first step.</summary>
     public double Dampening { get; }
     /// <summary>L2 penalty added to the gradient.</summary>
     public double WeightDecay { get; }
+    /// <summary>Nesterov momentum: step along g + μ·b rather than b.</summary>
     public bool Nesterov { get; }
 
     readonly Tensor? momentumBuffer;   // (arena), momentum != 0 only
 
+    /// <summary>torch.optim.SGD; lr has no default, as in PyTorch. Throws for a negative momentum or weight decay, and for Nesterov without momentum or with dampening.</summary>
     public Sgd(ParameterSet parameters, double lr, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false) : base(parameters, lr)
     {
@@ -34,6 +38,7 @@ public sealed unsafe class Sgd : Optimizer
         if (momentum != 0) momentumBuffer = AddState("momentum_buffer");
     }
 
+    /// <summary>One fused, vectorised pass over the arena (the formulas at the top of the file).</summary>
     protected override void Update(long step)
     {
         var k = new SgdUpdate
