@@ -8,24 +8,36 @@
 namespace Recur.LanguageModel;
 
 /// <summary>How batches are cut from the text.</summary>
-public enum Batching { Stateful, Windows }
+public enum Batching
+{
+    /// <summary>N contiguous streams, each batch continuing the last; the hidden state carries over (truncated BPTT).</summary>
+    Stateful,
+    /// <summary>Shuffled stride-1 windows of T + 1 tokens, each from a zero state.</summary>
+    Windows,
+}
 
 /// <summary>Produces the batches of one epoch after another.</summary>
 public sealed class Batches
 {
     readonly int[] text;
     readonly int[] order = [];   // windows: the epoch's shuffled window starts
+    /// <summary>How the batches are cut.</summary>
     public Batching Mode { get; }
+    /// <summary>N, sequences per batch.</summary>
     public int Batch { get; }
+    /// <summary>T, time steps per batch.</summary>
     public int Steps { get; }
     /// <summary>Batches per epoch.</summary>
     public int PerEpoch { get; }
     /// <summary>Tokens in each stateful stream.</summary>
     readonly int streamLength;
 
+    /// <summary>(T·N) input ids of the last filled batch, time-major: sequence n's step t at t·N + n; reused by every Fill.</summary>
     public int[] Input { get; }
+    /// <summary>(T·N) the ids that follow <see cref="Input"/>'s, same layout.</summary>
     public int[] Target { get; }
 
+    /// <summary>Batches of <paramref name="batch"/> × <paramref name="steps"/> over <paramref name="text"/> (kept, not copied); ArgumentException when the text cannot fill one batch.</summary>
     public Batches(int[] text, Batching mode, int batch, int steps)
     {
         if (batch < 1 || steps < 1) throw new ArgumentException("batch and sequence length must be positive");

@@ -11,8 +11,11 @@ namespace Recur.LanguageModel;
 /// <summary>A token-level recurrent language model over nn.LSTM / nn.GRU / nn.RNN layers.</summary>
 public sealed class CharModel : TokenModel
 {
+    /// <summary>"embedding", (V, E); null when Embed is 0 and the recurrent layer reads one-hot tokens.</summary>
     public Embedding? Embedding { get; }
+    /// <summary>"rnn": the <see cref="Lstm"/>, <see cref="Gru"/> or <see cref="Nn.Rnn"/> (tanh or ReLU), Layers × Hidden.</summary>
     public Recurrent Rnn { get; }
+    /// <summary>"fc", (V, H): hidden state to logits; its weight is the embedding's with Tie.</summary>
     public Linear Fc { get; }
     readonly Dropout outputDropout;
 
@@ -20,6 +23,7 @@ public sealed class CharModel : TokenModel
 
     int steps, batch;
 
+    /// <summary>The model <paramref name="config"/> describes (validated; not --cell loop, which is a <see cref="LoopModel"/>), initialised from <paramref name="rng"/> in state-dict order.</summary>
     public CharModel(ModelConfig config, Rng rng) : base(config)
     {
         if (config.Cell == LoopModel.CellName) throw new ArgumentException($"--cell {LoopModel.CellName} is a LoopModel; use TokenModel.Create");
@@ -47,11 +51,15 @@ public sealed class CharModel : TokenModel
         outputDropout = AddChild("drop", new Dropout(config.Dropout, outputDropoutRng));
     }
 
+    /// <inheritdoc/>
     public override Rng? RecurrentDropoutRng => Rnn.DropoutRng;
+    /// <inheritdoc/>
     public override Rng? OutputDropoutRng => outputDropoutRng;
 
+    /// <inheritdoc/>
     public override RecurrentState NewState(int batch) => new(Config.Layers, batch, Config.Hidden, Rnn.HasCellState);
 
+    /// <inheritdoc/>
     public override Tensor Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState? state)
     {
         this.steps = steps;
@@ -62,8 +70,10 @@ public sealed class CharModel : TokenModel
         return Fc.Forward(outputDropout.Forward(hidden));
     }
 
+    /// <inheritdoc/>
     public override RecurrentState FinalState => Rnn.FinalState;
 
+    /// <inheritdoc/>
     public override void Backward(Tensor dLogits)
     {
         var dHidden = outputDropout.Backward(Fc.Backward(dLogits)!);

@@ -13,6 +13,7 @@ public sealed record ContinuationResult(int Windows, int Exact, long TokensRight
     public double TokenRate => Windows == 0 ? double.NaN : (double)TokensRight / ((long)Windows * Length);
 }
 
+/// <summary>Seed 004's continuation test: how often a model, reading K tokens of text, goes on with the text's next K.</summary>
 public static class Continuation
 {
     /// <summary>Greedy <paramref name="length"/>-token continuations of every <paramref name="length"/>-token window of <paramref name="tokens"/>.</summary>

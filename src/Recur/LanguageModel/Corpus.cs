@@ -15,14 +15,19 @@ namespace Recur.LanguageModel;
 /// <summary>An encoded, split corpus.</summary>
 public sealed class Corpus
 {
+    /// <summary>The tokens the ids index: from the text, or the one given to Load.</summary>
     public Vocabulary Vocabulary { get; }
+    /// <summary>Token ids of the training part, in text order.</summary>
     public int[] Train { get; }
+    /// <summary>Token ids of the validation part (the tail before the test part, or the --val-file); empty without validation.</summary>
     public int[] Validation { get; }
+    /// <summary>Token ids of the test part, the corpus's last tokens; empty with TestFrac 0.</summary>
     public int[] Test { get; }
     /// <summary>SHA-256 of the encoded token ids (the corpus, then a validation file), hex.</summary>
     public string Hash { get; }
-    /// <summary>Word tokens read as &lt;unk&gt; in the training part / in the held-out parts.</summary>
+    /// <summary>Word tokens read as &lt;unk&gt; in the training part.</summary>
     public int UnknownTrain { get; }
+    /// <summary>Word tokens read as &lt;unk&gt; in the validation and test parts (words the training part never had).</summary>
     public int UnknownHeldOut { get; }
     /// <summary>Characters outside a given vocabulary, left out of the text, with their counts (empty when the vocabulary comes from the text).</summary>
     public IReadOnlyDictionary<string, int> LeftOut { get; private set; } = new Dictionary<string, int>();
@@ -36,6 +41,7 @@ public sealed class Corpus
     /// at the seam as one. Each with the file after it.
     /// </summary>
     public IReadOnlyList<(string File, string Next)> Unterminated { get; private set; } = [];
+    /// <summary>Tokens in all three parts.</summary>
     public int Length => Train.Length + Validation.Length + Test.Length;
 
     Corpus(Vocabulary vocab, int[] train, int[] validation, int[] test, string hash, int unknownTrain, int unknownHeldOut)

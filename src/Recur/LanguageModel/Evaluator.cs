@@ -17,6 +17,7 @@ public sealed record EvalResult(double Loss, long Tokens, double TokenAccuracy =
 {
     /// <summary>Bits per token: loss / ln 2.</summary>
     public double Bits => Loss / Math.Log(2);
+    /// <summary>e^loss: the model is as unsure as a uniform choice among this many tokens.</summary>
     public double Perplexity => Math.Exp(Loss);
 }
 

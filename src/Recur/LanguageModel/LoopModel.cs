@@ -43,6 +43,7 @@ public sealed unsafe class LoopModel : TokenModel
     int steps, batch;
     bool usedBatchStats;
 
+    /// <summary>The model of a --cell loop <paramref name="config"/> (ArgumentException for another cell), initialised from <paramref name="rng"/> in state-dict order.</summary>
     public LoopModel(ModelConfig config, Rng rng) : base(config)
     {
         if (config.Cell != CellName) throw new ArgumentException($"LoopModel is --cell {CellName}, not {config.Cell}");
@@ -55,10 +56,16 @@ public sealed unsafe class LoopModel : TokenModel
         sumB = new double[h];
     }
 
+    /// <summary>A zero h of shape (1, N, H): the loop has one layer and no cell state.</summary>
     public override RecurrentState NewState(int batch) => new(1, batch, hidden, hasCell: false);
 
+    /// <summary>h_T, (1, N, H), after the last Forward; InvalidOperationException before the first.</summary>
     public override RecurrentState FinalState => finalState ?? throw new InvalidOperationException("no forward pass yet");
 
+    /// <summary>
+    /// Logits (T, N, V) for tokens (T·N, time-major) from <paramref name="state"/> (null: zeros), owned by the model until
+    /// the next call. Training normalises each step over the batch, so it needs N ≥ 2 (ArgumentException).
+    /// </summary>
     public override Tensor Forward(ReadOnlySpan<int> tokens, int steps, int batch, RecurrentState? state)
     {
         int h = hidden, rows = batch * h;
@@ -147,6 +154,7 @@ public sealed unsafe class LoopModel : TokenModel
             }
     }
 
+    /// <inheritdoc/>
     public override void Backward(Tensor dLogits)
     {
         if (normed == null) throw new InvalidOperationException("Backward before Forward");
@@ -205,6 +213,7 @@ public sealed unsafe class LoopModel : TokenModel
             }
     }
 
+    /// <inheritdoc/>
     public override void FreezeWeights()
     {
         Eval();

@@ -28,6 +28,7 @@ public sealed record ModelConfig
     /// <summary>Text was transliterated to ASCII before training (sampling primes are too).</summary>
     public bool Ascii { get; init; }
 
+    /// <summary>The values <see cref="Cell"/> accepts, as --cell lists them.</summary>
     public static readonly string[] Cells = ["lstm", "gru", "rnn", "rnn-relu", LoopModel.CellName];
 
     /// <summary>The token kinds: one per Unicode character, or words and punctuation marks (WordTokenizer).</summary>
@@ -74,8 +75,10 @@ public sealed record ModelConfig
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
+    /// <summary>One line of snake_case JSON, as model files hold it in "recur.config".</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>Reads <see cref="ToJson"/>'s form (missing fields take their defaults) and validates it; InvalidDataException for bad JSON or values.</summary>
     public static ModelConfig FromJson(string json)
     {
         ModelConfig? c;

@@ -31,6 +31,7 @@ public sealed record SampleOptions
     /// <summary>The most samples in one batch: each holds its own state and text.</summary>
     public const int MaxCount = 10_000;
 
+    /// <summary>Throws ArgumentException with a one-line reason (naming `recur sample`'s option) if a value is out of range.</summary>
     public void Validate()
     {
         if (Length < 0) throw new ArgumentException($"--length must be 0 or more (got {Length})");
@@ -42,6 +43,7 @@ public sealed record SampleOptions
     }
 }
 
+/// <summary>Generates text from a language model as `recur sample` does; <see cref="Choose"/> draws one token for a custom loop.</summary>
 public sealed class Sampler
 {
     readonly TokenModel model;
@@ -162,8 +164,11 @@ public sealed class Sampler
     /// <summary>Buffers for <see cref="Choose"/>, sized to the vocabulary, so drawing allocates nothing.</summary>
     public sealed class Scratch(int vocab)
     {
+        /// <summary>(V) the candidates' probabilities, in <see cref="Order"/>'s order.</summary>
         public readonly double[] Probs = new double[vocab];
+        /// <summary>(V) negated logits, the sort keys that put the candidates in decreasing order.</summary>
         public readonly float[] Keys = new float[vocab];
+        /// <summary>(V) token ids of the candidates, most likely first when top-k or top-p is on.</summary>
         public readonly int[] Order = new int[vocab];
     }
 

@@ -9,8 +9,10 @@ namespace Recur.LanguageModel;
 /// <summary>A recurrent language model over token ids.</summary>
 public abstract class TokenModel : Module
 {
+    /// <summary>The architecture and text options the model was built from (validated).</summary>
     public ModelConfig Config { get; }
 
+    /// <summary>Validates <paramref name="config"/> (ArgumentException) and keeps it.</summary>
     protected TokenModel(ModelConfig config)
     {
         config.Validate();

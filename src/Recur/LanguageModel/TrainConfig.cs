@@ -55,6 +55,7 @@ public sealed record TrainConfig
     /// <summary>The model file whose weights the run started from (fine-tuning); null: a random initialisation.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>The values <see cref="Optimizer"/> accepts, as --optimizer lists them.</summary>
     public static readonly string[] Optimizers = ["adam", "adamw", "sgd", "rmsprop"];
 
     /// <summary>Throws ArgumentException with a one-line reason (naming the `recur train` option) if a value is out of range.</summary>
@@ -85,8 +86,10 @@ public sealed record TrainConfig
 
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>One line of snake_case JSON, as the state file holds it in "recur.train_config".</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>Reads <see cref="ToJson"/>'s form (missing fields take their defaults), without validating; InvalidDataException for bad JSON.</summary>
     public static TrainConfig FromJson(string json)
     {
         try { return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException("training config is empty"); }

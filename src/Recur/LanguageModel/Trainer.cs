@@ -9,13 +9,24 @@ namespace Recur.LanguageModel;
 /// <summary>What the loop reports as it goes (the CLI draws progress from it; tests may ignore it).</summary>
 public interface ITrainingMonitor
 {
+    /// <summary>After every optimizer step: its loss (nats per token), this session's speed in tokens per second of training steps, and the largest fraction of any budget spent (0 to 1).</summary>
     void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone);
+    /// <summary>After every validation; <paramref name="best"/> when its loss is the lowest so far (model.safetensors now holds these weights).</summary>
     void Evaluated(TrainingRun run, EvalResult validation, bool best);
+    /// <summary>After the state (and a model snapshot) is saved.</summary>
     void Checkpointed(TrainingRun run);
 }
 
 /// <summary>How a training loop ended.</summary>
-public enum TrainStop { Budget, Cancelled, Diverged }
+public enum TrainStop
+{
+    /// <summary>A budget (steps, epochs or time) was used up; the final weights are validated and saved.</summary>
+    Budget,
+    /// <summary>The caller cancelled; the weights so far are validated and saved, and the run can be resumed.</summary>
+    Cancelled,
+    /// <summary>The loss or gradient became non-finite, or the loss exploded (<see cref="TrainingDivergedException"/>); the files keep the last good state.</summary>
+    Diverged,
+}
 
 /// <summary>
 /// The end of a training loop. ElapsedSeconds is the run's whole time across resumes; SessionSeconds this
@@ -25,6 +36,7 @@ public enum TrainStop { Budget, Cancelled, Diverged }
 public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double SessionSeconds, double StepSeconds,
     double TokensPerSecond, string? Message);
 
+/// <summary>The loop that trains a <see cref="TrainingRun"/> as `recur train` does.</summary>
 public static class Trainer
 {
     /// <summary>
@@ -102,6 +114,7 @@ public static class Trainer
         return run.EpochProgress >= epochs - 1e-9;
     }
 
+    /// <summary>The epochs a run trains when its config sets no budget (no Steps, Epochs or TimeSeconds).</summary>
     public const double DefaultEpochs = 10;
 
     /// <summary>The largest fraction of any budget used so far.</summary>

@@ -22,14 +22,22 @@ namespace Recur.LanguageModel;
 /// </summary>
 public sealed partial class TrainingRun : IDisposable
 {
+    /// <summary>The run's files: the best model so far, and the state to resume from (see the file header).</summary>
     public const string ModelFileName = "model.safetensors", StateFileName = "state.safetensors";
 
+    /// <summary>The run directory, as given.</summary>
     public string Directory { get; }
+    /// <summary>The model's architecture, with VocabSize and the text options filled in from the corpus.</summary>
     public ModelConfig ModelConfig { get; }
+    /// <summary>The training settings, corpus paths made absolute (as saved in the state).</summary>
     public TrainConfig Config { get; private set; }
+    /// <summary>The encoded text, split into training, validation and test parts.</summary>
     public Corpus Corpus { get; }
+    /// <summary>The model being trained; its weights change with every <see cref="Step"/>.</summary>
     public TokenModel Model { get; }
+    /// <summary>Step, epoch, best validation loss and history; saved with the state.</summary>
     public TrainingProgress Progress { get; }
+    /// <summary>The batcher over <see cref="Corpus"/>'s training part.</summary>
     public Batches Batches { get; }
     /// <summary>Training loss of every step so far.</summary>
     public List<float> TrainLoss { get; } = [];
@@ -224,6 +232,7 @@ public sealed partial class TrainingRun : IDisposable
     /// <summary>The path of a file in the run directory.</summary>
     public string PathOf(string name) => Path.Combine(Directory, name);
 
+    /// <summary>The optimizer's current learning rate (after any --lr-decay so far).</summary>
     public double LearningRate => optimizer.LearningRate;
 
     TrainingDivergedException Diverged(string what) => new($"training diverged at step {Progress.Step + 1}: {what}; " +
