@@ -30,6 +30,7 @@ public static class AsciiFold
         return map;
     }
 
+    /// <paramref name="text"/> in ASCII (--ascii): accents dropped, ligatures and typographic marks spelled out, characters with no ASCII spelling removed.
     public static string Fold(string text)
     {
         var sb = new StringBuilder(text.Length);

@@ -3,6 +3,7 @@
 // `recur numbers` writes 1..8000 as train.txt and 8001..9999 as valid.txt (the seed's split).
 namespace Recur.Text;
 
+/// <summary>Seed 004's corpus: numbers spelled in English words, as `recur numbers` writes them.</summary>
 public static class HumanNumbers
 {
     static readonly string[] Ones =

@@ -15,6 +15,7 @@ public sealed class Vocabulary
     readonly string[] tokens;
     readonly Dictionary<string, int> ids;
 
+    /// <summary>The vocabulary whose id i is the i-th of <paramref name="tokens"/>; InvalidDataException for none or for one listed twice.</summary>
     public Vocabulary(IEnumerable<string> tokens)
     {
         this.tokens = tokens.ToArray();
@@ -27,9 +28,13 @@ public sealed class Vocabulary
     /// <summary>The token that stands for every word outside a word vocabulary.</summary>
     public const string Unknown = "<unk>";
 
+    /// <summary>V, the number of tokens.</summary>
     public int Count => tokens.Length;
+    /// <summary>The tokens in id order.</summary>
     public IReadOnlyList<string> Tokens => tokens;
+    /// <summary>The token of <paramref name="id"/>, which must be in [0, V).</summary>
     public string this[int id] => tokens[id];
+    /// <summary>The id of <paramref name="token"/> (ordinal match); false when it is not in the vocabulary.</summary>
     public bool TryGetId(string token, out int id) => ids.TryGetValue(token, out id);
 
     /// <summary>Every distinct character of <paramref name="text"/>, by code point.</summary>
@@ -95,8 +100,10 @@ public sealed class Vocabulary
         return encoded;
     }
 
+    /// <summary>The tokens as a JSON array of strings, as model files hold it in "recur.vocab".</summary>
     public string ToJson() => JsonSerializer.Serialize(tokens);
 
+    /// <summary>Reads <see cref="ToJson"/>'s form; InvalidDataException for anything but a non-empty array of distinct strings.</summary>
     public static Vocabulary FromJson(string json)
     {
         string[]? list;

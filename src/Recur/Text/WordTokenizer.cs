@@ -21,6 +21,7 @@ public static class WordTokenizer
     /// <summary>The token a line end becomes.</summary>
     public const string EndOfLine = "<eos>";
 
+    /// <summary>The tokens of <paramref name="text"/>: words (runs of letters, digits and combining marks, an inner apostrophe kept), every other mark alone, a line end as &lt;eos&gt;.</summary>
     public static List<string> Tokenize(string text)
     {
         var tokens = new List<string>(text.Length / 4);
