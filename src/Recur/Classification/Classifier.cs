@@ -12,21 +12,27 @@ namespace Recur.Classification;
 /// <summary>A text classifier with everything needed to apply it to raw text.</summary>
 public sealed class Classifier
 {
+    /// <summary>The file's "format" metadata, which marks a classifier file (the /1 is its version).</summary>
     public const string Format = "recur.classifier/1";
+    /// <summary>The "tokenizer" metadata: seed 002's rules (<see cref="Tokenizer"/>).</summary>
     public const string TokenizerName = "seed002";
     /// <summary>At most this many texts per batch at inference; results do not depend on it.</summary>
     public const int InferenceBatch = 128;
     /// <summary>At most this many tokens per inference batch (past its first text), which bounds the caches' memory.</summary>
     public const int InferenceTokens = 16384;
 
+    /// <summary>The network.</summary>
     public TextClassifier Model { get; }
+    /// <summary>The word ids the network was trained on (&lt;pad&gt; 0, &lt;unk&gt; 1).</summary>
     public Vocabulary Vocab { get; }
+    /// <summary>Which label the network's output calls positive, and which negative.</summary>
     public LabelMap Labels { get; }
     /// <summary>Texts are cut to their first MaxLen tokens (null: whole texts).</summary>
     public int? MaxLen { get; }
     /// <summary>The metadata read from the model file (empty for a model built in memory).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>Bundles a network with its vocabulary (ArgumentException unless it has one embedding row per word), labels and text rules.</summary>
     public Classifier(TextClassifier model, Vocabulary vocab, LabelMap labels, int? maxLen, IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (model.VocabSize != vocab.Count)

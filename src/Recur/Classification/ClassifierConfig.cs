@@ -23,6 +23,7 @@ public sealed record ModelConfig
     /// <summary>Dropout on the recurrent features fed to fc1 and between recurrent layers (seed: 0).</summary>
     public float Dropout { get; init; }
 
+    /// <summary>2 when bidirectional, else 1.</summary>
     [JsonIgnore] public int Directions => Bidirectional ? 2 : 1;
     /// <summary>Width of what fc1 reads: the last layer's final state, both directions side by side.</summary>
     [JsonIgnore] public int Features => Directions * Hidden;
@@ -40,7 +41,9 @@ public sealed record ModelConfig
         return this;
     }
 
+    /// <summary>One line of snake_case JSON, as a classifier file's "config" metadata holds it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
+    /// <summary>Reads <see cref="ToJson"/>'s form and validates it: JsonException for bad JSON or an unknown field, ArgumentException for a bad value.</summary>
     public static ModelConfig FromJson(string json) => (JsonSerializer.Deserialize<ModelConfig>(json, Json.Options) ?? throw new JsonException("null config")).Validate();
 }
 
@@ -70,6 +73,7 @@ public sealed record TrainConfig
     /// <summary>Run the engine's padded Recurrent layer instead of PackedRecurrent: the same logits for the same weights, slower (for comparison).</summary>
     public bool Padded { get; init; }
 
+    /// <summary>Returns this config; throws ArgumentException naming the first bad value (and its `recur classify train` option).</summary>
     public TrainConfig Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1 (got {Epochs})");
@@ -83,6 +87,7 @@ public sealed record TrainConfig
         return this;
     }
 
+    /// <summary>One line of snake_case JSON, as a classifier file's "training" metadata holds it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
 }
 

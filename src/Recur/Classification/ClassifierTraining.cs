@@ -16,19 +16,26 @@ namespace Recur.Classification;
 public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
     double CpuSeconds, double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
 {
+    /// <summary>Training texts per second of training steps.</summary>
     public double TextsPerSecond => Texts / Seconds;
+    /// <summary>Real (unpadded) training tokens per second of training steps.</summary>
     public double TokensPerSecond => Tokens / Seconds;
 }
 
 /// <summary>A training run: data prepared once, then one call per epoch.</summary>
 public sealed class ClassifierTraining
 {
+    /// <summary>The settings (validated).</summary>
     public TrainConfig Config { get; }
+    /// <summary>The classifier being trained: its network, vocabulary, labels and max-len.</summary>
     public Classifier Classifier { get; }
+    /// <summary>Texts trained on (after any validation split).</summary>
     public int TrainCount => trainSeqs.Length;
+    /// <summary>Texts held out for validation (0 without a split).</summary>
     public int ValCount => valSeqs.Length;
     /// <summary>Real tokens in the training texts (after max-len).</summary>
     public long TrainTokens { get; }
+    /// <summary>One report per epoch run so far, in order.</summary>
     public IReadOnlyList<EpochReport> History => history;
     /// <summary>The epoch whose weights the model holds after <see cref="Finish"/>: the best on validation, or the last.</summary>
     public int BestEpoch { get; private set; }

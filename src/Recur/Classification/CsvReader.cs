@@ -9,10 +9,10 @@ using System.Text;
 namespace Recur.Classification;
 
 /// <summary>One CSV record and the 1-based line on which it starts.</summary>
-public readonly record struct CsvRecord(int Line, IReadOnlyList<string> Fields);
+internal readonly record struct CsvRecord(int Line, IReadOnlyList<string> Fields);
 
 /// <summary>Reads CSV records one at a time from a text reader.</summary>
-public sealed class CsvReader
+internal sealed class CsvReader
 {
     readonly TextReader reader;
     readonly string source;

@@ -13,13 +13,16 @@ public sealed class LabelMap
     /// <summary>Names[c] is the label text of class c; Names[1] is the positive class.</summary>
     public IReadOnlyList<string> Names { get; }
 
+    /// <summary>The map with class 0 <paramref name="negative"/> and class 1 <paramref name="positive"/>; ArgumentException when they are the same.</summary>
     public LabelMap(string negative, string positive)
     {
         if (negative == positive) throw new ArgumentException($"the two classes need different labels, not {Q(negative)} twice");
         Names = [negative, positive];
     }
 
+    /// <summary>The label of class 1, the sigmoid's side: what P(positive) is the probability of.</summary>
     public string Positive => Names[1];
+    /// <summary>The label of class 0.</summary>
     public string Negative => Names[0];
 
     /// <summary>

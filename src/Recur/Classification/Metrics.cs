@@ -8,10 +8,15 @@ namespace Recur.Classification;
 /// <summary>Accuracy, precision, recall, F1, ROC AUC and the confusion matrix of binary predictions.</summary>
 public sealed record BinaryMetrics(int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives, double Auc)
 {
+    /// <summary>Texts counted.</summary>
     public int Count => TruePositives + FalsePositives + TrueNegatives + FalseNegatives;
+    /// <summary>(TP + TN) / Count; 0 with no texts.</summary>
     public double Accuracy => Ratio(TruePositives + TrueNegatives, Count);
+    /// <summary>TP / (TP + FP): how many predicted positives are positive; 0 with none predicted.</summary>
     public double Precision => Ratio(TruePositives, TruePositives + FalsePositives);
+    /// <summary>TP / (TP + FN): how many positives are found; 0 with no positives.</summary>
     public double Recall => Ratio(TruePositives, TruePositives + FalseNegatives);
+    /// <summary>2·TP / (2·TP + FP + FN), the harmonic mean of precision and recall; 0 with no positive predicted or true.</summary>
     public double F1 => Ratio(2.0 * TruePositives, 2.0 * TruePositives + FalsePositives + FalseNegatives);
 
     static double Ratio(double a, double b) => b == 0 ? 0 : a / b;

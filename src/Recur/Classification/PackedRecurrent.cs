@@ -31,12 +31,17 @@ public sealed unsafe partial class PackedRecurrent : Module
 {
     /// <summary>"lstm", "gru" or "rnn" (tanh).</summary>
     public string Cell { get; }
+    /// <summary>D, the features of each token's input row.</summary>
     public int InputSize { get; }
+    /// <summary>H, the hidden units per direction.</summary>
     public int HiddenSize { get; }
+    /// <summary>L, the stacked layers.</summary>
     public int NumLayers { get; }
+    /// <summary>True when every layer also reads each text backwards, from its own last token.</summary>
     public bool Bidirectional { get; }
     /// <summary>Dropout on the outputs of every layer but the last (training only).</summary>
     public float Dropout { get; }
+    /// <summary>dirs: 2 when bidirectional, else 1.</summary>
     public int Directions => Bidirectional ? 2 : 1;
     /// <summary>Gates per hidden unit: 4 (LSTM), 3 (GRU), 1 (RNN).</summary>
     public int GateCount { get; }

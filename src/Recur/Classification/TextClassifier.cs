@@ -18,14 +18,19 @@ namespace Recur.Classification;
 /// <summary>Embedding → recurrent layer → Linear → ReLU → Linear → sigmoid: a binary text classifier.</summary>
 public sealed class TextClassifier : Module
 {
+    /// <summary>The sizes and cell (validated).</summary>
     public ModelConfig Config { get; }
+    /// <summary>V, the embedding's rows, &lt;pad&gt; and &lt;unk&gt; included.</summary>
     public int VocabSize { get; }
+    /// <summary>"embedding", (V, E), with padding_idx 0: the &lt;pad&gt; row stays zero and gets no gradient.</summary>
     public Embedding Embedding { get; }
     /// <summary>The recurrent layer: a <see cref="PackedRecurrent"/> or one of the engine's <see cref="Recurrent"/> layers.</summary>
     public Module Rnn { get; }
     /// <summary>True when the recurrent layer is the packed fast path.</summary>
     public bool Packed => packedRnn != null;
+    /// <summary>"fc1", (Fc, dirs·H): the features to the hidden layer before the ReLU.</summary>
     public Linear Fc1 { get; }
+    /// <summary>"fc2", (1, Fc): to the logit z, with P(positive) = σ(z).</summary>
     public Linear Fc2 { get; }
 
     readonly PackedRecurrent? packedRnn;

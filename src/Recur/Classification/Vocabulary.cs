@@ -6,7 +6,9 @@ namespace Recur.Classification;
 /// <summary>Token ↔ id. Id 0 is &lt;pad&gt; (padding), id 1 is &lt;unk&gt; (any word not in the vocabulary).</summary>
 public sealed class Vocabulary
 {
+    /// <summary>The ids of &lt;pad&gt; (fills a batch past a text's end; its embedding row is padding_idx) and &lt;unk&gt;.</summary>
     public const int PadId = 0, UnkId = 1;
+    /// <summary>The two reserved tokens, ids 0 and 1.</summary>
     public const string Pad = "<pad>", Unk = "<unk>";
 
     readonly string[] tokens;
