@@ -15,17 +15,25 @@ public sealed class DailyBars
 
     /// <summary>Where the bars came from (for error messages).</summary>
     public string Source { get; }
+    /// <summary>The trading days, strictly ascending.</summary>
     public DateOnly[] Dates { get; }
+    /// <summary>Each day's opening price.</summary>
     public double[] Open { get; }
+    /// <summary>Each day's highest price.</summary>
     public double[] High { get; }
+    /// <summary>Each day's lowest price.</summary>
     public double[] Low { get; }
+    /// <summary>Each day's closing price (not Adj Close): the forecast's target.</summary>
     public double[] Close { get; }
+    /// <summary>Each day's traded volume.</summary>
     public double[] Volume { get; }
     /// <summary>The file line each row came from (1-based, header = 1), for error messages.</summary>
     public int[] Lines { get; }
 
+    /// <summary>Trading days.</summary>
     public int Count => Dates.Length;
 
+    /// <summary>Bars over the given arrays (kept, not copied), which must all hold one value per date (ArgumentException); dates are not checked here. Without <paramref name="lines"/>, row i is line i + 2.</summary>
     public DailyBars(string source, DateOnly[] dates, double[] open, double[] high, double[] low, double[] close, double[] volume, int[]? lines = null)
     {
         int n = dates.Length;

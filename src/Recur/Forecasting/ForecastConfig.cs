@@ -10,7 +10,9 @@ namespace Recur.Forecasting;
 [JsonConverter(typeof(JsonStringEnumConverter<CellKind>))]
 public enum CellKind
 {
+    /// <summary>nn.LSTM (the seed).</summary>
     [JsonStringEnumMemberName("lstm")] Lstm,
+    /// <summary>nn.GRU.</summary>
     [JsonStringEnumMemberName("gru")] Gru,
     /// <summary>Elman RNN with tanh.</summary>
     [JsonStringEnumMemberName("rnn")] Rnn,
@@ -34,6 +36,7 @@ public sealed record ForecastConfig
     public bool ScaleTarget { get; init; }
 
     // ---- model: rnn (Cell, Layers × Hidden) → fc1 (Hidden → FcHidden) → ReLU → fc2 (FcHidden → 1) ----
+    /// <summary>The recurrent layer's cell (seed: LSTM).</summary>
     public CellKind Cell { get; init; } = CellKind.Lstm;
     /// <summary>Hidden units of each recurrent layer.</summary>
     public int Hidden { get; init; } = 16;
@@ -45,7 +48,9 @@ public sealed record ForecastConfig
     public float Dropout { get; init; }
 
     // ---- training ----
+    /// <summary>Passes over the training windows (seed: 1,000).</summary>
     public int Epochs { get; init; } = 1000;
+    /// <summary>Windows per step (seed: 128).</summary>
     public int BatchSize { get; init; } = 128;
     /// <summary>Adam's learning rate (the book's text says 0.01; its repository's ch12 script 0.003).</summary>
     public double LearningRate { get; init; } = 0.01;

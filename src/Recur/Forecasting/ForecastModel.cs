@@ -10,9 +10,13 @@ namespace Recur.Forecasting;
 /// <summary>rnn → last step → fc1 → ReLU → fc2, with PyTorch's names (rnn.*, fc1.*, fc2.*).</summary>
 public sealed class ForecastModel : Module
 {
+    /// <summary>"rnn": Layers × Hidden of the configured cell over the F features.</summary>
     public Recurrent Rnn { get; }
+    /// <summary>"fc1", (FcHidden, H): reads the top layer's last output.</summary>
     public Linear Fc1 { get; }
+    /// <summary>The ReLU between fc1 and fc2 (no parameters).</summary>
     public ReLU Relu { get; }
+    /// <summary>"fc2", (1, FcHidden): the forecast close (scaled when ScaleTarget).</summary>
     public Linear Fc2 { get; }
 
     Tensor? dRnnOut;   // (W, N, H): zero except the last step, which receives fc1's input gradient

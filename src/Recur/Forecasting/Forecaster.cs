@@ -15,6 +15,7 @@ public sealed class Forecaster
     /// <summary>The value of the "format" metadata key.</summary>
     public const string Format = "recur-forecast/1";
 
+    /// <summary>The settings the forecaster was made (or loaded) with.</summary>
     public ForecastConfig Config { get; }
     /// <summary>The models, Config.Ensemble of them; member k is initialised and trained with seed Config.Seed + k.</summary>
     public IReadOnlyList<ForecastModel> Members { get; }

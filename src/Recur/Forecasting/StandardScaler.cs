@@ -10,8 +10,10 @@ public sealed class StandardScaler
     public double[] Mean { get; }
     /// <summary>Column population stds, 1 where a column was constant (sklearn's scale_).</summary>
     public double[] Std { get; }
+    /// <summary>Columns (features) the scaler standardises.</summary>
     public int Width => Mean.Length;
 
+    /// <summary>A scaler with these statistics (kept, not copied), as loaded from a model file; ArgumentException unless they are as long, finite and every std positive.</summary>
     public StandardScaler(double[] mean, double[] std)
     {
         if (mean.Length != std.Length || mean.Length == 0) throw new ArgumentException("a scaler needs one mean and one std per column");

@@ -11,6 +11,7 @@ namespace Recur.Forecasting;
 /// <summary>Features (rows × 37) of the days that have them all, with each day's close (the target).</summary>
 public sealed class FeatureTable
 {
+    /// <summary>The day of each row, ascending: the days that have every feature.</summary>
     public DateOnly[] Dates { get; }
     /// <summary>Row-major (Count, FeatureCount) values in <see cref="StockFeatures.Names"/> order.</summary>
     public double[] Values { get; }
@@ -18,8 +19,11 @@ public sealed class FeatureTable
     public double[] Close { get; }
     /// <summary>The source file's line of each row, for messages.</summary>
     public int[] Lines { get; }
+    /// <summary>Where the bars came from (the CSV path), for messages.</summary>
     public string Source { get; }
+    /// <summary>F = 37, the features per row.</summary>
     public int FeatureCount => StockFeatures.Names.Length;
+    /// <summary>Rows (days).</summary>
     public int Count => Dates.Length;
 
     internal FeatureTable(string source, DateOnly[] dates, double[] values, double[] close, int[] lines)
@@ -27,6 +31,7 @@ public sealed class FeatureTable
         (Source, Dates, Values, Close, Lines) = (source, dates, values, close, lines);
     }
 
+    /// <summary>The F features of row <paramref name="i"/>, a view into <see cref="Values"/>.</summary>
     public ReadOnlySpan<double> Row(int i) => Values.AsSpan(i * FeatureCount, FeatureCount);
 
     /// <summary>Rows whose dates lie in [from, to] (either end open when null), as [start, end).</summary>

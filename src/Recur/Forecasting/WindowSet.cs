@@ -20,10 +20,12 @@ public sealed class WindowSet
     /// <summary>(R) date of each day.</summary>
     public DateOnly[] Dates { get; }
 
+    /// <summary>R, the days of the range.</summary>
     public int Rows => Dates.Length;
     /// <summary>Number of windows: R - W + 1.</summary>
     public int Count => Rows - Window + 1;
 
+    /// <summary>Windows over rows kept as given (not copied); throws when W or F is not positive, the lengths disagree, or R &lt; W.</summary>
     public WindowSet(int window, int features, float[] scaled, double[] close, DateOnly[] dates)
     {
         if (window < 1 || features < 1) throw new ArgumentOutOfRangeException(nameof(window), "window and features must be positive");
