@@ -65,7 +65,7 @@ static class InfoOtherModels
         reporter.Line($"model file: {path}");
         reporter.Line($"forecaster (recur forecast): {c.Cell.ToString().ToLowerInvariant()} {c.Layers}×{c.Hidden} → linear {c.FcHidden} → ReLU → linear 1, " +
             $"dropout {c.Dropout}{models}");
-        reporter.Line($"input: windows of {c.Window} days of the {StockFeatures.Names.Length} features, scaled by the training range's mean and deviation; " +
+        reporter.Line($"input: windows of {c.Window} days of the {StockFeatures.Names.Count} features, scaled by the training range's mean and deviation; " +
             $"the close {(c.ScaleTarget ? "scaled too" : "in price units")}");
         string source = meta.TryGetValue("source", out var s) ? $" of {s}" : "";
         string days = meta.TryGetValue("train_days", out var d) ? d.Replace("..", " to ") : $"up to {c.TrainEnd:yyyy-MM-dd}";

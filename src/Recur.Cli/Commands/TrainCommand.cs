@@ -13,7 +13,7 @@ static class TrainCommand
     static readonly Option<string> Cell = new Option<string>("--cell")
     {
         Description = "Recurrent cell; loop is seed 004's hand-written recurrence (embedding added to h, linear + ReLU, batch norm)", DefaultValueFactory = _ => "lstm",
-    }.AcceptOnlyFromAmong(ModelConfig.Cells);
+    }.AcceptOnlyFromAmong([.. ModelConfig.Cells]);
     static readonly Option<int> Layers = new("--layers") { Description = "Stacked recurrent layers (loop: 1)", DefaultValueFactory = _ => 2 };
     static readonly Option<int> Hidden = new("--hidden") { Description = "Hidden units per layer", DefaultValueFactory = _ => 512 };
     static readonly Option<int> Embed = new("--embed") { Description = "Embedding size; 0 feeds one-hot tokens (loop: the hidden size)", DefaultValueFactory = _ => 0 };
@@ -32,7 +32,7 @@ static class TrainCommand
         Description = "stateful: N contiguous streams, state carried across batches (seed 003); windows: shuffled stride-1 windows (seed 002)",
         DefaultValueFactory = _ => "stateful",
     }.AcceptOnlyFromAmong("stateful", "windows");
-    static readonly Option<string> OptimizerOpt = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong(TrainConfig.Optimizers);
+    static readonly Option<string> OptimizerOpt = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong([.. TrainConfig.Optimizers]);
     static readonly Option<double> Lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 2e-3 };
     static readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "The optimizer's weight decay (default: 0.01 for adamw, 0 for the others, as PyTorch)" };
     static readonly Option<double> LrDecay = new("--lr-decay") { Description = "Multiply the learning rate by this after every epoch", DefaultValueFactory = _ => 1.0 };

@@ -100,7 +100,7 @@ public sealed unsafe class Tensor
     /// <summary>"(2, 3)", as shapes appear in error messages.</summary>
     public static string ShapeString(ReadOnlySpan<int> shape) => "(" + string.Join(", ", shape.ToArray()) + ")";
 
-    /// <summary>A pinned, zeroed float array, aligned to 64 bytes when the runtime allows.</summary>
+    /// <summary>A zeroed float array the GC never moves, so pointers into it stay valid (no alignment is promised).</summary>
     public static float[] AllocatePinned(int length) => GC.AllocateArray<float>(length, pinned: true);
 
     /// <summary>The product of <paramref name="shape"/>; throws ArgumentException for a negative dimension or more than int.MaxValue elements.</summary>

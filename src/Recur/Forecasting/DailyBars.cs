@@ -11,7 +11,7 @@ namespace Recur.Forecasting;
 public sealed class DailyBars
 {
     /// <summary>The columns a file must have, as Yahoo names them.</summary>
-    public static readonly string[] RequiredColumns = ["Date", "Open", "High", "Low", "Close", "Volume"];
+    public static IReadOnlyList<string> RequiredColumns { get; } = ["Date", "Open", "High", "Low", "Close", "Volume"];
 
     /// <summary>Where the bars came from (for error messages).</summary>
     public string Source { get; }

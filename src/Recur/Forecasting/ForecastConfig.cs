@@ -175,7 +175,7 @@ public sealed record ForecastConfig
     /// <summary>The model's size: each option alone first (with the others at 1), so the message names the one at fault.</summary>
     void CheckSizes()
     {
-        int f = StockFeatures.Names.Length;
+        int f = StockFeatures.Names.Count;
         void Limit(ForecastConfig alone, string option, int value)
         {
             if (alone.ParameterCount(f) > MaxParameters)

@@ -173,7 +173,7 @@ public sealed class Forecaster
         catch (InvalidDataException e) { throw Bad(e.Message); }
         var features = Parse<string[]>("features");
         if (!features.SequenceEqual(StockFeatures.Names))
-            throw Bad($"its {features.Length} features are not the {StockFeatures.Names.Length} this version computes");
+            throw Bad($"its {features.Length} features are not the {StockFeatures.Names.Count} this version computes");
         StandardScaler scaler;
         StandardScaler? target;
         try

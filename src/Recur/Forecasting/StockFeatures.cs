@@ -22,7 +22,7 @@ public sealed class FeatureTable
     /// <summary>Where the bars came from (the CSV path), for messages.</summary>
     public string Source { get; }
     /// <summary>F = 37, the features per row.</summary>
-    public int FeatureCount => StockFeatures.Names.Length;
+    public int FeatureCount => StockFeatures.Names.Count;
     /// <summary>Rows (days).</summary>
     public int Count => Dates.Length;
 
@@ -54,7 +54,7 @@ public static class StockFeatures
     public const int FirstRow = Long + 2;
 
     /// <summary>Feature names in the book's column order (the target `close` is not among them).</summary>
-    public static readonly string[] Names =
+    public static IReadOnlyList<string> Names { get; } =
     [
         "open", "open_1", "close_1", "high_1", "low_1", "volume_1",
         "avg_price_5", "avg_price_30", "avg_price_365",
@@ -76,7 +76,7 @@ public static class StockFeatures
     /// </summary>
     public static FeatureTable Compute(DailyBars bars)
     {
-        int n = bars.Count, f = Names.Length;
+        int n = bars.Count, f = Names.Count;
         if (n <= FirstRow)
             throw new InvalidDataException($"{bars.Source}: only {n} data rows ({bars.Where(0)} to {bars.Where(n - 1)}); " +
                 $"the 252-day features need {FirstRow} earlier days, so the first usable day is data row {FirstRow + 1} " +

@@ -29,7 +29,7 @@ public sealed record ModelConfig
     public bool Ascii { get; init; }
 
     /// <summary>The values <see cref="Cell"/> accepts, as --cell lists them.</summary>
-    public static readonly string[] Cells = ["lstm", "gru", "rnn", "rnn-relu", LoopModel.CellName];
+    public static IReadOnlyList<string> Cells { get; } = ["lstm", "gru", "rnn", "rnn-relu", LoopModel.CellName];
 
     /// <summary>The token kinds: one per Unicode character, or words and punctuation marks (WordTokenizer).</summary>
     public const string Chars = "chars", Words = "words";

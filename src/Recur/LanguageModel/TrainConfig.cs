@@ -56,7 +56,7 @@ public sealed record TrainConfig
     public string? InitFrom { get; init; }
 
     /// <summary>The values <see cref="Optimizer"/> accepts, as --optimizer lists them.</summary>
-    public static readonly string[] Optimizers = ["adam", "adamw", "sgd", "rmsprop"];
+    public static IReadOnlyList<string> Optimizers { get; } = ["adam", "adamw", "sgd", "rmsprop"];
 
     /// <summary>Throws ArgumentException with a one-line reason (naming the `recur train` option) if a value is out of range.</summary>
     public void Validate()

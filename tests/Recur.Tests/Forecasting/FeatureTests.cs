@@ -26,10 +26,10 @@ public class FeatureTests
             var cells = lines[r + 1].Split(',');
             Assert.Equal(cells[0], table.Dates[r].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             var row = table.Row(r);
-            for (int k = 0; k <= StockFeatures.Names.Length; k++)
+            for (int k = 0; k <= StockFeatures.Names.Count; k++)
             {
                 double expected = double.Parse(cells[k + 1], CultureInfo.InvariantCulture);
-                double actual = k < StockFeatures.Names.Length ? row[k] : table.Close[r];
+                double actual = k < StockFeatures.Names.Count ? row[k] : table.Close[r];
                 if (Math.Abs(actual - expected) <= 1e-9 * Math.Abs(expected)) continue;
                 // pandas' rolling std is an online (add one, remove one) update whose rounding error grows
                 // with (mean/std)²: on a few quiet weeks it is off by just over 1e-9. There, Recur must
@@ -88,7 +88,7 @@ public class FeatureTests
     {
         // ch5_part1 prints data.round(3).head(): 1991-01-03.
         var row = Nasdaq.Value.Row(0).ToArray();
-        double F(string name) => Math.Round(row[Array.IndexOf(StockFeatures.Names, name)], 3);
+        double F(string name) => Math.Round(row[StockFeatures.Names.ToList().IndexOf(name)], 3);
         Assert.Equal(371.2, F("open"));
         Assert.Equal(372.14, F("avg_price_5"));
         Assert.Equal(370.305, F("avg_price_30"));

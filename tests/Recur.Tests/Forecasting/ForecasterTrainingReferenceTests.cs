@@ -49,7 +49,7 @@ public class ForecasterTrainingReferenceTests(ITestOutputHelper output)
     {
         var r = ReferenceCase.Load(name);
         int rows = r.Int("rows"), trainRows = r.Int("train_rows"), features = r.Int("features");
-        Assert.Equal(StockFeatures.Names.Length, features);
+        Assert.Equal(StockFeatures.Names.Count, features);
         // Day i is 2024-01-01 + i; the first trainRows days train, the rest test.
         var dates = Enumerable.Range(0, rows).Select(i => new DateOnly(2024, 1, 1).AddDays(i)).ToArray();
         var table = new FeatureTable(name, dates, [.. r.Get("rows").Span.ToArray().Select(v => (double)v)],
