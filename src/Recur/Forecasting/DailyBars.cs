@@ -15,7 +15,7 @@ public sealed class DailyBars
 
     /// <summary>Where the bars came from (for error messages).</summary>
     public string Source { get; }
-    /// <summary>The trading days, strictly ascending.</summary>
+    /// <summary>The trading days: strictly ascending from <see cref="ReadCsv"/> and <see cref="Parse"/>; the constructor does not check.</summary>
     public DateOnly[] Dates { get; }
     /// <summary>Each day's opening price.</summary>
     public double[] Open { get; }

@@ -6,7 +6,7 @@ namespace Recur.IO;
 /// <summary>The kinds of model file Recur writes, told apart by their metadata, for messages.</summary>
 public static class ModelKind
 {
-    /// <summary>The kinds <see cref="Name"/> returns, worded for messages ("a language model").</summary>
+    /// <summary>Three of the kinds <see cref="Name"/> returns (the fourth is a training state), worded for messages ("a language model").</summary>
     public const string LanguageModel = "a language model", Classifier = "a text classifier", Forecaster = "a forecaster";
 
     /// <summary>What a file made by one of recur's commands is and which commands use it; null for a file none of them made.</summary>

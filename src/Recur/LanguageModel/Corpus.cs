@@ -27,7 +27,7 @@ public sealed class Corpus
     public string Hash { get; }
     /// <summary>Word tokens read as &lt;unk&gt; in the training part.</summary>
     public int UnknownTrain { get; }
-    /// <summary>Word tokens read as &lt;unk&gt; in the validation and test parts (words the training part never had).</summary>
+    /// <summary>Word tokens read as &lt;unk&gt; in the validation and test parts (words outside the vocabulary: never in the training part, or cut by --max-vocab).</summary>
     public int UnknownHeldOut { get; }
     /// <summary>Characters outside a given vocabulary, left out of the text, with their counts (empty when the vocabulary comes from the text).</summary>
     public IReadOnlyDictionary<string, int> LeftOut { get; private set; } = new Dictionary<string, int>();

@@ -164,7 +164,7 @@ public sealed class Sampler
     /// <summary>Buffers for <see cref="Choose"/>, sized to the vocabulary, so drawing allocates nothing.</summary>
     public sealed class Scratch(int vocab)
     {
-        /// <summary>(V) the candidates' probabilities, in <see cref="Order"/>'s order.</summary>
+        /// <summary>(V) the candidates' unnormalised weights exp((logit - max) / T), in <see cref="Order"/>'s order.</summary>
         public readonly double[] Probs = new double[vocab];
         /// <summary>(V) negated logits, the sort keys that put the candidates in decreasing order.</summary>
         public readonly float[] Keys = new float[vocab];

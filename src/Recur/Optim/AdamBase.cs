@@ -17,7 +17,7 @@ public abstract unsafe class AdamBase : Optimizer
     public double Eps { get; }
     /// <summary>weight_decay: an L2 term added to the gradient (Adam) or a decoupled shrink p ← p·(1 - lr·wd) (AdamW).</summary>
     public double WeightDecay { get; }
-    /// <summary>AMSGrad: divide by the running maximum of v̂ (kept as "max_exp_avg_sq") rather than v̂ itself.</summary>
+    /// <summary>AMSGrad: the denominator uses the running maximum of the raw v ("exp_avg_sq"), kept as "max_exp_avg_sq" and bias-corrected as v would be.</summary>
     public bool AmsGrad { get; }
 
     readonly bool decoupled;

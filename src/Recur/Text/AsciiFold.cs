@@ -30,7 +30,7 @@ public static class AsciiFold
         return map;
     }
 
-    /// <paramref name="text"/> in ASCII (--ascii): accents dropped, ligatures and typographic marks spelled out, characters with no ASCII spelling removed.
+    /// <summary><paramref name="text"/> in ASCII (--ascii): accents dropped, ligatures and typographic marks spelled out, characters with no ASCII spelling removed.</summary>
     public static string Fold(string text)
     {
         var sb = new StringBuilder(text.Length);
