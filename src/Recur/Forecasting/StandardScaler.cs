@@ -13,7 +13,7 @@ public sealed class StandardScaler
     /// <summary>Columns (features) the scaler standardises.</summary>
     public int Width => Mean.Length;
 
-    /// <summary>A scaler with these statistics (kept, not copied), as loaded from a model file; ArgumentException unless they are as long, finite and every std positive.</summary>
+    /// <summary>A scaler with these statistics (kept, not copied), as loaded from a model file; ArgumentException unless they are non-empty, equally long and finite, every std positive.</summary>
     public StandardScaler(double[] mean, double[] std)
     {
         if (mean.Length != std.Length || mean.Length == 0) throw new ArgumentException("a scaler needs one mean and one std per column");

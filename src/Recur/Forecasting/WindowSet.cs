@@ -25,7 +25,7 @@ public sealed class WindowSet
     /// <summary>Number of windows: R - W + 1.</summary>
     public int Count => Rows - Window + 1;
 
-    /// <summary>Windows over rows kept as given (not copied); throws when W or F is not positive, the lengths disagree, or R &lt; W.</summary>
+    /// <summary>Windows over rows kept as given (not copied); ArgumentException when W or F is not positive, the lengths disagree, or R &lt; W.</summary>
     public WindowSet(int window, int features, float[] scaled, double[] close, DateOnly[] dates)
     {
         if (window < 1 || features < 1) throw new ArgumentOutOfRangeException(nameof(window), "window and features must be positive");

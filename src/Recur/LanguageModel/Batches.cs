@@ -37,7 +37,7 @@ public sealed class Batches
     /// <summary>(T·N) the ids that follow <see cref="Input"/>'s, same layout.</summary>
     public int[] Target { get; }
 
-    /// <summary>Batches of <paramref name="batch"/> × <paramref name="steps"/> over <paramref name="text"/> (kept, not copied); ArgumentException when the text cannot fill one batch.</summary>
+    /// <summary>Batches of <paramref name="batch"/> × <paramref name="steps"/> over <paramref name="text"/> (kept, not copied); ArgumentException for a size below 1 or a text that cannot fill one batch.</summary>
     public Batches(int[] text, Batching mode, int batch, int steps)
     {
         if (batch < 1 || steps < 1) throw new ArgumentException("batch and sequence length must be positive");

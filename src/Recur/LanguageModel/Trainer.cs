@@ -20,9 +20,9 @@ public interface ITrainingMonitor
 /// <summary>How a training loop ended.</summary>
 public enum TrainStop
 {
-    /// <summary>A budget (steps, epochs or time) was used up; the final weights are validated and saved.</summary>
+    /// <summary>A budget (steps, epochs or time) was used up; the final weights are evaluated on the validation part (if any) and saved.</summary>
     Budget,
-    /// <summary>The caller cancelled; the weights so far are validated and saved, and the run can be resumed.</summary>
+    /// <summary>The caller cancelled; the weights so far are evaluated on the validation part (if any) and saved, and the run can be resumed.</summary>
     Cancelled,
     /// <summary>The loss or gradient became non-finite, or the loss exploded (<see cref="TrainingDivergedException"/>); the files keep the last good state.</summary>
     Diverged,

@@ -29,7 +29,7 @@ public abstract class Optimizer
     /// <summary>Number of completed <see cref="Step"/> calls (PyTorch's state "step").</summary>
     public long StepCount { get; private set; }
 
-    /// <summary>An optimizer over <paramref name="parameters"/> (ArgumentNullException for null) at <paramref name="learningRate"/> (ArgumentOutOfRangeException when negative).</summary>
+    /// <summary>An optimizer over <paramref name="parameters"/> (ArgumentNullException for null) at <paramref name="learningRate"/> (ArgumentOutOfRangeException when negative or NaN).</summary>
     protected Optimizer(ParameterSet parameters, double learningRate)
     {
         Parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));

@@ -22,7 +22,7 @@ public sealed unsafe class RmsProp : Optimizer
     public double Eps { get; }
     /// <summary>L2 penalty added to the gradient (weight_decay·p).</summary>
     public double WeightDecay { get; }
-    /// <summary>μ of the momentum buffer b ← μ·b + g/r (0: no buffer, the step is g/r).</summary>
+    /// <summary>μ of the momentum buffer b ← μ·b + g/r, p ← p - lr·b (0: no buffer, p ← p - lr·g/r).</summary>
     public double Momentum { get; }
     /// <summary>Normalise by an estimate of the gradient's variance (s - a²) rather than its second moment.</summary>
     public bool Centered { get; }

@@ -25,7 +25,7 @@ public sealed unsafe class Sgd : Optimizer
 
     readonly Tensor? momentumBuffer;   // (arena), momentum != 0 only
 
-    /// <summary>torch.optim.SGD; lr has no default, as in PyTorch. Throws for a negative momentum or weight decay, and for Nesterov without momentum or with dampening.</summary>
+    /// <summary>torch.optim.SGD; lr has no default, as in PyTorch. ArgumentOutOfRangeException for a negative lr, momentum or weight decay; ArgumentException for Nesterov without momentum or with dampening.</summary>
     public Sgd(ParameterSet parameters, double lr, double momentum = 0, double dampening = 0,
         double weightDecay = 0, bool nesterov = false) : base(parameters, lr)
     {
