@@ -22,7 +22,7 @@ public static unsafe class Gemm
 
     internal static readonly int MR, NR;
     static readonly delegate*<int, float*, float*, float*, int, float, float, void> kernel;
-    // Fewer rows than MR (all but the scalar kernel): 4 rows, 1 row, and 1 row over 4 column strips (a GEMV).
+    // Fewer rows than MR: 4 rows (AVX-512, AVX2), 1 row and 1 row over 4 column strips (a GEMV; all but scalar).
     static readonly delegate*<int, float*, int, float*, float*, int, float, float, void> rows4, row1;
     static readonly delegate*<int, float*, int, float*, long, float*, float, float, void> row1x4;
     internal static readonly string KernelName;
