@@ -1,5 +1,6 @@
 // Sampling: a fixed seed reproduces a sample, greedy decoding is deterministic, top-k and top-p keep
-// to their candidates, the prime is honoured, and a batch of samples equals samples drawn one by one.
+// to their candidates, draws follow softmax(logits / T) renormalised over those candidates, the prime
+// is honoured, and a batch of samples equals samples drawn one by one.
 using Recur.LanguageModel;
 using Recur.Tests.Support;
 using Recur.Text;
@@ -83,6 +84,41 @@ public class SamplerTests
         Assert.Equal(new HashSet<int> { 1, 4 }, topK);
         Assert.Equal(new HashSet<int> { 1, 4 }, topP);
         Assert.Equal(new HashSet<int> { 1 }, narrow);
+    }
+
+    [Fact]
+    public void DrawsFollowTheSoftmaxOfTheLogitsOverTheTemperatureAmongTheCandidates()
+    {
+        // Frequencies of 20,000 draws against softmax(logits / T) worked out here, renormalised over the candidates
+        // top-k and top-p keep (the sets alone, above, pass with the temperature ignored or the nucleus not renormalised).
+        float[] logits = [0.1f, 3f, 2f, -1f, 2.5f];
+        var scratch = new Sampler.Scratch(5);
+        double[] Softmax(double t, params int[] candidates)
+        {
+            var p = new double[logits.Length];
+            foreach (int j in candidates) p[j] = Math.Exp(logits[j] / t);
+            double sum = p.Sum();
+            return p.Select(x => x / sum).ToArray();
+        }
+        int[] all = [0, 1, 2, 3, 4];
+        foreach (var (o, expected) in new (SampleOptions, double[])[]
+                 {
+                     (new SampleOptions(), Softmax(1, all)),
+                     (new SampleOptions { Temperature = 0.5 }, Softmax(0.5, all)),   // id 1 0.67, id 4 0.24, id 2 0.09
+                     (new SampleOptions { Temperature = 2 }, Softmax(2, all)),
+                     (new SampleOptions { TopK = 3, Temperature = 0.7 }, Softmax(0.7, 1, 4, 2)),
+                     (new SampleOptions { TopP = 0.7 }, Softmax(1, 1, 4)),           // 0.488 + 0.296 reach 0.7: id 1 0.62, id 4 0.38
+                 })
+        {
+            var rng = new Rng(21);
+            var counts = new int[logits.Length];
+            const int draws = 20_000;
+            for (int i = 0; i < draws; i++) counts[Sampler.Choose(logits, o, rng, scratch)]++;
+            // The standard error of a frequency is at most 0.0036 here: 0.015 is four of them.
+            for (int j = 0; j < logits.Length; j++)
+                Assert.True(Math.Abs(counts[j] / (double)draws - expected[j]) <= 0.015,
+                    $"{o}: id {j} drawn {counts[j] / (double)draws:F4} of the time, expected {expected[j]:F4}");
+        }
     }
 
     [Fact]
