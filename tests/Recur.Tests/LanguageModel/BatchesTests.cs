@@ -1,4 +1,5 @@
-// The two batch layouts: stateful streams continue across batches; windows cover every start once per epoch.
+// The two batch layouts: stateful streams continue across batches; windows cover every start once per epoch,
+// in an order shuffled by the epoch's seed.
 using Recur.LanguageModel;
 
 namespace Recur.Tests.LanguageModel;
@@ -37,9 +38,14 @@ public class BatchesTests
             for (int k = 0; k < b.Input.Length; k++) Assert.Equal(b.Input[k] + 1, b.Target[k]);
         }
         Assert.Equal(starts.Count, starts.Distinct().Count());
+        Assert.All(starts, s => Assert.InRange(s, 0, 101 - 4 - 1));   // 97 starts leave a target after each window
+        Assert.NotEqual(starts.Order(), starts);                        // shuffled, not read in order
         b.StartEpoch(42);
         b.Fill(0);
         Assert.Equal(starts.Take(8), b.Input.Take(8)); // same seed, same order
+        b.StartEpoch(43);
+        b.Fill(0);
+        Assert.NotEqual(starts.Take(8), b.Input.Take(8)); // each epoch's seed its own order
     }
 
     [Fact]
