@@ -1,5 +1,5 @@
-// The fork-join pool: every part runs exactly once, failures surface, and replacing the pool while
-// other threads are forking never strands a caller.
+// The fork-join pool: every part runs exactly once, failures surface, replacing the pool while other
+// threads are forking never strands a caller, and SetThreads sets how many threads run parts.
 namespace Recur.Tests.Core;
 
 public class WorkersTests
@@ -68,5 +68,52 @@ public class WorkersTests
             await all; // its assertion failures, if any
         }
         finally { Workers.SetThreads(saved); }
+    }
+}
+
+// Alone: the other classes set the thread count too, and this one reads it back.
+[CollectionDefinition("threads", DisableParallelization = true)]
+public class ThreadsCollection;
+
+[Collection("threads")]
+public class WorkersThreadCountTests
+{
+    // The kernels' "any thread count gives the same bits" tests compare runs at two counts; if SetThreads did
+    // nothing they would compare a count with itself. One thread runs every part on the caller; k threads run k
+    // parts at once (each part waits at a barrier until all k have arrived, which fewer threads never reach).
+    [Fact]
+    public void SetThreadsSetsHowManyPartsRunAtOnce()
+    {
+        int saved = Workers.Count;
+        try
+        {
+            Workers.SetThreads(1);
+            Assert.Equal(1, Workers.Count);
+            var threads = new int[6];
+            Workers.Run(new Recording(threads), threads.Length);
+            Assert.All(threads, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+
+            foreach (int k in new[] { 2, 3 })
+            {
+                Workers.SetThreads(k);
+                Assert.Equal(k, Workers.Count);
+                var meet = new Meeting(k);
+                Workers.Run(meet, k);
+                Assert.True(meet.Met.All(m => m), $"{k} threads: only {meet.Met.Count(m => m)} of {k} parts ran at once");
+            }
+        }
+        finally { Workers.SetThreads(saved); }
+    }
+
+    sealed class Recording(int[] threads) : IParallelWork
+    {
+        public void Run(int part) => threads[part] = Environment.CurrentManagedThreadId;
+    }
+
+    sealed class Meeting(int parts) : IParallelWork
+    {
+        readonly Barrier barrier = new(parts);
+        public readonly bool[] Met = new bool[parts];
+        public void Run(int part) => Met[part] = barrier.SignalAndWait(TimeSpan.FromSeconds(20));
     }
 }
