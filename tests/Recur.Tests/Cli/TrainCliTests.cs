@@ -2,6 +2,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Recur.IO;
+using Recur.LanguageModel;
 using Recur.Tests.Support;
 
 namespace Recur.Tests.Cli;
@@ -47,10 +48,17 @@ public class TrainCliTests
         Assert.Equal(16, JsonDocument.Parse(i.Out).RootElement.GetProperty("config").GetProperty("hidden").GetInt32());
 
         var s1 = RecurProcess.Run("sample", run, "--prime", "the ", "--length", "80", "--seed", "9");
-        var s2 = RecurProcess.Run("sample", run, "--prime", "the ", "--length", "80", "--seed", "9");
+        var s2 = RecurProcess.Run("sample", run, "--prime", "the ", "--length", "80", "--seed", "9", "--temperature", "0.7", "--top-k", "5");
         Assert.Equal(0, s1.ExitCode);
         Assert.StartsWith("the ", s1.Out);
-        Assert.Equal(s1.Out, s2.Out);
+        // The options reach the sampler: the library, given the same ones, writes the same text (two runs with
+        // the same options gave the same text even with --seed or --temperature ignored). s1 is run again below.
+        var loaded = LanguageModelFile.Load(run);
+        var sampler = new Sampler(loaded.Model, loaded.Vocabulary);
+        var options = new SampleOptions { Prime = "the ", Length = 80, Seed = 9 };
+        Assert.Equal(sampler.Generate(options)[0] + "\n", s1.Out);
+        Assert.Equal(sampler.Generate(options with { Temperature = 0.7, TopK = 5 })[0] + "\n", s2.Out);
+        Assert.NotEqual(s1.Out, s2.Out);
 
         // `recur sample ... | head`: once the reader closes the pipe the sample stops, quietly and at once
         // (.NET's console ignores EPIPE: this ran to the end, 2e9 tokens, before).
