@@ -1,6 +1,7 @@
 // `recur classify train|eval|predict` end to end on a tiny synthetic set, run as a child process with
 // stdout and stderr captured: outputs, JSON keys, and one-line errors that name the bad line.
 using System.Text.Json;
+using Recur.Classification;
 using Recur.Tests.Support;
 
 namespace Recur.Tests.Classification;
@@ -50,6 +51,25 @@ public class ClassifyCliTests
             Assert.InRange(json.GetProperty(key).GetDouble(), 0.0, 1.0);
         Assert.True(json.GetProperty("accuracy").GetDouble() > 0.7, ev.Out);
         Assert.Equal(64, json.GetProperty("count").GetInt32());
+        // Each number is the one its key names: the ratios from the confusion counts, the AUC from the pairs.
+        var confusion = json.GetProperty("confusion");
+        int tp = confusion.GetProperty("true_positive").GetInt32(), fp = confusion.GetProperty("false_positive").GetInt32();
+        int tn = confusion.GetProperty("true_negative").GetInt32(), fn = confusion.GetProperty("false_negative").GetInt32();
+        Assert.Equal((64, 32), (tp + fp + tn + fn, tp + fn));   // Synthetic alternates "pos" and "neg"
+        Assert.True(tp > 0 && tn > 0 && fp + fn > 0, ev.Out);    // no ratio degenerate (and none equal to another by chance)
+        Assert.Equal((tp + tn) / 64.0, json.GetProperty("accuracy").GetDouble(), 12);
+        Assert.Equal(tp / (double)(tp + fp), json.GetProperty("precision").GetDouble(), 12);
+        Assert.Equal(tp / 32.0, json.GetProperty("recall").GetDouble(), 12);
+        Assert.Equal(2.0 * tp / (2 * tp + fp + fn), json.GetProperty("f1").GetDouble(), 12);
+        var testItems = TrainingTests.Synthetic(64, 2);
+        var model = Classifier.Load(Path.Combine(run, "model.safetensors"));
+        var scores = model.Probabilities(model.Encode(testItems.Select(t => t.Text).ToList()));
+        var positive = testItems.Select(t => t.Label == "pos").ToArray();
+        double ordered = 0;
+        for (int i = 0; i < 64; i++)
+            for (int j = 0; j < 64; j++)
+                if (positive[i] && !positive[j]) ordered += scores[i] > scores[j] ? 1 : scores[i] == scores[j] ? 0.5 : 0;
+        Assert.Equal(ordered / (32 * 32), json.GetProperty("auc").GetDouble(), 12);
         Assert.Contains("accuracy", ev.Err); // prose goes to stderr under --json
 
         var prose = Recur("classify", "eval", Path.Combine(run, "model.safetensors"), test);
