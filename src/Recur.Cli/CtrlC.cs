@@ -26,8 +26,9 @@ sealed class CtrlC : IDisposable
         try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop("terminated; send SIGTERM again to quit at once")); }
         catch (PlatformNotSupportedException) { } // a platform without SIGTERM: Ctrl-C alone
         Output.StandardOutput.Divert = true;
-        Output.StandardOutput.WhenClosed = () => Stop("Ctrl-C to quit at once");
-        if (Output.StandardOutput.Closed) Stop("Ctrl-C to quit at once");   // it went away before this listened (train's opening lines)
+        const string closed = "Ctrl-C to quit at once";   // a closed stdout cannot be closed again
+        Output.StandardOutput.WhenClosed = () => Stop(closed);
+        if (Output.StandardOutput.Closed) Stop(closed);   // it went away before this listened (train's opening lines)
     }
 
     // True at the first signal (keep running until the next step); false at the second, so the default

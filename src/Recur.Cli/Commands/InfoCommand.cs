@@ -1,6 +1,8 @@
 // recur info MODEL: what a model file holds: configuration, vocabulary, size, training summary; a
 // classifier's or forecaster's file is shown by InfoOtherModels.
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Recur.Cli.Output;
 using Recur.IO;
@@ -98,8 +100,8 @@ static class InfoCommand
     static string Show(string token) => token switch
     {
         "\n" => "\\n", "\t" => "\\t", "\r" => "\\r", " " => "␠",
-        _ when System.Text.Rune.TryGetRuneAt(token, 0, out var r) && r.Utf16SequenceLength == token.Length &&
-            (System.Text.Rune.IsControl(r) || System.Text.Rune.IsWhiteSpace(r) || System.Text.Rune.GetUnicodeCategory(r) == System.Globalization.UnicodeCategory.Format)
+        _ when Rune.TryGetRuneAt(token, 0, out var r) && r.Utf16SequenceLength == token.Length &&
+            (Rune.IsControl(r) || Rune.IsWhiteSpace(r) || Rune.GetUnicodeCategory(r) == UnicodeCategory.Format)
             => $"\\u{r.Value:X4}",
         _ => token,
     };
