@@ -16,6 +16,10 @@ static unsafe class Micro
         var packedT = new PackedMatrix(); packedT.PackTransposed(w.Reshape(g, h));
         var packed = new PackedMatrix(); packed.Pack(false, g, h, w.Ptr, h);
         var dG = Rand(rng, n * g); var dh = new Tensor(n * h);
+        // The micro-kernel alone on one packed A strip and one B strip (both in L1/L2): this core's ceiling.
+        int kc = Gemm.KC, mr = Gemm.MR, nr = Gemm.NR;
+        var ka = Rand(rng, kc * mr); var kb = Rand(rng, kc * nr); var kt = new Tensor(mr * nr);
+        Report($"micro-kernel {Gemm.Describe()}, depth {kc}", 2.0 * kc * mr * nr, seconds, () => Gemm.RunKernel(kc, ka.Ptr, kb.Ptr, kt.Ptr, nr));
         Report("h·W_hhᵀ packed (64×2048×512)", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, n, 1f, hPrev.Ptr, h, packedT, 1f, gates.Ptr, g));
         Report("h·W_hhᵀ unpacked", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, true, n, g, h, 1f, hPrev.Ptr, h, w.Ptr, h, 1f, gates.Ptr, g));
         Report("dG·W_hh packed (64×512×2048)", 2.0 * n * g * h, seconds, () => Gemm.Multiply(false, n, 1f, dG.Ptr, g, packed, 1f, dh.Ptr, h));

@@ -52,6 +52,9 @@ public static unsafe class Gemm
 
     static int MC => MCRows / MR * MR;
 
+    /// <summary>One MR×NR tile over depth kc from packed strips, C = A·B (benchmarks: the kernel's own speed).</summary>
+    internal static void RunKernel(int kc, float* a, float* b, float* c, int ldc) => kernel(kc, a, b, c, ldc, 1f, 0f);
+
     /// <summary>True when the small-row kernels exist for this width (all but scalar).</summary>
     static bool Small => row1 != null;
 

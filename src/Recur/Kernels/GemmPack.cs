@@ -20,6 +20,37 @@ static unsafe class GemmPack
         var r2 = Avx.LoadVector256(src + 2 * srcStride); var r3 = Avx.LoadVector256(src + 3 * srcStride);
         var r4 = Avx.LoadVector256(src + 4 * srcStride); var r5 = Avx.LoadVector256(src + 5 * srcStride);
         var r6 = Avx.LoadVector256(src + 6 * srcStride); var r7 = Avx.LoadVector256(src + 7 * srcStride);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0); Avx.Store(dst + dstStride, r1);
+        Avx.Store(dst + 2 * dstStride, r2); Avx.Store(dst + 3 * dstStride, r3);
+        Avx.Store(dst + 4 * dstStride, r4); Avx.Store(dst + 5 * dstStride, r5);
+        Avx.Store(dst + 6 * dstStride, r6); Avx.Store(dst + 7 * dstStride, r7);
+    }
+
+    /// <summary>
+    /// Six rows of 8 depths into a 6-row strip, dst[k·6 + r] = src[r·srcStride + k]: the 8×8 transpose with two
+    /// zero rows, each column stored as 8 floats whose last two the next column overwrites. The 8th column's
+    /// store would run 2 floats past the block, so it writes only its 6 (the AVX2 kernel's MR = 6).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose6x8(float* src, long srcStride, float* dst)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + 2 * srcStride); var r3 = Avx.LoadVector256(src + 3 * srcStride);
+        var r4 = Avx.LoadVector256(src + 4 * srcStride); var r5 = Avx.LoadVector256(src + 5 * srcStride);
+        var r6 = Vector256<float>.Zero; var r7 = Vector256<float>.Zero;
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0); Avx.Store(dst + 6, r1); Avx.Store(dst + 12, r2); Avx.Store(dst + 18, r3);
+        Avx.Store(dst + 24, r4); Avx.Store(dst + 30, r5); Avx.Store(dst + 36, r6);
+        Sse.Store(dst + 42, r7.GetLower());
+        Sse.StoreLow(dst + 46, r7.GetUpper());   // the low two floats
+    }
+
+    /// <summary>Transposes the 8×8 block held in r0..r7 (row i in ri) so that ri holds column i.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Transpose(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
         var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
         var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
@@ -28,15 +59,12 @@ static unsafe class GemmPack
         var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(u3, u7, 0x31));
+        r0 = Avx.Permute2x128(u0, u4, 0x20); r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20); r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31); r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31); r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
+
     /// <summary>Packs rows [i0, i0+mc) and depth [p0, p0+kc) of op(A) into MR-row strips.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
@@ -51,6 +79,17 @@ static unsafe class GemmPack
                 if (rows == 8 && mr == 8 && Vector256.IsHardwareAccelerated)
                 {
                     for (int k = 0; k < kc; k++) Vector256.Load(a + (long)(p0 + k) * lda + i0 + s).Store(strip + k * 8);
+                    continue;
+                }
+                if (rows == 6 && mr == 6 && Vector128.IsHardwareAccelerated)
+                {
+                    for (int k = 0; k < kc; k++)
+                    {
+                        float* src = a + (long)(p0 + k) * lda + i0 + s;
+                        float* d = strip + k * 6;
+                        Vector128.Load(src).Store(d);
+                        d[4] = src[4]; d[5] = src[5];
+                    }
                     continue;
                 }
                 for (int k = 0; k < kc; k++)
@@ -68,6 +107,8 @@ static unsafe class GemmPack
                 int k0 = 0;
                 if (rows == 8 && mr == 8 && Avx.IsSupported)
                     for (; k0 + 8 <= kc; k0 += 8) Transpose8x8(a + (long)(i0 + s) * lda + p0 + k0, lda, strip + k0 * 8, 8);
+                else if (rows == 6 && mr == 6 && Avx.IsSupported)
+                    for (; k0 + 8 <= kc; k0 += 8) Transpose6x8(a + (long)(i0 + s) * lda + p0 + k0, lda, strip + k0 * 6);
                 if (k0 == kc) continue;
                 for (int i = 0; i < rows; i++)
                 {
