@@ -92,13 +92,7 @@ public sealed partial class TrainingRun
         RemoveLeftoverTemporaryFiles(dir);
         Safetensors.Contents contents;
         try { contents = ModelFile.Load(path); }
-        catch (InvalidDataException e)
-        {
-            // The weights of the best model or a snapshot survive a damaged state: say how to go on from them.
-            string? weights = File.Exists(Path.Combine(dir, ModelFileName)) ? Path.Combine(dir, ModelFileName)
-                : Snapshots(dir).LastOrDefault();
-            throw weights == null ? e : new InvalidDataException($"{e.Message}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {weights}", e);
-        }
+        catch (InvalidDataException e) { throw Damaged(dir, e.Message, e) ?? e; }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
         var model = ModelConfig.FromJson(Meta("recur.config"));
@@ -106,7 +100,15 @@ public sealed partial class TrainingRun
         var progress = TrainingProgress.FromJson(Meta("recur.progress"));
         var vocab = Vocabulary.FromJson(Meta("recur.vocab"));
         var config = update(saved);
-        config.Validate();
+        try { config.Validate(); }
+        catch (ArgumentException e) when (SameFailure(saved, e))
+        {
+            // An edited or damaged state can hold a value no command line gives (--lr-decay -0.5), and a fixed option
+            // cannot be given again to correct it: say that the value is the saved run's. A value this command line
+            // gave (--lr, --clip, a budget) keeps the option's own words.
+            string what = $"{path}: the saved training settings are out of range ({e.Message}), so the state was edited or is damaged";
+            throw Damaged(dir, what, e) ?? new InvalidDataException($"{what}; the run cannot resume: start a new one", e);
+        }
         CheckModelFile(dir, model, vocab, progress);
 
         foreach (var f in config.Corpus)
@@ -123,6 +125,23 @@ public sealed partial class TrainingRun
         var run = new TrainingRun(dir, model, config, corpus, progress);
         run.Load(contents.Tensors, path);
         return run;
+    }
+
+    /// <summary>Whether the saved config, before this resume's updates, fails as <paramref name="e"/> says.</summary>
+    static bool SameFailure(TrainConfig saved, ArgumentException e)
+    {
+        try { saved.Validate(); return false; }
+        catch (ArgumentException s) { return s.Message == e.Message; }
+    }
+
+    /// <summary>
+    /// A state that cannot be resumed: the weights of the best model or a snapshot survive it, so the error says how
+    /// to go on from them; null where there are none.
+    /// </summary>
+    static InvalidDataException? Damaged(string dir, string what, Exception inner)
+    {
+        string? weights = File.Exists(Path.Combine(dir, ModelFileName)) ? Path.Combine(dir, ModelFileName) : Snapshots(dir).LastOrDefault();
+        return weights == null ? null : new InvalidDataException($"{what}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {weights}", inner);
     }
 
     /// <summary>

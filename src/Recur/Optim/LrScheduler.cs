@@ -26,6 +26,14 @@ public abstract class LrScheduler
         BaseLr = optimizer.LearningRate;
     }
 
+    /// <summary>
+    /// γ for a multiplying schedule: a finite number above 0. Zero would train at lr 0 without a word, a negative one
+    /// make the optimizer refuse its next step, NaN or infinity poison the weights.
+    /// </summary>
+    internal static double CheckGamma(double gamma) =>
+        gamma > 0 && double.IsFinite(gamma) ? gamma
+        : throw new ArgumentOutOfRangeException(nameof(gamma), $"gamma must be a finite number > 0, the factor the learning rate is multiplied by (got {gamma})");
+
     /// <summary>Advances one epoch and sets the optimizer's learning rate.</summary>
     public void Step()
     {

@@ -9,12 +9,15 @@ public sealed class StepLr : LrScheduler
     /// <summary>γ, the factor applied at each decay (default 0.1).</summary>
     public double Gamma { get; }
 
-    /// <summary>Schedules <paramref name="optimizer"/>'s current learning rate; throws ArgumentOutOfRangeException for a step size ≤ 0.</summary>
+    /// <summary>
+    /// Schedules <paramref name="optimizer"/>'s current learning rate; throws ArgumentOutOfRangeException for a step size
+    /// below 1 or a gamma that is not finite and positive.
+    /// </summary>
     public StepLr(Optimizer optimizer, int stepSize, double gamma = 0.1) : base(optimizer)
     {
-        if (stepSize <= 0) throw new ArgumentOutOfRangeException(nameof(stepSize), $"step size {stepSize} is not positive");
+        if (stepSize < 1) throw new ArgumentOutOfRangeException(nameof(stepSize), $"step size must be at least 1, the steps between decays (got {stepSize})");
         StepSize = stepSize;
-        Gamma = gamma;
+        Gamma = CheckGamma(gamma);
     }
 
     /// <summary>lr·γ when <paramref name="epoch"/> is a multiple of <see cref="StepSize"/>, else lr.</summary>

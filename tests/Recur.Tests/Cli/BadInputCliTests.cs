@@ -1,6 +1,7 @@
 // Careless input found by an audit of every command: each is one "recur: error:" line naming what is
 // wrong, and nothing the user had is overwritten.
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Recur.IO;
 using Recur.Tests.Support;
 
@@ -278,8 +279,22 @@ public class BadInputCliTests
         RecurProcess.Run("train", tmp.Path, "--resume", a, "--steps", "9").AssertCleanError("is a directory, not a file");
         RecurProcess.Run("train", "--resume", Path.Combine(a, "state.safetensors")).AssertCleanError($"--resume takes a run directory, not a file: give the directory that holds state.safetensors ({a})");
 
-        // A damaged state cannot resume, but the error says how the run's weights can start a new one.
+        // A setting out of range in an edited state is the saved run's: giving the option again cannot mend it (it
+        // once read "--lr-decay must be in (0, 1] (got -0.5)", as if the command line had said so). One this command
+        // line gives is still named as the option's own.
         string state = Path.Combine(a, "state.safetensors");
+        byte[] intact = File.ReadAllBytes(state);
+        var saved = Safetensors.Read(state);
+        var trainConfig = JsonNode.Parse(saved.Metadata["recur.train_config"])!.AsObject();
+        trainConfig["lr_decay"] = -0.5;
+        Safetensors.Write(state, saved.Tensors.Select(t => (t.Key, t.Value)),
+            new Dictionary<string, string>(saved.Metadata) { ["recur.train_config"] = trainConfig.ToJsonString() });
+        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"{state}: the saved training settings are out of range " +
+            $"(--lr-decay must be in (0, 1] (got -0.5)), so the state was edited or is damaged; the run cannot resume, but its weights can start a new one");
+        RecurProcess.Run("train", "--resume", a, "--steps", "9", "--lr", "-1").AssertCleanError("recur: error: --lr must be positive and finite (got -1)");
+        File.WriteAllBytes(state, intact);
+
+        // A damaged state cannot resume, but the error says how the run's weights can start a new one.
         File.WriteAllBytes(state, File.ReadAllBytes(state)[..500]);
         RecurProcess.Run("train", "--resume", a).AssertCleanError($"its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {Path.Combine(a, "model.safetensors")}");
 

@@ -250,6 +250,10 @@ public class TrainCliTests
         RecurProcess.Run("train", "--resume", run, "--weight-decay", "0.1").AssertCleanError("--weight-decay 0.1 contradicts the saved run (--weight-decay 0)");
         Assert.DoesNotContain(Directory.GetFiles(run), DirectoryLock.IsLockFile);   // a refused resume lets go of the lock
         RecurProcess.Run([.. Train(corpus, tmp.File("wd"), "--weight-decay", "-1")]).AssertCleanError("--weight-decay must be 0 or positive");
+        // An --lr-decay the exponential schedule cannot take is refused before the run directory is made.
+        foreach (var gamma in new[] { "0", "-0.5", "NaN", "1.5" })
+            RecurProcess.Run([.. Train(corpus, tmp.File("decay"), "--lr-decay", gamma)]).AssertCleanError($"--lr-decay must be in (0, 1] (got {gamma})");
+        Assert.False(Directory.Exists(tmp.File("decay")));
         RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
     }

@@ -58,8 +58,38 @@ public class LrSchedulerTests
     }
 
     [Fact]
-    public void StepSizeMustBePositive() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new StepLr(new Sgd(OneParameter(), 0.1), 0));
+    public void StepSizeMustBePositive()
+    {
+        foreach (int size in new[] { 0, -3 })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new StepLr(new Sgd(OneParameter(), 0.1), size));
+            Assert.Equal("stepSize", e.ParamName);
+            Assert.Contains($"step size must be at least 1, the steps between decays (got {size})", e.Message);
+        }
+    }
+
+    // A gamma of 0 trained on at lr 0 without a word, NaN or infinity poisoned the weights, and a negative one
+    // failed only at the optimizer's next step; each is refused when the schedule is made, saying what is allowed.
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void GammaMustBeFiniteAndPositive(double gamma)
+    {
+        foreach (Func<Optimizer, LrScheduler> make in new Func<Optimizer, LrScheduler>[] { o => new ExponentialLr(o, gamma), o => new StepLr(o, 2, gamma) })
+        {
+            var opt = new Sgd(OneParameter(), lr: 0.1);
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => make(opt));
+            Assert.Equal("gamma", e.ParamName);
+            Assert.Contains($"gamma must be a finite number > 0, the factor the learning rate is multiplied by (got {gamma})", e.Message);
+            Assert.Equal(0.1, opt.LearningRate);
+        }
+        // Above 1 grows the rate, as PyTorch allows (a learning-rate range test uses it).
+        Assert.Equal(1.5, new ExponentialLr(new Sgd(OneParameter(), 0.1), 1.5).Gamma);
+        Assert.Equal(1e-300, new StepLr(new Sgd(OneParameter(), 0.1), 1, 1e-300).Gamma);
+    }
 
     static ParameterSet OneParameter() => new([("x", new Parameter("x", 3))]);
 }
