@@ -2,6 +2,7 @@
 // config is stored in the model file (metadata "config"); the training config in "training".
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Recur.IO;
 
 namespace Recur.Classification;
 
@@ -43,8 +44,19 @@ public sealed record ModelConfig
 
     /// <summary>One line of snake_case JSON, as a classifier file's "config" metadata holds it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json.Options);
-    /// <summary>Reads <see cref="ToJson"/>'s form and validates it: JsonException for bad JSON or an unknown field, ArgumentException for a bad value.</summary>
-    public static ModelConfig FromJson(string json) => (JsonSerializer.Deserialize<ModelConfig>(json, Json.Options) ?? throw new JsonException("null config")).Validate();
+    /// <summary>
+    /// Reads <see cref="ToJson"/>'s form (missing fields take their defaults) and validates it; InvalidDataException, as the
+    /// language model's config throws, for bad JSON, an unknown field, a value of the wrong type or out of range.
+    /// </summary>
+    public static ModelConfig FromJson(string json)
+    {
+        ModelConfig? c;
+        try { c = JsonSerializer.Deserialize<ModelConfig>(json, Json.Options); }
+        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
+        if (c == null) throw new InvalidDataException("model config is empty (JSON null)");
+        try { return c.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"model config is invalid: {e.Message}", e); }
+    }
 }
 
 /// <summary>How training runs (the seed's values by default).</summary>

@@ -145,6 +145,31 @@ public class BadInputTests
         Assert.StartsWith(expected, Assert.Throws<ArgumentException>(() => config.Validate()).Message);
     }
 
+    // A malformed config threw JsonException or ArgumentException, where the language model's FromJson throws
+    // InvalidDataException: a caller reading a file had to catch three kinds for one "the file is damaged".
+    [Theory]
+    [InlineData("{\"hidden\": 8", "model config cannot be read (")]   // cut short
+    [InlineData("{\"hidden\": \"eight\"}", "model config cannot be read (The JSON value could not be converted to System.Int32. Path: $.hidden")]
+    [InlineData("{\"hidden\": 8, \"bogus\": 1}", "model config cannot be read (The JSON property 'bogus' could not be mapped")]
+    [InlineData("null", "model config is empty (JSON null)")]
+    [InlineData("{\"hidden\": 0}", "model config is invalid: --hidden must be at least 1 (got 0)")]
+    [InlineData("{\"cell\": \"lsmt\"}", "model config is invalid: --cell lsmt is not one of lstm, gru, rnn")]
+    [InlineData("{\"hidden\": 100000000}", "model config is invalid: --hidden 100000000 is too large")]
+    public void AMalformedModelConfigIsInvalidData(string json, string expected)
+    {
+        var m = Error(() => ModelConfig.FromJson(json));
+        Assert.StartsWith(expected, m);
+        Assert.DoesNotContain('\n', m);
+    }
+
+    [Fact]
+    public void AModelConfigReadsBackWhatItWrote()
+    {
+        var config = new ModelConfig { Cell = "gru", Embed = 5, Hidden = 6, Layers = 2, Bidirectional = true, Fc = 7, Dropout = 0.25f };
+        Assert.Equal(config, ModelConfig.FromJson(config.ToJson()));
+        Assert.Equal(new ModelConfig { Hidden = 9 }, ModelConfig.FromJson("{\"hidden\": 9}"));   // the rest take their defaults
+    }
+
     [Fact]
     public void TheEmbeddingAndTheLargestBatchAreCheckedAgainstTheData()
     {

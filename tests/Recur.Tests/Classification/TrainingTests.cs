@@ -142,6 +142,21 @@ public class TrainingTests
     }
 
     [Fact]
+    public void ADamagedConfigIsOneLineNamingTheFile()
+    {
+        var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
+        using var dir = new TempDir();
+        training.Classifier.Save(dir.File("model.safetensors"), training.TrainingMetadata());
+        var saved = Recur.IO.ModelFile.LoadMetadata(dir.File("model.safetensors"));
+        string path = dir.File("bad.safetensors");
+        Recur.IO.ModelFile.Save(path, training.Classifier.Model, new Dictionary<string, string>(saved) { ["config"] = "{\"hidden\": -4}" });
+        Assert.Equal($"{path}: damaged classifier metadata: model config is invalid: --hidden must be at least 1 (got -4)",
+            Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
+        Recur.Tests.Cli.RecurProcess.Run("classify", "predict", path, "a fine film")
+            .AssertCleanError($"recur: error: {path}: damaged classifier metadata: model config is invalid: --hidden must be at least 1 (got -4)");
+    }
+
+    [Fact]
     public void AModelWithANaNWeightIsRefusedAsDamaged()
     {
         var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
