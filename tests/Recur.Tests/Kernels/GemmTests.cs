@@ -26,15 +26,20 @@ public class GemmTests
     public static IEnumerable<object[]> Transposes() =>
         from ta in new[] { false, true } from tb in new[] { false, true } select new object[] { ta, tb };
 
+    // Every M and every N through two micro-tiles of the widest kernel plus one, whichever kernel this machine
+    // runs: MR×NR is 8×32 (AVX-512), 6×16 (AVX2), 4×8 (128-bit) or 4×4, so each width meets every partial tile,
+    // N = NR and 2·NR exactly, and (narrower than AVX-512) one row over four strips, N ≥ 4·NR. It stepped N by 3
+    // above 8 up to 2·NR + 1, so AVX2 never met N = 16 nor its one-row 4-strip kernel. K is small and sparse:
+    // 1 and 2, 7 and 8 (under and exactly one 8-deep packing transpose), 33 (four and one over). A padded stride
+    // on every other shape puts a column beside C that a write past the edge would change. ~1 s for all four.
     [Theory, MemberData(nameof(Transposes))]
     public void SmallShapesEveryEdge(bool ta, bool tb)
     {
-        // Every M, N through two micro-tiles plus one, with K around nothing, one and odd values.
-        int maxM = 2 * Gemm.MR + 1, maxN = 2 * Gemm.NR + 1;
-        foreach (int k in new[] { 1, 2, 7, 33 })
+        int maxM = Math.Max(2 * 8, 2 * Gemm.MR) + 1, maxN = Math.Max(2 * 32, 2 * Gemm.NR) + 1;
+        foreach (int k in new[] { 1, 2, 7, 8, 33 })
             for (int m = 1; m <= maxM; m++)
-                for (int n = 1; n <= maxN; n += (n < 8 ? 1 : 3))
-                    Compare(ta, tb, m, n, k, 1f, 0f, seed: m * 1000 + n);
+                for (int n = 1; n <= maxN; n++)
+                    Compare(ta, tb, m, n, k, 1f, 0f, pad: (m + n) % 2, seed: m * 1000 + n);
     }
 
     [Theory, MemberData(nameof(Transposes))]
