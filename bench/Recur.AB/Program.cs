@@ -56,8 +56,12 @@ for (int v = 0; v < 2; v++)
 return 0;
 
 /// <summary>Loads one build's Recur.Core and probe from its directory; everything else from the default context.</summary>
-sealed class BuildContext(string dir) : AssemblyLoadContext(dir)
+sealed class BuildContext : AssemblyLoadContext
 {
+    readonly string dir;
+
+    public BuildContext(string dir) : base(dir) => this.dir = dir;
+
     protected override Assembly? Load(AssemblyName name)
     {
         if (name.Name is not ("Recur.Core" or "Recur.AB.Probe")) return null;
