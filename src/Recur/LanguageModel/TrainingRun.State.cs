@@ -95,10 +95,22 @@ public sealed partial class TrainingRun
         catch (InvalidDataException e) { throw Damaged(dir, e.Message, e) ?? e; }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
-        var model = ModelConfig.FromJson(Meta("recur.config"));
-        var saved = TrainConfig.FromJson(Meta("recur.train_config"));
-        var progress = TrainingProgress.FromJson(Meta("recur.progress"));
-        var vocab = Vocabulary.FromJson(Meta("recur.vocab"));
+        ModelConfig model;
+        TrainConfig saved;
+        TrainingProgress progress;
+        Vocabulary vocab;
+        try
+        {
+            model = ModelConfig.FromJson(Meta("recur.config"));
+            saved = TrainConfig.FromJson(Meta("recur.train_config"));
+            progress = TrainingProgress.FromJson(Meta("recur.progress"));
+            vocab = Vocabulary.FromJson(Meta("recur.vocab"));
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(path))
+        {
+            // "training config is not valid JSON (...)" alone did not say which file, nor that the weights survive.
+            throw Damaged(dir, $"{path}: {e.Message}", e) ?? new InvalidDataException($"{path}: {e.Message}", e);
+        }
         var config = update(saved);
         try { config.Validate(); }
         catch (ArgumentException e) when (SameFailure(saved, e))

@@ -292,6 +292,11 @@ public class BadInputCliTests
         RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"{state}: the saved training settings are out of range " +
             $"(--lr-decay must be in (0, 1] (got -0.5)), so the state was edited or is damaged; the run cannot resume, but its weights can start a new one");
         RecurProcess.Run("train", "--resume", a, "--steps", "9", "--lr", "-1").AssertCleanError("recur: error: --lr must be positive and finite (got -1)");
+        // Saved settings that cannot be read at all name the state file and the weights to go on from.
+        Safetensors.Write(state, saved.Tensors.Select(t => (t.Key, t.Value)),
+            new Dictionary<string, string>(saved.Metadata) { ["recur.train_config"] = "{\"lr\": NaN}" });
+        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"recur: error: {state}: training config is not valid JSON (");
+        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError("the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from");
         File.WriteAllBytes(state, intact);
 
         // A damaged state cannot resume, but the error says how the run's weights can start a new one.
