@@ -1,6 +1,7 @@
 // The shape of a language model, saved as JSON in every model file ("recur.config").
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Recur.IO;
 
 namespace Recur.LanguageModel;
 
@@ -83,7 +84,7 @@ public sealed record ModelConfig
     {
         ModelConfig? c;
         try { c = JsonSerializer.Deserialize<ModelConfig>(json, Json); }
-        catch (JsonException e) { throw new InvalidDataException($"model config is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
         if (c == null) throw new InvalidDataException("model config is empty");
         try { c.Validate(); }
         catch (ArgumentException e) { throw new InvalidDataException($"model config is invalid: {e.Message}"); }

@@ -2,6 +2,7 @@
 // Saved as JSON in the run's state file ("recur.train_config") so a resumed run continues identically.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Recur.IO;
 
 namespace Recur.LanguageModel;
 
@@ -93,6 +94,6 @@ public sealed record TrainConfig
     public static TrainConfig FromJson(string json)
     {
         try { return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException("training config is empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"training config is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw new InvalidDataException($"training config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
     }
 }

@@ -1,6 +1,7 @@
 // Where a run stands, saved as JSON in the state file ("recur.progress"): enough, with the tensors
 // beside it (weights, optimizer moments, carried state), to continue exactly where it stopped.
 using System.Text.Json;
+using Recur.IO;
 
 namespace Recur.LanguageModel;
 
@@ -57,6 +58,6 @@ public sealed class TrainingProgress
     public static TrainingProgress FromJson(string json)
     {
         try { return JsonSerializer.Deserialize<TrainingProgress>(json, Json) ?? throw new InvalidDataException("training progress is empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"training progress is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw new InvalidDataException($"training progress cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
     }
 }

@@ -295,7 +295,7 @@ public class BadInputCliTests
         // Saved settings that cannot be read at all name the state file and the weights to go on from.
         Safetensors.Write(state, saved.Tensors.Select(t => (t.Key, t.Value)),
             new Dictionary<string, string>(saved.Metadata) { ["recur.train_config"] = "{\"lr\": NaN}" });
-        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"recur: error: {state}: training config is not valid JSON (");
+        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"recur: error: {state}: training config cannot be read (");
         RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError("the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from");
         File.WriteAllBytes(state, intact);
 

@@ -218,6 +218,23 @@ public class TrainingRunTests
         Assert.Equal(8, ModelConfig.FromJson(contents.Metadata["recur.config"]).Embed);
     }
 
+    // A saved config or progress that cannot be read says so and names the field; it said "not valid JSON" even for
+    // well-formed JSON holding a value of the wrong type.
+    [Fact]
+    public void AnUnreadableSavedConfigNamesTheField()
+    {
+        var model = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson("{\"hidden\": \"many\"}"));
+        Assert.StartsWith("model config cannot be read (", model.Message);
+        Assert.Contains("$.hidden", model.Message);
+        Assert.IsAssignableFrom<System.Text.Json.JsonException>(model.InnerException);
+        var train = Assert.Throws<InvalidDataException>(() => TrainConfig.FromJson("{\"lr\": NaN}"));
+        Assert.StartsWith("training config cannot be read (", train.Message);
+        Assert.DoesNotContain('\n', train.Message);
+        var progress = Assert.Throws<InvalidDataException>(() => TrainingProgress.FromJson("{\"step\": [1]}"));
+        Assert.StartsWith("training progress cannot be read (", progress.Message);
+        Assert.Contains("$.step", progress.Message);
+    }
+
     // The batching is saved in the CLI's words; a state file written before that (names as in C#) still reads.
     [Fact]
     public void BatchingIsSavedInTheCommandLinesWords()
