@@ -95,18 +95,20 @@ public sealed partial class TrainingRun
         catch (InvalidDataException e) { throw Damaged(dir, e.Message, e) ?? e; }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
             : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
+        string modelJson = Meta("recur.config"), trainJson = Meta("recur.train_config");
+        string progressJson = Meta("recur.progress"), vocabJson = Meta("recur.vocab");
         ModelConfig model;
         TrainConfig saved;
         TrainingProgress progress;
         Vocabulary vocab;
         try
         {
-            model = ModelConfig.FromJson(Meta("recur.config"));
-            saved = TrainConfig.FromJson(Meta("recur.train_config"));
-            progress = TrainingProgress.FromJson(Meta("recur.progress"));
-            vocab = Vocabulary.FromJson(Meta("recur.vocab"));
+            model = ModelConfig.FromJson(modelJson);
+            saved = TrainConfig.FromJson(trainJson);
+            progress = TrainingProgress.FromJson(progressJson);
+            vocab = Vocabulary.FromJson(vocabJson);
         }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(path))
+        catch (InvalidDataException e)
         {
             // "training config is not valid JSON (...)" alone did not say which file, nor that the weights survive.
             throw Damaged(dir, $"{path}: {e.Message}", e) ?? new InvalidDataException($"{path}: {e.Message}", e);

@@ -127,16 +127,23 @@ public class TrainingTests
         Assert.Contains("not a recur classifier model", m);
     }
 
+    /// <summary>A tiny trained classifier saved at dir/name with the metadata Save writes passed through <paramref name="edit"/>.</summary>
+    static string SavedWithMetadata(TempDir dir, string name, Func<IReadOnlyDictionary<string, string>, Dictionary<string, string>> edit)
+    {
+        var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
+        training.Classifier.Save(dir.File("model.safetensors"), training.TrainingMetadata());
+        var saved = Recur.IO.ModelFile.LoadMetadata(dir.File("model.safetensors"));
+        string path = dir.File(name);
+        Recur.IO.ModelFile.Save(path, training.Classifier.Model, edit(saved));
+        return path;
+    }
+
     [Fact]
     public void AMissingMetadataKeyIsNamedOnce()
     {
-        var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
         using var dir = new TempDir();
-        training.Classifier.Save(dir.File("model.safetensors"), training.TrainingMetadata());
-        var saved = Recur.IO.ModelFile.LoadMetadata(dir.File("model.safetensors"));
         // vocab is read inside the metadata's parse, whose errors say "damaged": a missing key is not damage.
-        string path = dir.File("novocab.safetensors");
-        Recur.IO.ModelFile.Save(path, training.Classifier.Model, saved.Where(kv => kv.Key != "vocab").ToDictionary());
+        string path = SavedWithMetadata(dir, "novocab.safetensors", saved => saved.Where(kv => kv.Key != "vocab").ToDictionary());
         Assert.Equal($"{path}: not a recur classifier model (no 'vocab' in its metadata)",
             Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
     }
@@ -144,12 +151,8 @@ public class TrainingTests
     [Fact]
     public void ADamagedConfigIsOneLineNamingTheFile()
     {
-        var training = Train(Tiny, Quick with { Epochs = 1 }, Synthetic(64, 1));
         using var dir = new TempDir();
-        training.Classifier.Save(dir.File("model.safetensors"), training.TrainingMetadata());
-        var saved = Recur.IO.ModelFile.LoadMetadata(dir.File("model.safetensors"));
-        string path = dir.File("bad.safetensors");
-        Recur.IO.ModelFile.Save(path, training.Classifier.Model, new Dictionary<string, string>(saved) { ["config"] = "{\"hidden\": -4}" });
+        string path = SavedWithMetadata(dir, "bad.safetensors", saved => new Dictionary<string, string>(saved) { ["config"] = "{\"hidden\": -4}" });
         Assert.Equal($"{path}: damaged classifier metadata: model config is invalid: --hidden must be at least 1 (got -4)",
             Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
         Recur.Tests.Cli.RecurProcess.Run("classify", "predict", path, "a fine film")
