@@ -27,6 +27,11 @@ public sealed unsafe partial class PackedRecurrent
         {
             var xl = l == 0 ? x0 : layerIn[l].View(rows, dirs * H);
             var dIn = dLayerIn[l].View(rows, xl.Shape[1]);
+            for (int d = 0; d < dirs; d++)
+            {
+                var c = caches[l * dirs + d];
+                c.Whh.Pack(false, GateCount * H, H, w.Hh[l * dirs + d].Value.Ptr, H);   // W_hh (G, H), for dGh·W_hh
+            }
             sweep.Run(l, backward: true, l == L - 1 ? dFeatures : null, dOut);
             for (int d = 0; d < dirs; d++) WeightGrads(caches[l * dirs + d], xl, dIn, accumulate: d > 0);
             if (l == 0) return dIn;
@@ -36,27 +41,23 @@ public sealed unsafe partial class PackedRecurrent
         }
     }
 
-    /// <summary>One direction's sweep against its forward order: fills DGates (P, G) (and a GRU's DGh).</summary>
-    void BackwardSweep(DirCache c, Tensor? dFinal, Tensor? dOut)
+    /// <summary>One direction's sweep against its forward order for texts [a, b): fills their rows of DGates (P, G) (and a GRU's DGh).</summary>
+    void BackwardSweep(DirCache c, int a, int b, Tensor? dFinal, Tensor? dOut)
     {
-        int H = HiddenSize, G = GateCount * H, P = rows, dirs = Directions;
-        int i = c.Layer * dirs + c.Dir;
-        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr;
-        float* cPrev = lstm ? c.CPrev.View(P, H).Ptr : null, extra = lstm || gru ? c.Extra.View(P, H).Ptr : null;
-        float* dg = c.DGates.View(P, G).Ptr;
-        float* dgh = gru ? c.DGh.View(P, G).Ptr : dg;
+        int H = HiddenSize, G = GateCount * H, dirs = Directions;
+        var p = c.Buffers;
+        float* g = p.Gates, hPrev = p.HPrev, cPrev = p.CPrev, extra = p.Extra, dg = p.DGates, dgh = p.DGh;
         // dh, dc (N, H): the gradient reaching the state of each text at the current step.
-        float* dhp = c.Dh.View(batch, H).Ptr, dcp = lstm ? c.Dc.View(batch, H).Ptr : null;
-        var whh = w.Hh[i].Value;
-        c.Whh.Pack(false, G, H, whh.Ptr, H);
+        float* dhp = p.Dh, dcp = p.Dc;
         for (int s = 0; s < steps; s++)
         {
             int t = c.Forward ? steps - 1 - s : s;
-            int n = stepSizes[t];
+            int n = Math.Min(b, stepSizes[t]);  // this block's texts at step t: [a, n)
+            if (n <= a) continue;
             long o = offsets[t];
             // Texts whose final state this step produced start here: dh = their final-state gradient, dc = 0.
             // (Forward: the texts ending at t, rows n_{t+1}..n_t; reverse: every text, at t = 0.)
-            int fresh0 = c.Forward ? (t + 1 < steps ? stepSizes[t + 1] : 0) : (t == 0 ? 0 : n);
+            int fresh0 = Math.Max(a, c.Forward ? (t + 1 < steps ? stepSizes[t + 1] : 0) : (t == 0 ? 0 : n));
             for (int r = fresh0; r < n; r++)
             {
                 var dhRow = new Span<float>(dhp + (long)r * H, H);
@@ -65,19 +66,19 @@ public sealed unsafe partial class PackedRecurrent
                 if (lstm) new Span<float>(dcp + (long)r * H, H).Clear();
             }
             if (dOut != null)
-                for (int r = 0; r < n; r++)
+                for (int r = a; r < n; r++)
                 {
                     var dst = new Span<float>(dhp + (long)r * H, H);
                     System.Numerics.Tensors.TensorPrimitives.Add(dst, dOut.Span.Slice((int)((o + r) * dirs * H) + c.Dir * H, H), dst);
                 }
             // dGates_t from dh (and dc); dh becomes the part reaching h_prev directly (GRU: dh∘z, else 0),
             // an LSTM's dc the gradient reaching c_prev.
-            if (lstm) LstmKernels.Backward(0, n, H, g + o * G, cPrev + o * H, extra + o * H, dhp, dcp, dg + o * G, null);
-            else if (gru) GruKernels.Backward(0, n, H, g + o * G, extra + o * H, hPrev + o * H, dhp, dg + o * G, dgh + o * G, null);
-            else RnnKernels.Backward(0, n, H, false, g + o * G, dhp, dg + o * G, null);
+            if (lstm) LstmKernels.Backward(a, n, H, g + o * G, cPrev + o * H, extra + o * H, dhp, dcp, dg + o * G, null);
+            else if (gru) GruKernels.Backward(a, n, H, g + o * G, extra + o * H, hPrev + o * H, dhp, dg + o * G, dgh + o * G, null);
+            else RnnKernels.Backward(a, n, H, false, g + o * G, dhp, dg + o * G, null);
             // dh_prev (carried, H) += dGh_t (carried, G) · W_hh (G, H), for the texts that had a previous state.
-            int carried = c.Forward ? (t > 0 ? n : 0) : (t + 1 < steps ? stepSizes[t + 1] : 0);
-            if (carried > 0) Gemm.Multiply(false, carried, 1f, dgh + o * G, G, c.Whh, 1f, dhp, H);
+            int carried = c.Forward ? (t > 0 ? n : a) : Math.Clamp(t + 1 < steps ? stepSizes[t + 1] : 0, a, n);
+            Gemm.Multiply(false, carried - a, 1f, dgh + (o + a) * G, G, c.Whh, 1f, dhp + (long)a * H, H);
         }
     }
 

@@ -9,10 +9,12 @@
 //
 // Threads: the recurrence of one direction is a chain of small steps (a (n_t, H)·(H, G) product and
 // a gate kernel), too small to split across threads without a fork per step, which costs more than
-// the step itself on a busy machine. So each direction's sweep runs on one thread, its kernels
-// inline, and the two directions of a bidirectional layer run side by side; the large products over
-// all P rows (input projection, weight gradients, dX) use the worker pool as usual. No result depends
-// on the thread count.
+// the step itself on a busy machine. But texts never meet in the recurrence, so a block of texts can
+// run all its steps on one thread without waiting for the others: the two directions of a
+// bidirectional layer run side by side, and with threads to spare each direction runs as blocks of
+// texts (about equal numbers of tokens each), one fork per layer and direction, kernels inline. The
+// large products over all P rows (input projection, weight gradients, dX) use the worker pool as
+// usual. No result depends on the thread count.
 //
 // Shapes: N texts (longest first), T = the longest length, P = Σ lengths packed rows, D input,
 // H hidden, G gates·H (LSTM 4H: i, f, g, o; GRU 3H: r, z, n; RNN H). Row Offsets[t] + i is text i at
@@ -80,6 +82,35 @@ public sealed unsafe partial class PackedRecurrent : Module
         public readonly Grow Gh = new();             // (N, G) GRU: h_prev·W_hhᵀ + b_hh of the current step
         public readonly Grow Dh = new(), Dc = new(); // (N, H) gradients reaching each text's h and c at the current step
         public readonly PackedMatrix WhhT = new(), Whh = new();
+        public SweepBuffers Buffers;                 // the buffers above at this batch's sizes
+    }
+
+    /// <summary>
+    /// A direction's sweep buffers at the current batch's sizes (null where the cell has none), taken on
+    /// one thread before the sweep's blocks start: a Grow resized under running blocks would give each
+    /// block its own array.
+    /// </summary>
+    struct SweepBuffers
+    {
+        public float* Gates, HPrev, Hs, CPrev, Cs, Extra, Gh, DGates, DGh, Dh, Dc;
+    }
+
+    void SizeSweepBuffers(DirCache c, bool backward)
+    {
+        int H = HiddenSize, G = GateCount * H, P = rows;
+        ref var b = ref c.Buffers;
+        b.Gates = c.Gates.View(P, G).Ptr;
+        b.HPrev = c.HPrev.View(P, H).Ptr;
+        b.Hs = c.Hs.View(P, H).Ptr;
+        b.CPrev = lstm ? c.CPrev.View(P, H).Ptr : null;
+        b.Cs = lstm ? c.Cs.View(P, H).Ptr : null;
+        b.Extra = lstm || gru ? c.Extra.View(P, H).Ptr : null;
+        b.Gh = gru ? c.Gh.View(batch, G).Ptr : null;
+        if (!backward) return;
+        b.DGates = c.DGates.View(P, G).Ptr;
+        b.DGh = gru ? c.DGh.View(P, G).Ptr : b.DGates;
+        b.Dh = c.Dh.View(batch, H).Ptr;
+        b.Dc = lstm ? c.Dc.View(batch, H).Ptr : null;
     }
 
     /// <summary>
@@ -130,7 +161,11 @@ public sealed unsafe partial class PackedRecurrent : Module
         {
             var xl = l == 0 ? x : layerIn[l].View(rows, dirs * H);
             var outL = layerOut[l].View(rows, dirs * H);
-            for (int d = 0; d < dirs; d++) ProjectInputs(caches[l * dirs + d], xl);
+            for (int d = 0; d < dirs; d++)
+            {
+                ProjectInputs(caches[l * dirs + d], xl);
+                caches[l * dirs + d].WhhT.PackTransposed(w.Hh[l * dirs + d].Value);
+            }
             sweep.Run(l, backward: false);
             for (int d = 0; d < dirs; d++) CopyOutput(caches[l * dirs + d], outL);
             if (l < L - 1) ApplyDropout(l, outL);
@@ -176,45 +211,42 @@ public sealed unsafe partial class PackedRecurrent : Module
         Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, w.Ih[i].Value.Ptr, D, 1f, gates.Ptr, G);
     }
 
-    /// <summary>The recurrence of one direction, step by step over each step's prefix of texts.</summary>
-    void ForwardSweep(DirCache c)
+    /// <summary>The recurrence of one direction for texts [a, b), step by step over each step's prefix of texts.</summary>
+    void ForwardSweep(DirCache c, int a, int b)
     {
-        int H = HiddenSize, G = GateCount * H, P = rows;
+        int H = HiddenSize, G = GateCount * H;
         int i = c.Layer * Directions + c.Dir;
-        c.WhhT.PackTransposed(w.Hh[i].Value);
-        float* g = c.Gates.View(P, G).Ptr, hPrev = c.HPrev.View(P, H).Ptr, hs = c.Hs.View(P, H).Ptr;
-        float* cPrev = null, cs = null, extra = null, gh = null;
-        if (lstm) { cPrev = c.CPrev.View(P, H).Ptr; cs = c.Cs.View(P, H).Ptr; }
-        if (lstm || gru) extra = c.Extra.View(P, H).Ptr;
-        if (gru) gh = c.Gh.View(batch, G).Ptr;
+        var p = c.Buffers;
+        float* g = p.Gates, hPrev = p.HPrev, hs = p.Hs, cPrev = p.CPrev, cs = p.Cs, extra = p.Extra, gh = p.Gh;
         for (int s = 0; s < steps; s++)
         {
             int t = c.Forward ? s : steps - 1 - s;
-            int n = stepSizes[t];
+            int n = Math.Min(b, stepSizes[t]);  // this block's texts at step t: [a, n)
+            if (n <= a) continue;
             long o = offsets[t];
             // Texts with a state from the step before (forward: t-1, reverse: t+1); the rest start at zero.
             int carried; long from;
-            if (c.Forward) { carried = t > 0 ? n : 0; from = t > 0 ? offsets[t - 1] : 0; }
-            else { carried = t + 1 < steps ? stepSizes[t + 1] : 0; from = t + 1 < steps ? offsets[t + 1] : 0; }
-            Copy(hs + from * H, hPrev + o * H, carried * H);
+            if (c.Forward) { carried = t > 0 ? n : a; from = t > 0 ? offsets[t - 1] : 0; }
+            else { carried = Math.Clamp(t + 1 < steps ? stepSizes[t + 1] : 0, a, n); from = t + 1 < steps ? offsets[t + 1] : 0; }
+            Copy(hs + (from + a) * H, hPrev + (o + a) * H, (carried - a) * H);
             Clear(hPrev + (o + carried) * H, (n - carried) * H);
             if (lstm)
             {
-                Copy(cs + from * H, cPrev + o * H, carried * H);
+                Copy(cs + (from + a) * H, cPrev + (o + a) * H, (carried - a) * H);
                 Clear(cPrev + (o + carried) * H, (n - carried) * H);
             }
             if (gru)
             {
                 // gh (n, G) = b_hh + h_prev (carried, H) · W_hhᵀ: b_hh alone for texts starting at zero.
-                CellMath.FillRows(new Span<float>(gh, n * G), G, w.BiasHh[i]!.Value.Span);
-                if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, gh, G);
-                GruKernels.Forward(0, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
+                CellMath.FillRows(new Span<float>(gh + (long)a * G, (n - a) * G), G, w.BiasHh[i]!.Value.Span);
+                Gemm.Multiply(false, carried - a, 1f, hPrev + (o + a) * H, H, c.WhhT, 1f, gh + (long)a * G, G);
+                GruKernels.Forward(a, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
                 continue;
             }
             // gates_t (carried, G) += h_prev (carried, H) · W_hhᵀ; rows starting from zero add nothing.
-            if (carried > 0) Gemm.Multiply(false, carried, 1f, hPrev + o * H, H, c.WhhT, 1f, g + o * G, G);
-            if (lstm) LstmKernels.Forward(0, n, H, g + o * G, cPrev + o * H, cs + o * H, extra + o * H, hPrev + o * H, hs + o * H, null);
-            else RnnKernels.Forward(0, n, H, false, g + o * G, hPrev + o * H, hs + o * H, null);
+            Gemm.Multiply(false, carried - a, 1f, hPrev + (o + a) * H, H, c.WhhT, 1f, g + (o + a) * G, G);
+            if (lstm) LstmKernels.Forward(a, n, H, g + o * G, cPrev + o * H, cs + o * H, extra + o * H, hPrev + o * H, hs + o * H, null);
+            else RnnKernels.Forward(a, n, H, false, g + o * G, hPrev + o * H, hs + o * H, null);
         }
     }
 
@@ -228,35 +260,58 @@ public sealed unsafe partial class PackedRecurrent : Module
     }
 
     /// <summary>
-    /// Runs the sweeps of a layer's directions as parts of one pool job: side by side for a bidirectional
-    /// layer, inline for one direction; either way the kernels inside run on the part's own thread.
+    /// Runs the sweeps of a layer's directions as parts of one pool job, the kernels inside each part on
+    /// its own thread: the two directions of a bidirectional layer side by side, and with threads to
+    /// spare, each direction split into blocks of texts (texts never meet in the recurrence, so a block
+    /// runs all its steps without waiting for the others).
     /// </summary>
     sealed class SweepJob(PackedRecurrent owner) : IParallelWork
     {
         /// <summary>Below this many multiply-adds in one sweep's products, both directions run on the calling thread.</summary>
         const long MinParallelWork = 1 << 20;
-        int layer, parts;
+        int layer, parts, blocks;
         bool backward;
         Tensor? dFinal, dOut;
+        int[] starts = [];   // (blocks + 1) the first text of each block
 
         public void Run(int layer, bool backward, Tensor? dFinal = null, Tensor? dOut = null)
         {
             (this.layer, this.backward, this.dFinal, this.dOut) = (layer, backward, dFinal, dOut);
+            int dirs = owner.Directions;
             long work = (long)owner.rows * owner.GateCount * owner.HiddenSize * owner.HiddenSize;
-            parts = work < MinParallelWork ? 1 : owner.Directions;
+            blocks = work < MinParallelWork ? 1 : Math.Clamp(Workers.Count / dirs, 1, Math.Max(1, owner.batch / Gemm.MR));
+            parts = work < MinParallelWork ? 1 : dirs * blocks;
+            SplitTexts();
+            for (int d = 0; d < dirs; d++) owner.SizeSweepBuffers(owner.caches[layer * dirs + d], backward);
             Workers.Run(this, parts);
             this.dFinal = this.dOut = null;
         }
 
-        /// <summary>Part p sweeps directions [p·dirs/parts, (p+1)·dirs/parts).</summary>
+        /// <summary>Blocks of consecutive texts holding about equal numbers of tokens (the longest texts come first).</summary>
+        void SplitTexts()
+        {
+            if (starts.Length < blocks + 1) starts = new int[blocks + 1];
+            int n = owner.batch, text = 0;
+            long sum = 0;
+            for (int k = 1; k < blocks; k++)
+            {
+                long target = (long)owner.rows * k / blocks;
+                while (text < n && sum + owner.lengths[text] <= target) sum += owner.lengths[text++];
+                starts[k] = text;
+            }
+            starts[0] = 0;
+            starts[blocks] = n;
+        }
+
+        /// <summary>Part p sweeps text block p % blocks of directions [p / blocks · dirs / (parts / blocks), ...).</summary>
         public void Run(int part)
         {
-            int dirs = owner.Directions;
-            for (int d = part * dirs / parts; d < (part + 1) * dirs / parts; d++)
+            int dirs = owner.Directions, block = part % blocks, groups = parts / blocks, group = part / blocks;
+            for (int d = group * dirs / groups; d < (group + 1) * dirs / groups; d++)
             {
                 var c = owner.caches[layer * dirs + d];
-                if (backward) owner.BackwardSweep(c, dFinal, dOut);
-                else owner.ForwardSweep(c);
+                if (backward) owner.BackwardSweep(c, starts[block], starts[block + 1], dFinal, dOut);
+                else owner.ForwardSweep(c, starts[block], starts[block + 1]);
             }
         }
     }

@@ -25,12 +25,13 @@ public sealed unsafe class Gru : Recurrent
 
     private protected override void InputBias(DirCache c, Span<float> bias) => CellMath.SumBiases(BiasIh(c), null, bias);
 
-    private protected override void HiddenProjection(DirCache c, int t)
+    private protected override void HiddenProjection(DirCache c, int t, int r0, int r1)
     {
-        int n = Batch, h = HiddenSize;
-        int rows = RowsAt(t);
-        CellMath.FillRows(c.Gh!.Span[..(rows * 3 * h)], 3 * h, BiasHh(c) is { } b ? b.Value.Span : default);
-        Gemm.Multiply(false, rows, 1f, c.Hs!.Ptr + (long)c.Prev(t) * n * h, h, c.WhhT, 1f, c.Gh!.Ptr, 3 * h);
+        int n = Batch, h = HiddenSize, g = 3 * h;
+        int rows = ActiveRows(t, r0, r1);
+        if (rows <= 0) return;
+        CellMath.FillRows(c.Gh!.Span.Slice(r0 * g, rows * g), g, BiasHh(c) is { } b ? b.Value.Span : default);
+        Gemm.Multiply(false, rows, 1f, c.Hs!.Ptr + ((long)c.Prev(t) * n + r0) * h, h, c.WhhT, 1f, c.Gh!.Ptr + (long)r0 * g, g);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)

@@ -83,24 +83,47 @@ public abstract unsafe partial class Recurrent
         var whh = WeightHh(c).Value;
         c.Whh.Pack(false, G, H, whh.Ptr, H);
         var dGh = HiddenGateGrads(c);
+        if (inline) SweepBackRows(c, dOut, 0, N, active);
+        else if (RowBlocks > 1) sweepJob.Run(c, active, dOut);
+        else
+            for (int s = 0; s < T; s++)
+            {
+                int t = c.Forward ? T - 1 - s : s;
+                byte* act = active == null ? null : active + t * N;
+                AddOutputGrad(c, dOut, t, 0, N, act);
+                rowJob.Run(c, t, backward: true, act);
+                Gemm.Multiply(false, RowsAt(t), 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
+            }
+        dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
+        if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));
+    }
+
+    /// <summary>Rows [r0, r1) of one direction back through every step, on this thread (its kernels inline).</summary>
+    void SweepBackRows(DirCache c, Tensor dOut, int r0, int r1, byte* active)
+    {
+        int T = steps, N = batch, H = HiddenSize, G = GateCount * H;
+        var dGh = HiddenGateGrads(c);
         for (int s = 0; s < T; s++)
         {
             int t = c.Forward ? T - 1 - s : s;
             byte* act = active == null ? null : active + t * N;
-            // The step's output gradient reaches h_t of rows inside their sequence.
-            for (int r = 0; r < N; r++)
-            {
-                if (act != null && act[r] == 0) continue;
-                var src = dOut.Span.Slice((t * N + r) * dirs * H + c.Dir * H, H);
-                var dst = dh.Span.Slice(r * H, H);
-                System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
-            }
-            if (inline) BackwardRows(c, t, 0, N, act);
-            else rowJob.Run(c, t, backward: true, act);
-            Gemm.Multiply(false, RowsAt(t), 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
+            AddOutputGrad(c, dOut, t, r0, r1, act);
+            BackwardRows(c, t, r0, r1, act);
+            Gemm.Multiply(false, ActiveRows(t, r0, r1), 1f, dGh.Ptr + ((long)t * N + r0) * G, G, c.Whh, 1f, c.Dh!.Ptr + (long)r0 * H, H);
         }
-        dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
-        if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));
+    }
+
+    /// <summary>dh (rows [r0, r1)) += this direction's part of step t's output gradient, for rows inside their sequence.</summary>
+    void AddOutputGrad(DirCache c, Tensor dOut, int t, int r0, int r1, byte* act)
+    {
+        int N = batch, H = HiddenSize, width = Directions * H;
+        for (int r = r0; r < r1; r++)
+        {
+            if (act != null && act[r] == 0) continue;
+            var src = dOut.Span.Slice((t * N + r) * width + c.Dir * H, H);
+            var dst = c.Dh!.Span.Slice(r * H, H);
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+        }
     }
 
     /// <summary>dW_ih, dW_hh and the biases from one direction's sweep.</summary>
@@ -164,6 +187,41 @@ public abstract unsafe partial class Recurrent
             var c = owner.caches[layer * 2 + part];
             if (backward) owner.BackwardDirection(c, dOut!, state, active, inline: true);
             else owner.ForwardDirection(c, state, active, inline: true);
+        }
+    }
+
+    /// <summary>
+    /// Blocks of batch rows to sweep on separate threads, or 1. Rows never meet in the recurrence, so a
+    /// block runs all its steps without waiting for the others: one fork per direction instead of two per
+    /// step. Each block multiplies all of W_hh at every step, so blocks hold at least MR rows (one
+    /// micro-kernel strip); smaller batches split each step's product by columns instead.
+    /// </summary>
+    int RowBlocks => Workers.Count > 1 ? Math.Min(Workers.Count, batch / Gemm.MR) : 1;
+
+    /// <summary>Sweeps one direction as <see cref="RowBlocks"/> row blocks, one part each, on the worker pool.</summary>
+    sealed class SweepJob(Recurrent owner) : IParallelWork
+    {
+        DirCache? cache;
+        Tensor? dOut;
+        byte* active;
+        int parts;
+
+        /// <summary>Forward when <paramref name="dOut"/> is null, else backward with that output gradient.</summary>
+        public void Run(DirCache c, byte* active, Tensor? dOut)
+        {
+            cache = c; this.active = active; this.dOut = dOut;
+            parts = owner.RowBlocks;
+            Workers.Run(this, parts);
+            cache = null; this.dOut = null;
+        }
+
+        /// <summary>Part p takes whole MR-row strips [p·S/parts, (p+1)·S/parts) of the S strips covering the batch.</summary>
+        public void Run(int part)
+        {
+            int n = owner.batch, mr = Gemm.MR, strips = (n + mr - 1) / mr;
+            int r0 = Math.Min(n, strips * part / parts * mr), r1 = Math.Min(n, strips * (part + 1) / parts * mr);
+            if (dOut == null) owner.SweepRows(cache!, r0, r1, active);
+            else owner.SweepBackRows(cache!, dOut, r0, r1, active);
         }
     }
 

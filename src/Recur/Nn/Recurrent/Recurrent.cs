@@ -9,7 +9,9 @@
 //   weight_ih_l{l} (G·H, D_l), weight_hh_l{l} (G·H, H), bias_ih_l{l} (G·H), bias_hh_l{l} (G·H).
 // Forward per layer/direction: one GEMM projects all T·N inputs; then per step a GEMM with the
 // pre-packed W_hh and a fused gate kernel. Backward sweeps time in reverse, then forms dW_ih, dW_hh
-// and dX each as a single GEMM over all steps.
+// and dX each as a single GEMM over all steps. On several threads the sweeps run as blocks of batch
+// rows, each through all its steps on one thread (rows never meet in the recurrence), unless the
+// batch is too small for a block per thread: then each step's GEMM and gate kernel fork instead.
 using Recur.Kernels;
 
 namespace Recur.Nn;
@@ -75,6 +77,7 @@ public abstract unsafe partial class Recurrent : Module
     int steps, batch;
     RecurrentState? finalState, initialGrad;
     readonly RowJob rowJob;
+    readonly SweepJob sweepJob;
     readonly DirectionJob directionJob;
 
     /// <summary>Adds the parameters in PyTorch's order, each ~ U(-1/√H, 1/√H) from <paramref name="rng"/>, then forks <paramref name="rng"/> for the dropout masks; sizes must be positive and dropout in [0, 1).</summary>
@@ -91,6 +94,7 @@ public abstract unsafe partial class Recurrent : Module
             for (int d = 0; d < dirs; d++) caches[l * dirs + d] = new DirCache { Layer = l, Dir = d };
         dropoutRng = rng.Fork();
         rowJob = new RowJob(this);
+        sweepJob = new SweepJob(this);
         directionJob = new DirectionJob(this);
     }
 
@@ -179,16 +183,28 @@ public abstract unsafe partial class Recurrent : Module
         StartState(c, initial);
         if (!c.WhhTReady) c.WhhT.PackTransposed(WeightHh(c).Value);
         c.WhhTReady = frozen;
-        for (int s = 0; s < t; s++)
-        {
-            int step = c.Forward ? s : t - 1 - s;
-            byte* act = active == null ? null : active + step * n;
-            HiddenProjection(c, step);
-            if (inline) ForwardRows(c, step, 0, n, act);
-            else rowJob.Run(c, step, backward: false, act);
-        }
+        if (inline) SweepRows(c, 0, n, active);
+        else if (RowBlocks > 1) sweepJob.Run(c, active, null);
+        else
+            for (int s = 0; s < t; s++)
+            {
+                int step = c.Forward ? s : t - 1 - s;
+                HiddenProjection(c, step, 0, n);
+                rowJob.Run(c, step, backward: false, active == null ? null : active + step * n);
+            }
         CopyOutputs(c, layerOut[c.Layer]!, active);
         EndState(c);
+    }
+
+    /// <summary>Rows [r0, r1) of one direction through every step, on this thread (its kernels inline).</summary>
+    void SweepRows(DirCache c, int r0, int r1, byte* active)
+    {
+        for (int s = 0; s < steps; s++)
+        {
+            int step = c.Forward ? s : steps - 1 - s;
+            HiddenProjection(c, step, r0, r1);
+            ForwardRows(c, step, r0, r1, active == null ? null : active + step * batch);
+        }
     }
 
     void SetLengths(ReadOnlySpan<int> lengths)
@@ -219,6 +235,9 @@ public abstract unsafe partial class Recurrent : Module
 
     /// <summary>Rows of step t whose recurrent GEMMs must run (the rest are padding that passes state through).</summary>
     private protected int RowsAt(int t) => hasLengths ? activeRows[t] : batch;
+
+    /// <summary>How many of rows [r0, r1) of step t need the recurrent GEMM (0 or less: none).</summary>
+    private protected int ActiveRows(int t, int r0, int r1) => Math.Min(r1, RowsAt(t)) - r0;
 
     void EnsureLayerBuffers()
     {
@@ -369,8 +388,8 @@ public abstract unsafe partial class Recurrent : Module
     /// <summary>The bias added to the input projection (LSTM/RNN: b_ih + b_hh; GRU: b_ih).</summary>
     private protected abstract void InputBias(DirCache c, Span<float> bias);
 
-    /// <summary>Adds h_{t-1}·W_hhᵀ where the step's kernel expects it.</summary>
-    private protected abstract void HiddenProjection(DirCache c, int t);
+    /// <summary>Adds h_{t-1}·W_hhᵀ for rows [r0, r1) of step t where the step's kernel expects it.</summary>
+    private protected abstract void HiddenProjection(DirCache c, int t, int r0, int r1);
 
     /// <summary>The forward gate kernel for rows [r0, r1) of step t.</summary>
     private protected abstract void ForwardRows(DirCache c, int t, int r0, int r1, byte* active);
