@@ -11,7 +11,7 @@ internal static unsafe class GruKernels
     /// <param name="gates">(N, 3H): gi in; r, z, n out.</param>
     /// <param name="gh">(N, 3H) hidden projection; its n part is copied to ghN for backward.</param>
     /// <param name="ghN">(N, H) gh_n kept for backward (out).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int r0, int r1, int hidden, float* gates, float* gh, float* ghN, float* hPrev, float* h, byte* active)
     {
         for (int r = r0; r < r1; r++)
@@ -53,7 +53,7 @@ internal static unsafe class GruKernels
     /// <param name="dh">(N, H) gradient reaching h_t in; the part reaching h_{t-1} directly (dh∘z) out.</param>
     /// <param name="dGi">(N, 3H) gradient of gi (out).</param>
     /// <param name="dGh">(N, 3H) gradient of gh (out); equals dGi except the n part is scaled by r.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int r0, int r1, int hidden, float* gates, float* ghN, float* hPrev, float* dh, float* dGi, float* dGh, byte* active)
     {
         for (int r = r0; r < r1; r++)

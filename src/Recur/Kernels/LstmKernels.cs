@@ -16,7 +16,7 @@ internal static unsafe class LstmKernels
     /// <param name="hPrev">(N, H) previous hidden state, copied through for inactive rows.</param>
     /// <param name="h">(N, H) new hidden state (out).</param>
     /// <param name="active">(N) 1 where the row is inside its sequence, or null when all are.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int r0, int r1, int hidden, float* gates, float* cPrev, float* c, float* tanhC,
         float* hPrev, float* h, byte* active)
     {
@@ -65,7 +65,7 @@ internal static unsafe class LstmKernels
     /// the gates: zero for active rows, dh itself for inactive rows (which pass it through).</param>
     /// <param name="dc">(N, H) gradient reaching c_t in; gradient reaching c_{t-1} out.</param>
     /// <param name="dGates">(N, 4H) gradient of the pre-activations (out).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int r0, int r1, int hidden, float* gates, float* cPrev, float* tanhC,
         float* dh, float* dc, float* dGates, byte* active)
     {

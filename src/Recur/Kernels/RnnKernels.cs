@@ -7,7 +7,7 @@ namespace Recur.Kernels;
 internal static unsafe class RnnKernels
 {
     /// <param name="pre">(N, H) pre-activation in; activation out (kept for backward).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int r0, int r1, int hidden, bool relu, float* pre, float* hPrev, float* h, byte* active)
     {
         for (int r = r0; r < r1; r++)
@@ -29,7 +29,7 @@ internal static unsafe class RnnKernels
     /// <param name="act">(N, H) activations from the forward step.</param>
     /// <param name="dh">(N, H) gradient reaching h_t in; out, zero for active rows (inactive rows keep it: it passes through).</param>
     /// <param name="dPre">(N, H) gradient of the pre-activation (out).</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int r0, int r1, int hidden, bool relu, float* act, float* dh, float* dPre, byte* active)
     {
         for (int r = r0; r < r1; r++)
