@@ -303,11 +303,12 @@ public sealed unsafe partial class PackedRecurrent : Module
             starts[blocks] = n;
         }
 
-        /// <summary>Part p sweeps text block p % blocks of directions [p / blocks · dirs / (parts / blocks), ...).</summary>
+        /// <summary>Part p sweeps text block p % blocks of direction p / blocks, or every direction when the layer is one part.</summary>
         public void Run(int part)
         {
-            int dirs = owner.Directions, block = part % blocks, groups = parts / blocks, group = part / blocks;
-            for (int d = group * dirs / groups; d < (group + 1) * dirs / groups; d++)
+            int dirs = owner.Directions, block = part % blocks;
+            int d0 = parts == 1 ? 0 : part / blocks, d1 = parts == 1 ? dirs : d0 + 1;
+            for (int d = d0; d < d1; d++)
             {
                 var c = owner.caches[layer * dirs + d];
                 if (backward) owner.BackwardSweep(c, starts[block], starts[block + 1], dFinal, dOut);

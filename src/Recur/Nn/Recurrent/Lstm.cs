@@ -29,8 +29,8 @@ public sealed unsafe class Lstm : Recurrent
 
     private protected override void HiddenProjection(DirCache c, int t, int r0, int r1)
     {
-        long n = Batch, h = HiddenSize, g = 4 * h;
-        Gemm.Multiply(false, ActiveRows(t, r0, r1), 1f, c.Hs!.Ptr + (c.Prev(t) * n + r0) * h, (int)h, c.WhhT, 1f, c.Gates!.Ptr + (t * n + r0) * g, (int)g);
+        int n = Batch, h = HiddenSize, g = 4 * h;
+        Gemm.Multiply(false, ActiveRows(t, r0, r1), 1f, c.Hs!.Ptr + ((long)c.Prev(t) * n + r0) * h, h, c.WhhT, 1f, c.Gates!.Ptr + ((long)t * n + r0) * g, g);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)
