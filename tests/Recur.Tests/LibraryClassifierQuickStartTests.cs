@@ -1,5 +1,5 @@
-// The README's classifier code from "Using the library", run as written (on a small made-up CSV, 3 epochs). A file of
-// its own: Recur.Classification's ModelConfig and TrainConfig share their names with Recur.LanguageModel's.
+// The README's classifier code from "Using the library", run as written (on a small made-up CSV, 3 epochs), with
+// only the using the README shows.
 using Recur.Classification;
 using Recur.Tests.Support;
 
@@ -17,7 +17,7 @@ public class LibraryClassifierQuickStartTests
         string csv = dir.Write("train.csv", "label,text\n" + string.Join("\n", rows) + "\n");
         string path = dir.File("imdb.safetensors");
 
-        var training = ClassifierTraining.Prepare(TextData.Load(csv), new ModelConfig(), new TrainConfig { Epochs = 3, ValSplit = 0.1 });
+        var training = ClassifierTraining.Prepare(TextData.Load(csv), new ClassifierConfig(), new ClassifierTrainConfig { Epochs = 3, ValSplit = 0.1 });
         for (int epoch = 0; epoch < training.Config.Epochs; epoch++) Console.WriteLine(training.RunEpoch());
         training.Finish();                                            // the best epoch's weights, in evaluation mode
         Classifier classifier = training.Classifier;

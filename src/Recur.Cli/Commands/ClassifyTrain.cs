@@ -57,12 +57,12 @@ static class ClassifyTrain
         command.SetAction(parse =>
         {
             var reporter = new Reporter(parse.GetValue(json));
-            var modelConfig = new ModelConfig
+            var modelConfig = new ClassifierConfig
             {
                 Cell = parse.GetValue(cell)!, Embed = parse.GetValue(embed), Hidden = parse.GetValue(hidden), Layers = parse.GetValue(layers),
                 Bidirectional = parse.GetValue(bidirectional), Fc = parse.GetValue(fc), Dropout = parse.GetValue(dropout),
             };
-            var trainConfig = new TrainConfig
+            var trainConfig = new ClassifierTrainConfig
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batchSize), LearningRate = parse.GetValue(lr), Seed = parse.GetValue(seed),
                 ValSplit = parse.GetValue(valSplit), MaxLen = parse.GetValue(maxLen), Bucket = parse.GetValue(bucket), MinFreq = parse.GetValue(minFreq),
@@ -84,7 +84,7 @@ static class ClassifyTrain
     /// <summary>Every file a run writes in its directory: without --force, none may be there already.</summary>
     static readonly string[] RunFiles = [ClassifyCommand.ModelFileName, "history.csv", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg"];
 
-    static int Run(Reporter reporter, string dataPath, CsvLayout layout, string? positive, ModelConfig modelConfig, TrainConfig trainConfig,
+    static int Run(Reporter reporter, string dataPath, CsvLayout layout, string? positive, ClassifierConfig modelConfig, ClassifierTrainConfig trainConfig,
         string runDir, string modelPath, bool force)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -109,7 +109,7 @@ static class ClassifyTrain
 
             foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
             {
-                EpochReport report = null!;
+                ClassifierEpochReport report = null!;
                 reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update, ctrlC.Token));
                 reporter.Line(Describe(report, trainConfig.Epochs));
                 if (report.Best)
@@ -185,7 +185,7 @@ static class ClassifyTrain
         return Cli.Interrupted;
     }
 
-    static string Describe(EpochReport r, int epochs)
+    static string Describe(ClassifierEpochReport r, int epochs)
     {
         var sb = new StringBuilder($"epoch {r.Epoch}/{epochs}  train loss {r.TrainLoss:F4}  acc {r.TrainAccuracy:F4}");
         if (r.ValAccuracy is double v) sb.Append($"  val acc {v:F4}{(r.Best ? " *" : "  ")}");
@@ -195,7 +195,7 @@ static class ClassifyTrain
         return sb.ToString();
     }
 
-    static void WriteHistory(string runDir, IReadOnlyList<EpochReport> history)
+    static void WriteHistory(string runDir, IReadOnlyList<ClassifierEpochReport> history)
     {
         var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_accuracy,seconds,cpu_seconds,reviews_per_second,tokens_per_second\n");
         foreach (var h in history)
@@ -204,7 +204,7 @@ static class ClassifyTrain
         AtomicFile.WriteAllText(Path.Combine(runDir, "history.csv"), sb.ToString());
     }
 
-    static void TryPlot(Reporter reporter, string runDir, IReadOnlyList<EpochReport> history)
+    static void TryPlot(Reporter reporter, string runDir, IReadOnlyList<ClassifierEpochReport> history)
     {
         double[] x = history.Select(h => (double)h.Epoch).ToArray();
         Plots.Try(() =>

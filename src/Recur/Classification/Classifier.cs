@@ -1,7 +1,7 @@
 // A trained classifier as one unit: the network, its vocabulary, its label map and the text rules it
 // was trained with (max-len), saved together in one safetensors file. Tensors keep the seed's PyTorch
 // names (embedding.weight, rnn.weight_ih_l0, fc1.weight, ...); everything else is string metadata:
-//   format "recur.classifier/1", tokenizer "seed002", config (ModelConfig JSON), vocab (JSON array of
+//   format "recur.classifier/1", tokenizer "seed002", config (ClassifierConfig JSON), vocab (JSON array of
 //   tokens in id order), labels (JSON [negative, positive]), max_len ("" or a number), and whatever
 //   the trainer adds (training, history, best_epoch).
 using System.Text.Json;
@@ -24,7 +24,7 @@ public sealed class Classifier
     /// <summary>The network.</summary>
     public TextClassifier Model { get; }
     /// <summary>The word ids the network was trained on (&lt;pad&gt; 0, &lt;unk&gt; 1).</summary>
-    public Vocabulary Vocab { get; }
+    public ClassifierVocabulary Vocab { get; }
     /// <summary>Which label the network's output calls positive, and which negative.</summary>
     public LabelMap Labels { get; }
     /// <summary>Texts are cut to their first MaxLen tokens (null: whole texts).</summary>
@@ -33,7 +33,7 @@ public sealed class Classifier
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Bundles a network with its vocabulary (ArgumentException unless it has one embedding row per word), labels and text rules.</summary>
-    public Classifier(TextClassifier model, Vocabulary vocab, LabelMap labels, int? maxLen, IReadOnlyDictionary<string, string>? metadata = null)
+    public Classifier(TextClassifier model, ClassifierVocabulary vocab, LabelMap labels, int? maxLen, IReadOnlyDictionary<string, string>? metadata = null)
     {
         if (model.VocabSize != vocab.Count)
             throw new ArgumentException($"the model has {model.VocabSize} embedding rows for a vocabulary of {vocab.Count}");
@@ -107,14 +107,14 @@ public sealed class Classifier
             throw new InvalidDataException($"{path}: unknown tokenizer {ErrorText.Quote(Key("tokenizer"))} (this recur knows {TokenizerName})");
         // Read outside the try: a missing key is not damage, and its message already names the file.
         string configJson = Key("config"), vocabJson = Key("vocab"), labelsJson = Key("labels"), m = Key("max_len");
-        ModelConfig config;
-        Vocabulary vocab;
+        ClassifierConfig config;
+        ClassifierVocabulary vocab;
         LabelMap labels;
         int? maxLen;
         try
         {
-            config = ModelConfig.FromJson(configJson);
-            vocab = new Vocabulary(JsonSerializer.Deserialize<string[]>(vocabJson) ?? throw new JsonException("null vocabulary"));
+            config = ClassifierConfig.FromJson(configJson);
+            vocab = new ClassifierVocabulary(JsonSerializer.Deserialize<string[]>(vocabJson) ?? throw new JsonException("null vocabulary"));
             var names = JsonSerializer.Deserialize<string[]>(labelsJson);
             if (names is not { Length: 2 }) throw new JsonException("labels must be a list of two names");
             labels = new LabelMap(names[0], names[1]);

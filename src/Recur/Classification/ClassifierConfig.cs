@@ -7,7 +7,7 @@ using Recur.IO;
 namespace Recur.Classification;
 
 /// <summary>The network: Embedding(V, Embed) → RNN → Linear(features, Fc) → ReLU → Linear(Fc, 1) → sigmoid.</summary>
-public sealed record ModelConfig
+public sealed record ClassifierConfig
 {
     /// <summary>Recurrent cell: "lstm" (the seed), "gru" or "rnn" (tanh).</summary>
     public string Cell { get; init; } = "lstm";
@@ -30,7 +30,7 @@ public sealed record ModelConfig
     [JsonIgnore] public int Features => Directions * Hidden;
 
     /// <summary>Throws ArgumentException naming the first bad value, or the option to lower when a tensor would be too large for one array.</summary>
-    public ModelConfig Validate()
+    public ClassifierConfig Validate()
     {
         if (Cell is not ("lstm" or "gru" or "rnn")) throw new ArgumentException($"--cell {Cell} is not one of lstm, gru, rnn");
         if (Embed < 1) throw new ArgumentException($"--embed must be at least 1 (got {Embed})");
@@ -48,10 +48,10 @@ public sealed record ModelConfig
     /// Reads <see cref="ToJson"/>'s form (missing fields take their defaults) and validates it; InvalidDataException, as the
     /// language model's config throws, for bad JSON, an unknown field, a value of the wrong type or out of range.
     /// </summary>
-    public static ModelConfig FromJson(string json)
+    public static ClassifierConfig FromJson(string json)
     {
-        ModelConfig? c;
-        try { c = JsonSerializer.Deserialize<ModelConfig>(json, Json.Options); }
+        ClassifierConfig? c;
+        try { c = JsonSerializer.Deserialize<ClassifierConfig>(json, Json.Options); }
         catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
         if (c == null) throw new InvalidDataException("model config is empty (JSON null)");
         try { return c.Validate(); }
@@ -60,7 +60,7 @@ public sealed record ModelConfig
 }
 
 /// <summary>How training runs (the seed's values by default).</summary>
-public sealed record TrainConfig
+public sealed record ClassifierTrainConfig
 {
     /// <summary>Passes over the training texts (seed: 10).</summary>
     public int Epochs { get; init; } = 10;
@@ -86,7 +86,7 @@ public sealed record TrainConfig
     public bool Padded { get; init; }
 
     /// <summary>Returns this config; throws ArgumentException naming the first bad value (and its `recur classify train` option).</summary>
-    public TrainConfig Validate()
+    public ClassifierTrainConfig Validate()
     {
         if (Epochs < 1) throw new ArgumentException($"--epochs must be at least 1 (got {Epochs})");
         if (BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1 (got {BatchSize})");

@@ -13,7 +13,7 @@ namespace Recur.Classification;
 /// <summary>What one epoch did. Seconds count the training steps only; validation is timed apart.</summary>
 /// <param name="CpuSeconds">Processor time of the whole process (all threads) during the training steps: on a busy
 /// machine the wall-clock Seconds include waiting for a core, this does not.</param>
-public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
+public sealed record ClassifierEpochReport(int Epoch, double TrainLoss, double TrainAccuracy, double? ValAccuracy, double Seconds,
     double CpuSeconds, double ValSeconds, int Texts, long Tokens, long PaddedTokens, bool Best)
 {
     /// <summary>Training texts per second of training steps.</summary>
@@ -26,7 +26,7 @@ public sealed record EpochReport(int Epoch, double TrainLoss, double TrainAccura
 public sealed class ClassifierTraining
 {
     /// <summary>The settings (validated).</summary>
-    public TrainConfig Config { get; }
+    public ClassifierTrainConfig Config { get; }
     /// <summary>The classifier being trained: its network, vocabulary, labels and max-len.</summary>
     public Classifier Classifier { get; }
     /// <summary>Texts trained on (after any validation split).</summary>
@@ -36,7 +36,7 @@ public sealed class ClassifierTraining
     /// <summary>Real tokens in the training texts (after max-len).</summary>
     public long TrainTokens { get; }
     /// <summary>One report per epoch run so far, in order.</summary>
-    public IReadOnlyList<EpochReport> History => history;
+    public IReadOnlyList<ClassifierEpochReport> History => history;
     /// <summary>The epoch whose weights the model holds after <see cref="Finish"/>: the best on validation, or the last.</summary>
     public int BestEpoch { get; private set; }
 
@@ -58,7 +58,7 @@ public sealed class ClassifierTraining
     readonly BCEWithLogitsLoss loss = new();
     readonly Rng shuffleRng;
     readonly Batch batch = new();
-    readonly List<EpochReport> history = [];
+    readonly List<ClassifierEpochReport> history = [];
     float[]? bestValues;
     double bestAccuracy = double.NegativeInfinity;
     Tensor? targets, dLogits;
@@ -67,7 +67,7 @@ public sealed class ClassifierTraining
     /// A run over texts already encoded for <paramref name="classifier"/>'s vocabulary, with its weights as they are:
     /// what <see cref="Prepare"/> ends with. Internal so tests can start from PyTorch's weights and texts.
     /// </summary>
-    internal ClassifierTraining(TrainConfig config, Classifier classifier, int[][] trainSeqs, float[] trainTargets, int[][] valSeqs, float[] valTargets, Rng shuffleRng)
+    internal ClassifierTraining(ClassifierTrainConfig config, Classifier classifier, int[][] trainSeqs, float[] trainTargets, int[][] valSeqs, float[] valTargets, Rng shuffleRng)
     {
         (Config, Classifier, this.trainSeqs, this.trainTargets, this.valSeqs, this.valTargets, this.shuffleRng) =
             (config, classifier, trainSeqs, trainTargets, valSeqs, valTargets, shuffleRng);
@@ -82,7 +82,7 @@ public sealed class ClassifierTraining
     /// (the data's path) names the data in errors. A model or batch too large for one array is an
     /// ArgumentException naming the option, raised before the model is built.
     /// </summary>
-    public static ClassifierTraining Prepare(IReadOnlyList<LabeledText> items, ModelConfig model, TrainConfig config, string? positive = null,
+    public static ClassifierTraining Prepare(IReadOnlyList<LabeledText> items, ClassifierConfig model, ClassifierTrainConfig config, string? positive = null,
         string? source = null)
     {
         config.Validate();
@@ -102,7 +102,7 @@ public sealed class ClassifierTraining
 
         var tokens = new List<string>[items.Count];
         Parallel.For(0, items.Count, i => tokens[i] = Tokenizer.Tokenize(items[i].Text));
-        var vocab = Vocabulary.Build(trainIdx.Select(i => (IReadOnlyList<string>)tokens[i]), config.MinFreq, config.MaxVocab);
+        var vocab = ClassifierVocabulary.Build(trainIdx.Select(i => (IReadOnlyList<string>)tokens[i]), config.MinFreq, config.MaxVocab);
         int[] Encode(int i)
         {
             var t = tokens[i];
@@ -131,7 +131,7 @@ public sealed class ClassifierTraining
     /// </summary>
     /// <exception cref="TrainingDivergedException">A step's loss is not finite, or the epoch's mean loss is over
     /// <see cref="DivergenceLimit"/>; the epoch is not recorded.</exception>
-    public EpochReport RunEpoch(Action<double, string>? progress = null, CancellationToken cancel = default)
+    public ClassifierEpochReport RunEpoch(Action<double, string>? progress = null, CancellationToken cancel = default)
     {
         int epoch = history.Count + 1;
         Classifier.Model.Train();
@@ -181,7 +181,7 @@ public sealed class ClassifierTraining
                 parameters.Values.Span.CopyTo(bestValues);
             }
         }
-        var report = new EpochReport(epoch, meanLoss, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
+        var report = new ClassifierEpochReport(epoch, meanLoss, (double)correct / seen, valAccuracy, seconds, cpuSeconds, valSeconds,
             seen, tokens, padded, best);
         history.Add(report);
         return report;

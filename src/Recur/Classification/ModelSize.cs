@@ -18,7 +18,7 @@ static class ModelSize
     /// Throws ArgumentException naming the option to lower when a parameter tensor or the parameter
     /// total would not fit one array. <paramref name="vocabSize"/> is V (2, &lt;pad&gt; and &lt;unk&gt;, while unknown).
     /// </summary>
-    public static void CheckParameters(ModelConfig c, int vocabSize = 2)
+    public static void CheckParameters(ClassifierConfig c, int vocabSize = 2)
     {
         long g = (long)Gates(c.Cell) * c.Hidden, h = c.Hidden, dirsH = (long)c.Directions * c.Hidden;
         string hidden = $"--hidden {c.Hidden}", embed = $"--embed {c.Embed}", fc = $"--fc {c.Fc}";
@@ -44,7 +44,7 @@ static class ModelSize
     /// run can draw would need a buffer larger than one array. <paramref name="lengths"/> are the
     /// training texts' token counts after max-len; <paramref name="longest"/> covers validation texts too.
     /// </summary>
-    public static void CheckBatches(ModelConfig c, TrainConfig t, IReadOnlyList<int> lengths, int longest)
+    public static void CheckBatches(ClassifierConfig c, ClassifierTrainConfig t, IReadOnlyList<int> lengths, int longest)
     {
         int n = Math.Min(t.BatchSize, lengths.Count);
         // Packed, a batch holds its texts' tokens: at most the n longest. Padded, T·N: the longest times n.

@@ -19,7 +19,7 @@ namespace Recur.Classification;
 public sealed class TextClassifier : Module
 {
     /// <summary>The sizes and cell (validated).</summary>
-    public ModelConfig Config { get; }
+    public ClassifierConfig Config { get; }
     /// <summary>V, the embedding's rows, &lt;pad&gt; and &lt;unk&gt; included.</summary>
     public int VocabSize { get; }
     /// <summary>"embedding", (V, E), with padding_idx 0: the &lt;pad&gt; row stays zero and gets no gradient.</summary>
@@ -48,12 +48,12 @@ public sealed class TextClassifier : Module
     /// <param name="vocabSize">V, including &lt;pad&gt; (0) and &lt;unk&gt; (1).</param>
     /// <param name="rng">Initial weights in PyTorch's order (embedding, rnn, fc1, fc2) and dropout masks.</param>
     /// <param name="padded">Run the engine's padded Recurrent layer instead of PackedRecurrent (same weights and results; slower).</param>
-    public TextClassifier(ModelConfig config, int vocabSize, Rng rng, bool padded = false)
+    public TextClassifier(ClassifierConfig config, int vocabSize, Rng rng, bool padded = false)
     {
         Config = config.Validate();
         if (vocabSize < 2) throw new ArgumentOutOfRangeException(nameof(vocabSize), "the vocabulary holds at least <pad> and <unk>");
         VocabSize = vocabSize;
-        Embedding = AddChild("embedding", new Embedding(vocabSize, config.Embed, rng, paddingIdx: Vocabulary.PadId));
+        Embedding = AddChild("embedding", new Embedding(vocabSize, config.Embed, rng, paddingIdx: ClassifierVocabulary.PadId));
         float between = config.Layers > 1 ? config.Dropout : 0;
         if (!padded)
             Rnn = packedRnn = AddChild("rnn", new PackedRecurrent(config.Cell, config.Embed, config.Hidden, rng, config.Layers, config.Bidirectional, between));

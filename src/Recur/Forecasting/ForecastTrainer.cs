@@ -14,7 +14,7 @@ namespace Recur.Forecasting;
 
 /// <summary>What one finished epoch reports: its number (from 1) of all, its training MSE in price units
 /// (with ScaleTarget, the scaled loss × std²), the time since training began, and which member (from 0) of how many trains.</summary>
-public sealed record EpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed, int Member = 0, int Members = 1);
+public sealed record ForecastEpochReport(int Epoch, int Epochs, double Loss, TimeSpan Elapsed, int Member = 0, int Members = 1);
 
 /// <summary>Trains a <see cref="Forecaster"/>'s model as the seed does.</summary>
 public static class ForecastTrainer
@@ -37,13 +37,13 @@ public static class ForecastTrainer
     /// each epoch's loss (an ensemble's: the members' mean; <paramref name="onEpoch"/> hears each member's, one call at a time).
     /// Throws <see cref="TrainingDivergedException"/> when the loss stops being finite (the learning rate is too high).
     /// </summary>
-    public static double[] Train(Forecaster forecaster, WindowSet train, Action<EpochReport>? onEpoch = null, CancellationToken cancel = default)
+    public static double[] Train(Forecaster forecaster, WindowSet train, Action<ForecastEpochReport>? onEpoch = null, CancellationToken cancel = default)
     {
         Check(forecaster, train);
         int members = forecaster.Members.Count;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var gate = new object();
-        Action<EpochReport>? report = onEpoch == null ? null : r => { lock (gate) onEpoch(r); };
+        Action<ForecastEpochReport>? report = onEpoch == null ? null : r => { lock (gate) onEpoch(r); };
         var losses = new double[members][];   // (K, epochs)
         // Members are independent, so up to Workers.Count of them train at once, each on its own thread
         // (the seed's model is too small for its products to fork); every member's bits stay the same.
@@ -65,7 +65,7 @@ public static class ForecastTrainer
         return mean;
     }
 
-    static double[] TrainMember(Forecaster forecaster, int member, WindowSet train, Action<EpochReport>? onEpoch,
+    static double[] TrainMember(Forecaster forecaster, int member, WindowSet train, Action<ForecastEpochReport>? onEpoch,
         System.Diagnostics.Stopwatch clock, CancellationToken cancel)
     {
         var config = forecaster.Config.Member(member);
@@ -96,7 +96,7 @@ public static class ForecastTrainer
                 string which = members > 1 ? $" of model {member + 1} of {members} (seed {config.Seed})" : "";
                 throw new TrainingDivergedException($"training diverged in epoch {epoch + 1}{which} (loss {losses[epoch]}); {(config.ScaleTarget ? "try a lower --lr" : "try a lower --lr or --scale-target")}");
             }
-            onEpoch?.Invoke(new EpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed, member, members));
+            onEpoch?.Invoke(new ForecastEpochReport(epoch + 1, config.Epochs, losses[epoch], clock.Elapsed, member, members));
         }
         model.Eval();
         return losses;

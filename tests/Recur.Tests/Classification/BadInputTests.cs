@@ -124,7 +124,7 @@ public class BadInputTests
     {
         // It read "every text has label ''".
         Assert.Equal("data/none.csv: no texts; a classifier needs labelled texts of two classes", Error(() => LabelMap.FromData([], source: "data/none.csv")));
-        string m = Error(() => ClassifierTraining.Prepare([], new ModelConfig(), new TrainConfig()));
+        string m = Error(() => ClassifierTraining.Prepare([], new ClassifierConfig(), new ClassifierTrainConfig()));
         Assert.StartsWith("the data: no texts", m);
     }
 
@@ -137,10 +137,10 @@ public class BadInputTests
     {
         var config = option switch
         {
-            "hidden" => new ModelConfig { Hidden = value },
-            "embed" => new ModelConfig { Embed = value },
-            "fc" => new ModelConfig { Fc = value },
-            _ => new ModelConfig { Layers = value },
+            "hidden" => new ClassifierConfig { Hidden = value },
+            "embed" => new ClassifierConfig { Embed = value },
+            "fc" => new ClassifierConfig { Fc = value },
+            _ => new ClassifierConfig { Layers = value },
         };
         Assert.StartsWith(expected, Assert.Throws<ArgumentException>(() => config.Validate()).Message);
     }
@@ -157,7 +157,7 @@ public class BadInputTests
     [InlineData("{\"hidden\": 100000000}", "model config is invalid: --hidden 100000000 is too large")]
     public void AMalformedModelConfigIsInvalidData(string json, string expected)
     {
-        var m = Error(() => ModelConfig.FromJson(json));
+        var m = Error(() => ClassifierConfig.FromJson(json));
         Assert.StartsWith(expected, m);
         Assert.DoesNotContain('\n', m);
     }
@@ -165,9 +165,9 @@ public class BadInputTests
     [Fact]
     public void AModelConfigReadsBackWhatItWrote()
     {
-        var config = new ModelConfig { Cell = "gru", Embed = 5, Hidden = 6, Layers = 2, Bidirectional = true, Fc = 7, Dropout = 0.25f };
-        Assert.Equal(config, ModelConfig.FromJson(config.ToJson()));
-        Assert.Equal(new ModelConfig { Hidden = 9 }, ModelConfig.FromJson("{\"hidden\": 9}"));   // the rest take their defaults
+        var config = new ClassifierConfig { Cell = "gru", Embed = 5, Hidden = 6, Layers = 2, Bidirectional = true, Fc = 7, Dropout = 0.25f };
+        Assert.Equal(config, ClassifierConfig.FromJson(config.ToJson()));
+        Assert.Equal(new ClassifierConfig { Hidden = 9 }, ClassifierConfig.FromJson("{\"hidden\": 9}"));   // the rest take their defaults
     }
 
     [Fact]
@@ -175,14 +175,14 @@ public class BadInputTests
     {
         var items = TrainingTests.Synthetic(64, 1);
         // The config alone passes (2 × 10^8 embedding values); the data's ~20 words make it 2 × 10^9 and more.
-        var wide = new ModelConfig { Embed = 100_000_000, Hidden = 1 }.Validate();
-        string m = Assert.Throws<ArgumentException>(() => ClassifierTraining.Prepare(items, wide, new TrainConfig())).Message;
+        var wide = new ClassifierConfig { Embed = 100_000_000, Hidden = 1 }.Validate();
+        string m = Assert.Throws<ArgumentException>(() => ClassifierTraining.Prepare(items, wide, new ClassifierTrainConfig())).Message;
         Assert.Matches(@"^--embed 100000000 \(for a vocabulary of \d+\) is too large: embedding\.weight", m);
         // Hidden 20,000: weight_hh (80,000 × 20,000) fits one array, but a batch of all 64 texts of ~1,000
         // tokens each needs ~64,000 × 80,000 gate values.
         var longTexts = items.Select(i => i with { Text = string.Join(' ', Enumerable.Repeat(i.Text, 100)) }).ToList();
-        m = Assert.Throws<ArgumentException>(() => ClassifierTraining.Prepare(longTexts, new ModelConfig { Embed = 1, Hidden = 20_000, Fc = 1 },
-            new TrainConfig { BatchSize = 64 })).Message;
+        m = Assert.Throws<ArgumentException>(() => ClassifierTraining.Prepare(longTexts, new ClassifierConfig { Embed = 1, Hidden = 20_000, Fc = 1 },
+            new ClassifierTrainConfig { BatchSize = 64 })).Message;
         Assert.StartsWith("--batch-size 64 with --hidden 20000 is too large for these texts: a batch of the 64 longest training texts holds", m);
         Assert.Contains("--max-len", m);
     }
@@ -191,8 +191,8 @@ public class BadInputTests
     public void ALossFarAboveAGuessStopsTrainingAsDiverged()
     {
         // The audit's case: --lr 1e10 trained to a loss of 7.8e20 and saved the model.
-        var training = ClassifierTraining.Prepare(TrainingTests.Synthetic(64, 1), new ModelConfig { Embed = 4, Hidden = 4, Fc = 4 },
-            new TrainConfig { LearningRate = 1e10, BatchSize = 16 });
+        var training = ClassifierTraining.Prepare(TrainingTests.Synthetic(64, 1), new ClassifierConfig { Embed = 4, Hidden = 4, Fc = 4 },
+            new ClassifierTrainConfig { LearningRate = 1e10, BatchSize = 16 });
         string m = Assert.Throws<TrainingDivergedException>(() => training.RunEpoch()).Message;
         Assert.Contains("training diverged in epoch 1", m);
         Assert.Contains("--lr", m);

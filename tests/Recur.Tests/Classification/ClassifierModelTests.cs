@@ -24,7 +24,7 @@ public class ClassifierModelTests
     public static IEnumerable<object[]> CellShapes() =>
         from cell in new[] { "lstm", "gru", "rnn" } from shape in Shapes() select new object[] { cell, shape[0], shape[1] };
 
-    static ModelConfig Small(int layers, bool bi, string cell = "lstm") =>
+    static ClassifierConfig Small(int layers, bool bi, string cell = "lstm") =>
         new() { Cell = cell, Embed = 6, Hidden = 5, Layers = layers, Bidirectional = bi, Fc = 4 };
 
     /// <summary>Forward, BCE loss and backward of one batch; returns the logits and every gradient.</summary>
@@ -76,7 +76,7 @@ public class ClassifierModelTests
             Workers.SetThreads(threads);
             try
             {
-                var cfg = new ModelConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
+                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
                 return Step(new TextClassifier(cfg, Vocab, new Rng(9)), texts, targets);
             }
             finally { Workers.SetThreads(saved); }
@@ -119,7 +119,7 @@ public class ClassifierModelTests
     {
         var model = new TextClassifier(Small(layers, bi, cell), Vocab, new Rng(5), padded);
         var texts = RandomTexts(new Rng(9), 4, 11, 17, 8, 13);
-        var vocab = new Vocabulary(["<pad>", "<unk>", .. Enumerable.Range(2, Vocab - 2).Select(i => $"w{i}")]);
+        var vocab = new ClassifierVocabulary(["<pad>", "<unk>", .. Enumerable.Range(2, Vocab - 2).Select(i => $"w{i}")]);
         var classifier = new Classifier(model, vocab, new LabelMap("0", "1"), null);
         float alone = classifier.Probabilities([texts[0]])[0];
         float inBatch = classifier.Probabilities(texts)[0];

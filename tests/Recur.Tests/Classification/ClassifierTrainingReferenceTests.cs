@@ -66,7 +66,7 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
     /// </summary>
     static (ClassifierTraining Training, TextClassifier Net) Build(ReferenceCase r, bool padded)
     {
-        var model = new ModelConfig
+        var model = new ClassifierConfig
         {
             Cell = r.Str("cell"), Embed = r.Int("embed"), Hidden = r.Int("hidden"), Layers = r.Int("layers"),
             Bidirectional = r.Bool("bidirectional"), Fc = r.Int("fc"),
@@ -74,7 +74,7 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         int vocabSize = r.Int("vocab");
         var net = new TextClassifier(model, vocabSize, new Rng(0), padded);
         net.LoadStateDict(WithPrefix(r, "init."));
-        var vocab = new Vocabulary([Vocabulary.Pad, Vocabulary.Unk, .. Enumerable.Range(2, vocabSize - 2).Select(i => $"w{i}")]);
+        var vocab = new ClassifierVocabulary([ClassifierVocabulary.Pad, ClassifierVocabulary.Unk, .. Enumerable.Range(2, vocabSize - 2).Select(i => $"w{i}")]);
         var classifier = new Classifier(net, vocab, new LabelMap("neg", "pos"), maxLen: null);
 
         var tokens = r.GetInts("tokens");           // (S, Lmax) padded with 0
@@ -82,7 +82,7 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         int longest = r.Tensors["tokens"].Shape[1];
         var texts = lengths.Select((len, i) => tokens.AsSpan(i * longest, len).ToArray()).ToArray();
         var targets = r.Get("targets").Span.ToArray();
-        var config = new TrainConfig
+        var config = new ClassifierTrainConfig
         {
             LearningRate = r.Config.GetProperty("lr").GetDouble(), Padded = padded, Clip = r.HasKey("clip") ? r.Double("clip") : null,
         };

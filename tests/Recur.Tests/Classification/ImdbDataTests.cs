@@ -18,11 +18,11 @@ public class ImdbDataTests
         var tokens = new List<string>[items.Count];
         Parallel.For(0, items.Count, i => tokens[i] = Tokenizer.Tokenize(items[i].Text));
         Assert.Equal(5953982, tokens.Sum(t => (long)t.Count));
-        var vocab = Vocabulary.Build(tokens);
+        var vocab = ClassifierVocabulary.Build(tokens);
         Assert.Equal(75977 + 2, vocab.Count);
         // The seed: [vocab[t] for t in ['this', 'is', 'an', 'example']] → [11, 7, 35, 462]; 'example' ties
         // with other words and the CSV's row order differs from torchtext's, so it gets 461 here.
         Assert.Equal([11, 7, 35], new[] { "this", "is", "an" }.Select(vocab.Id));
-        Assert.Equal(Vocabulary.UnkId, vocab.Id("example2"));
+        Assert.Equal(ClassifierVocabulary.UnkId, vocab.Id("example2"));
     }
 }

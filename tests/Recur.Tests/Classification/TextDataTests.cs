@@ -192,8 +192,8 @@ public class LabelMapTests
 
 public class VocabularyTests
 {
-    static Vocabulary Build(int minFreq = 1, int? max = null) =>
-        Vocabulary.Build([["b", "a", "c", "a"], ["c", "d", "a", "e"], ["e"]], minFreq, max);
+    static ClassifierVocabulary Build(int minFreq = 1, int? max = null) =>
+        ClassifierVocabulary.Build([["b", "a", "c", "a"], ["c", "d", "a", "e"], ["e"]], minFreq, max);
 
     [Fact]
     public void PadAndUnkComeFirstThenWordsByCountTiesInFirstSeenOrder()
@@ -209,7 +209,7 @@ public class VocabularyTests
     public void UnseenWordsMapToUnk()
     {
         var v = Build();
-        Assert.Equal(Vocabulary.UnkId, v.Id("zebra"));
+        Assert.Equal(ClassifierVocabulary.UnkId, v.Id("zebra"));
         Assert.Equal([2, 1, 4], v.Encode("A zebra. E"));
     }
 
@@ -218,14 +218,14 @@ public class VocabularyTests
     {
         Assert.Equal(["<pad>", "<unk>", "a", "c", "e"], Build(minFreq: 2).Tokens);
         Assert.Equal(["<pad>", "<unk>", "a", "c"], Build(max: 2).Tokens);
-        Assert.Equal(Vocabulary.UnkId, Build(max: 2).Id("e"));
+        Assert.Equal(ClassifierVocabulary.UnkId, Build(max: 2).Id("e"));
     }
 
     [Fact]
     public void ALoadedVocabularyMustStartWithTheSpecials()
     {
-        Assert.Throws<InvalidDataException>(() => new Vocabulary(["<unk>", "<pad>", "a"]));
-        Assert.Throws<InvalidDataException>(() => new Vocabulary(["<pad>", "<unk>", "a", "a"]));
+        Assert.Throws<InvalidDataException>(() => new ClassifierVocabulary(["<unk>", "<pad>", "a"]));
+        Assert.Throws<InvalidDataException>(() => new ClassifierVocabulary(["<pad>", "<unk>", "a", "a"]));
     }
 }
 

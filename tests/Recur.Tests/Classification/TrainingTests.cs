@@ -25,10 +25,10 @@ public class TrainingTests
         return items;
     }
 
-    static readonly ModelConfig Tiny = new() { Embed = 8, Hidden = 8, Fc = 8 };
-    static readonly TrainConfig Quick = new() { Epochs = 4, BatchSize = 16, LearningRate = 0.02, Seed = 3 };
+    static readonly ClassifierConfig Tiny = new() { Embed = 8, Hidden = 8, Fc = 8 };
+    static readonly ClassifierTrainConfig Quick = new() { Epochs = 4, BatchSize = 16, LearningRate = 0.02, Seed = 3 };
 
-    static ClassifierTraining Train(ModelConfig model, TrainConfig config, List<LabeledText> items)
+    static ClassifierTraining Train(ClassifierConfig model, ClassifierTrainConfig config, List<LabeledText> items)
     {
         var training = ClassifierTraining.Prepare(items, model, config);
         for (int e = 0; e < config.Epochs; e++) training.RunEpoch();

@@ -17,7 +17,7 @@ public class EnsembleTests
     {
         var table = ForecastTestData.WalkFeatures();
         var ensemble = Forecaster.Create(Small with { Ensemble = 3 }, table);
-        var reports = new List<EpochReport>();
+        var reports = new List<ForecastEpochReport>();
         var mean = ForecastTrainer.Train(ensemble, ensemble.TrainWindows(table), reports.Add);
         Assert.Equal(3 * 3, reports.Count);
         Assert.All(reports.GroupBy(r => r.Member), g => Assert.Equal([1, 2, 3], g.Select(r => r.Epoch)));

@@ -4,7 +4,7 @@
 namespace Recur.Classification;
 
 /// <summary>Token ↔ id. Id 0 is &lt;pad&gt; (padding), id 1 is &lt;unk&gt; (any word not in the vocabulary).</summary>
-public sealed class Vocabulary
+public sealed class ClassifierVocabulary
 {
     /// <summary>The ids of &lt;pad&gt; (fills a batch past a text's end; its embedding row is padding_idx) and &lt;unk&gt;.</summary>
     public const int PadId = 0, UnkId = 1;
@@ -15,7 +15,7 @@ public sealed class Vocabulary
     readonly Dictionary<string, int> ids;
 
     /// <summary>A vocabulary from tokens in id order; the first two must be &lt;pad&gt; and &lt;unk&gt;.</summary>
-    public Vocabulary(IReadOnlyList<string> tokensInIdOrder)
+    public ClassifierVocabulary(IReadOnlyList<string> tokensInIdOrder)
     {
         if (tokensInIdOrder.Count < 2 || tokensInIdOrder[0] != Pad || tokensInIdOrder[1] != Unk)
             throw new InvalidDataException($"a vocabulary starts with '{Pad}' and '{Unk}'");
@@ -50,7 +50,7 @@ public sealed class Vocabulary
     /// Counts the tokens of <paramref name="tokenizedTexts"/> and keeps those seen at least <paramref name="minFreq"/>
     /// times, most frequent first (ties in first-seen order), at most <paramref name="maxWords"/> of them.
     /// </summary>
-    public static Vocabulary Build(IEnumerable<IReadOnlyList<string>> tokenizedTexts, int minFreq = 1, int? maxWords = null)
+    public static ClassifierVocabulary Build(IEnumerable<IReadOnlyList<string>> tokenizedTexts, int minFreq = 1, int? maxWords = null)
     {
         if (minFreq < 1) throw new ArgumentOutOfRangeException(nameof(minFreq), $"min-freq {minFreq} must be at least 1");
         if (maxWords is < 1) throw new ArgumentOutOfRangeException(nameof(maxWords), $"max-vocab {maxWords} must be at least 1");
@@ -69,6 +69,6 @@ public sealed class Vocabulary
             .OrderByDescending(w => w.Count).ThenBy(w => w.First)
             .Select(w => w.Token);
         if (maxWords is int max) words = words.Take(max);
-        return new Vocabulary([Pad, Unk, .. words]);
+        return new ClassifierVocabulary([Pad, Unk, .. words]);
     }
 }
