@@ -52,7 +52,7 @@ public sealed record ClassifierConfig
     {
         ClassifierConfig? c;
         try { c = JsonSerializer.Deserialize<ClassifierConfig>(json, Json.Options); }
-        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.Json(e)})", e); }
         if (c == null) throw new InvalidDataException("model config is empty (JSON null)");
         try { return c.Validate(); }
         catch (ArgumentException e) { throw new InvalidDataException($"model config is invalid: {e.Message}", e); }

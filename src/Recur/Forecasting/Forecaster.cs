@@ -163,7 +163,7 @@ public sealed class Forecaster
         T Parse<T>(string key)
         {
             try { return JsonSerializer.Deserialize<T>(Get(key)) ?? throw Bad($"metadata '{key}' is null"); }
-            catch (JsonException e) { throw Bad($"metadata '{key}' is not valid JSON: {ErrorText.FirstLine(e.Message)}"); }
+            catch (JsonException e) { throw Bad($"metadata '{key}' is not valid JSON: {ErrorText.Json(e)}"); }
         }
         if (ModelKind.Mismatch(path, meta, ModelKind.Forecaster) is { } wrong) throw wrong;
         if (Get("format") != Format) throw Bad($"format {ErrorText.Quote(Get("format"))} is not {Format}");

@@ -2,6 +2,7 @@
 // one line for the user: the file (where there is one) and the problem. This quotes text taken from
 // a file into such a message without letting a hostile file make it multi-line or huge.
 using System.Text;
+using System.Text.Json;
 
 namespace Recur.IO;
 
@@ -16,6 +17,19 @@ internal static class ErrorText
             else sb.Append(c);
         sb.Append(text.Length > max ? $"...' ({text.Length} chars)" : "'");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// A JSON parser's complaint in the file's terms: a field no member takes (the parser names the C# type)
+    /// becomes "unknown field 'name' (...)"; anything else is the parser's first line.
+    /// </summary>
+    public static string Json(JsonException e)
+    {
+        const string Prefix = "The JSON property ", Unmapped = " could not be mapped to any .NET member";
+        int end = e.Message.IndexOf(Unmapped, StringComparison.Ordinal);
+        if (!e.Message.StartsWith(Prefix, StringComparison.Ordinal) || end < 0) return FirstLine(e.Message);
+        string name = e.Message[Prefix.Length..end].Trim('\'');
+        return $"unknown field {Quote(name)}: written by a newer version of Recur, or damaged";
     }
 
     /// <summary>The first line of a message from elsewhere (a JSON parser, the OS).</summary>

@@ -74,17 +74,23 @@ public sealed record ModelConfig
         }
     }
 
-    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
+    // An unknown field is refused (a newer version's model, or a damaged file: ignoring it could build another
+    // network than the file's), as the classifier's and forecaster's configs do.
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
     /// <summary>One line of snake_case JSON, as model files hold it in "recur.config".</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Reads <see cref="ToJson"/>'s form (missing fields take their defaults) and validates it; InvalidDataException for bad JSON or values.</summary>
+    /// <summary>Reads <see cref="ToJson"/>'s form (missing fields take their defaults) and validates it; InvalidDataException for bad JSON, an unknown field or a bad value.</summary>
     public static ModelConfig FromJson(string json)
     {
         ModelConfig? c;
         try { c = JsonSerializer.Deserialize<ModelConfig>(json, Json); }
-        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"model config cannot be read ({ErrorText.Json(e)})", e); }
         if (c == null) throw new InvalidDataException("model config is empty");
         try { c.Validate(); }
         catch (ArgumentException e) { throw new InvalidDataException($"model config is invalid: {e.Message}"); }

@@ -85,6 +85,8 @@ public sealed record TrainConfig
     // Written in lower case; read in any case, so files saved as "Stateful" (before 2026-11-23) still load.
     sealed class LowerCaseEnum<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.SnakeCaseLower) where T : struct, Enum;
 
+    // Unknown fields are ignored here, unlike in ModelConfig: a training setting does not change what network the
+    // saved weights are, so a state file with one this version lacks still resumes (without that setting).
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>One line of snake_case JSON, as the state file holds it in "recur.train_config".</summary>
@@ -94,6 +96,6 @@ public sealed record TrainConfig
     public static TrainConfig FromJson(string json)
     {
         try { return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException("training config is empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"training config cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"training config cannot be read ({ErrorText.Json(e)})", e); }
     }
 }

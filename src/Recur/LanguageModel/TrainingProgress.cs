@@ -58,6 +58,6 @@ public sealed class TrainingProgress
     public static TrainingProgress FromJson(string json)
     {
         try { return JsonSerializer.Deserialize<TrainingProgress>(json, Json) ?? throw new InvalidDataException("training progress is empty"); }
-        catch (JsonException e) { throw new InvalidDataException($"training progress cannot be read ({ErrorText.FirstLine(e.Message)})", e); }
+        catch (JsonException e) { throw new InvalidDataException($"training progress cannot be read ({ErrorText.Json(e)})", e); }
     }
 }

@@ -235,6 +235,20 @@ public class TrainingRunTests
         Assert.Contains("$.step", progress.Message);
     }
 
+    // A model config with a field this version does not know (a newer Recur's model, or a damaged file) is refused,
+    // as the classifier's and forecaster's are: ignoring it could build a different network than the file's.
+    // Training configs keep ignoring unknown fields (a setting does not change what network the weights are).
+    [Fact]
+    public void AModelConfigWithAnUnknownFieldIsRefused()
+    {
+        string json = new ModelConfig { Hidden = 8, VocabSize = 10 }.ToJson();
+        Assert.Equal(8, ModelConfig.FromJson(json).Hidden);
+        var e = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson(json.Insert(1, "\"layer_norm\": true, ")));
+        Assert.StartsWith("model config cannot be read (", e.Message);
+        Assert.Equal("model config cannot be read (unknown field 'layer_norm': written by a newer version of Recur, or damaged)", e.Message);
+        Assert.Equal(0.5, TrainConfig.FromJson("{\"lr\": 0.5, \"from_a_newer_version\": 0}").Lr);
+    }
+
     // The batching is saved in the CLI's words; a state file written before that (names as in C#) still reads.
     [Fact]
     public void BatchingIsSavedInTheCommandLinesWords()
