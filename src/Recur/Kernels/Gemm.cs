@@ -226,19 +226,41 @@ public static unsafe class Gemm
                     int mr = Math.Min(MR, mc - ir);
                     float* cTile = cBlock + (long)ir * ldc + jr;
                     if (mr == MR && nr == NR) kernel(kc, ap + ir * kc, bStrip, cTile, ldc, alpha, betaBlock);
-                    else if (nr == NR && Small) SmallRows(ap + ir * kc, bStrip, kc, mr, cTile, betaBlock);
+                    else if (nr == NR && Small) SmallRows(scratch.Tile, ap + ir * kc, bStrip, kc, mr, cTile, betaBlock);
                     else EdgeTile(scratch.Tile, ap + ir * kc, bStrip, kc, mr, nr, cTile, betaBlock);
                 }
             }
         }
 
-        /// <summary>Fewer than MR rows of full width: 4-row and 1-row kernels, computing only rows that exist.</summary>
+        /// <summary>
+        /// Fewer than MR rows of full width: 4-row and 1-row kernels. A last 2 or 3 rows run as the 4-row kernel
+        /// over the strip's padding into the scratch tile (its 8 accumulators hide the FMA latency that a 1-row
+        /// kernel's 2 expose), and only the rows that exist are stored, with the kernels' own store arithmetic.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void SmallRows(float* ap, float* bp, int kc, int mr, float* cTile, float betaBlock)
+        void SmallRows(float* tile, float* ap, float* bp, int kc, int mr, float* cTile, float betaBlock)
         {
             int i = 0;
             for (; i + 4 <= mr; i += 4) rows4(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
+            if (mr - i >= 2 && i + 4 <= MR && rows4 != null)
+            {
+                rows4(kc, ap + i, MR, bp, tile, NR, 1f, 0f);
+                Store(tile, mr - i, NR, cTile + (long)i * ldc, betaBlock);
+                return;
+            }
             for (; i < mr; i++) row1(kc, ap + i, MR, bp, cTile + (long)i * ldc, ldc, alpha, betaBlock);
+        }
+
+        /// <summary>C (rows, cols) = alpha·tile (+ beta·C), tile rows NR apart: what the kernels' stores compute.</summary>
+        void Store(float* tile, int rows, int cols, float* cTile, float betaBlock)
+        {
+            for (int i = 0; i < rows; i++)
+                for (int j = 0; j < cols; j++)
+                {
+                    float v = alpha * tile[i * NR + j];
+                    float* ct = cTile + (long)i * ldc + j;
+                    *ct = betaBlock != 0 ? MathF.FusedMultiplyAdd(betaBlock, *ct, v) : v;
+                }
         }
 
         /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>
@@ -246,13 +268,7 @@ public static unsafe class Gemm
         void EdgeTile(float* tile, float* ap, float* bp, int kc, int mr, int nr, float* cTile, float betaBlock)
         {
             kernel(kc, ap, bp, tile, NR, 1f, 0f);
-            for (int i = 0; i < mr; i++)
-                for (int j = 0; j < nr; j++)
-                {
-                    float v = alpha * tile[i * NR + j];
-                    float* ct = cTile + (long)i * ldc + j;
-                    *ct = betaBlock != 0 ? MathF.FusedMultiplyAdd(betaBlock, *ct, v) : v;
-                }
+            Store(tile, mr, nr, cTile, betaBlock);
         }
     }
 
