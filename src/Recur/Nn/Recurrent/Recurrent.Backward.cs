@@ -82,24 +82,14 @@ public abstract unsafe partial class Recurrent
         // dh_{t-1} += dGh_t · W_hh, with W_hh (G·H, H) packed once.
         var whh = WeightHh(c).Value;
         c.Whh.Pack(false, G, H, whh.Ptr, H);
-        var dGh = HiddenGateGrads(c);
-        if (inline) SweepBackRows(c, dOut, 0, N, active);
-        else if (RowBlocks > 1) sweepJob.Run(c, active, dOut);
-        else
-            for (int s = 0; s < T; s++)
-            {
-                int t = c.Forward ? T - 1 - s : s;
-                byte* act = active == null ? null : active + t * N;
-                AddOutputGrad(c, dOut, t, 0, N, act);
-                rowJob.Run(c, t, backward: true, act);
-                Gemm.Multiply(false, RowsAt(t), 1f, dGh.Ptr + (long)t * N * G, G, c.Whh, 1f, dh.Ptr, H);
-            }
+        if (!inline && RowBlocks > 1) sweepJob.Run(c, active, dOut);
+        else SweepBackRows(c, dOut, 0, N, active, forkGates: !inline);
         dh.Span.CopyTo(initialGrad!.H.Span.Slice(i * N * H, N * H));
         if (HasCellState) c.Dc!.Span.CopyTo(initialGrad.C!.Span.Slice(i * N * H, N * H));
     }
 
-    /// <summary>Rows [r0, r1) of one direction back through every step, on this thread (its kernels inline).</summary>
-    void SweepBackRows(DirCache c, Tensor dOut, int r0, int r1, byte* active)
+    /// <summary>Rows [r0, r1) of one direction back through every step; <paramref name="forkGates"/> as in SweepRows.</summary>
+    void SweepBackRows(DirCache c, Tensor dOut, int r0, int r1, byte* active, bool forkGates = false)
     {
         int T = steps, N = batch, H = HiddenSize, G = GateCount * H;
         var dGh = HiddenGateGrads(c);
@@ -108,7 +98,8 @@ public abstract unsafe partial class Recurrent
             int t = c.Forward ? T - 1 - s : s;
             byte* act = active == null ? null : active + t * N;
             AddOutputGrad(c, dOut, t, r0, r1, act);
-            BackwardRows(c, t, r0, r1, act);
+            if (forkGates) rowJob.Run(c, t, backward: true, act);
+            else BackwardRows(c, t, r0, r1, act);
             Gemm.Multiply(false, ActiveRows(t, r0, r1), 1f, dGh.Ptr + ((long)t * N + r0) * G, G, c.Whh, 1f, c.Dh!.Ptr + (long)r0 * H, H);
         }
     }

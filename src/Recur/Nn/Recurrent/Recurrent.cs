@@ -183,27 +183,26 @@ public abstract unsafe partial class Recurrent : Module
         StartState(c, initial);
         if (!c.WhhTReady) c.WhhT.PackTransposed(WeightHh(c).Value);
         c.WhhTReady = frozen;
-        if (inline) SweepRows(c, 0, n, active);
-        else if (RowBlocks > 1) sweepJob.Run(c, active, null);
-        else
-            for (int s = 0; s < t; s++)
-            {
-                int step = c.Forward ? s : t - 1 - s;
-                HiddenProjection(c, step, 0, n);
-                rowJob.Run(c, step, backward: false, active == null ? null : active + step * n);
-            }
+        if (!inline && RowBlocks > 1) sweepJob.Run(c, active, null);
+        else SweepRows(c, 0, n, active, forkGates: !inline);
         CopyOutputs(c, layerOut[c.Layer]!, active);
         EndState(c);
     }
 
-    /// <summary>Rows [r0, r1) of one direction through every step, on this thread (its kernels inline).</summary>
-    void SweepRows(DirCache c, int r0, int r1, byte* active)
+    /// <summary>
+    /// Rows [r0, r1) of one direction through every step. The gate kernel runs on this thread, or with
+    /// <paramref name="forkGates"/> (the whole batch only) split over the pool; a GEMM forks by itself
+    /// unless this thread is already a pool part.
+    /// </summary>
+    void SweepRows(DirCache c, int r0, int r1, byte* active, bool forkGates = false)
     {
         for (int s = 0; s < steps; s++)
         {
             int step = c.Forward ? s : steps - 1 - s;
+            byte* act = active == null ? null : active + step * batch;
             HiddenProjection(c, step, r0, r1);
-            ForwardRows(c, step, r0, r1, active == null ? null : active + step * batch);
+            if (forkGates) rowJob.Run(c, step, backward: false, act);
+            else ForwardRows(c, step, r0, r1, act);
         }
     }
 
