@@ -1,9 +1,14 @@
 // All parameters of a model in two flat arenas (values, gradients), in registration order; a tied
 // parameter (the same object under two names) appears once.
-// Optimizer state mirrors the arena, so an update is one loop over Length floats.
+// Optimizer state mirrors the arena, so an update is one loop over Length floats. A parameter lives in
+// one arena at a time: a newer set made from it takes it, and the older set refuses to be used.
 namespace Recur.Nn;
 
-/// <summary>A model's parameters packed contiguously: <see cref="Values"/> and <see cref="Grads"/> are single tensors.</summary>
+/// <summary>
+/// A model's parameters packed contiguously: <see cref="Values"/> and <see cref="Grads"/> are single tensors. Make one
+/// set per model and give it to the optimizer and to GradClip: a set made later from the same parameters moves them
+/// into its own arenas, and the older set then throws InvalidOperationException when stepped, zeroed or clipped.
+/// </summary>
 public sealed class ParameterSet
 {
     /// <summary>Every parameter value, concatenated in <see cref="Entries"/> order.</summary>
@@ -34,11 +39,31 @@ public sealed class ParameterSet
             offset += p.Length;
         }
         Entries = entries;
+        members = list.Select(np => np.Parameter).ToArray();
     }
+
+    readonly Parameter[] members;
 
     /// <summary>Packs every parameter of <paramref name="model"/>.</summary>
     public ParameterSet(Module model) : this(model.NamedParameters()) { }
 
     /// <summary>Sets every gradient to 0 (backward passes accumulate).</summary>
-    public void ZeroGrad() => Grads.Zero();
+    public void ZeroGrad()
+    {
+        ThrowIfTaken();
+        Grads.Zero();
+    }
+
+    /// <summary>
+    /// Refuses a set whose parameters a newer set has taken: its arenas hold copies that no layer reads or writes,
+    /// so an update through it would silently train nothing.
+    /// </summary>
+    internal void ThrowIfTaken()
+    {
+        foreach (var p in members)
+            if (!ReferenceEquals(p.Value.Buffer, Values.Buffer))
+                throw new InvalidOperationException("this ParameterSet no longer holds its parameters: another ParameterSet was made from them " +
+                    "since, and each set moves the parameters into its own storage, so updating through this one would change nothing; " +
+                    "make one ParameterSet per model and give that same set to the optimizer and to GradClip");
+    }
 }

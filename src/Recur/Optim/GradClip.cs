@@ -17,6 +17,7 @@ public static unsafe class GradClip
     public static float ClipByGlobalNorm(ParameterSet parameters, double maxNorm)
     {
         if (!(maxNorm >= 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), $"max norm {maxNorm} is not a non-negative number");
+        parameters.ThrowIfTaken();
         var grads = parameters.Grads;
         float total = (float)Math.Sqrt(Reduce.SumOfSquares(grads.Span));
         // PyTorch: clip_coef = max_norm / (total_norm + 1e-6) in float32, clamped to at most 1.
@@ -33,6 +34,7 @@ public static unsafe class GradClip
     public static void ClipByValue(ParameterSet parameters, float clipValue)
     {
         if (!(clipValue >= 0)) throw new ArgumentOutOfRangeException(nameof(clipValue), $"clip value {clipValue} is not a non-negative number");
+        parameters.ThrowIfTaken();
         var grads = parameters.Grads;
         var k = new ClampKernel { X = grads.Ptr, Limit = clipValue };
         Simd.Run(ref k, grads.Length);

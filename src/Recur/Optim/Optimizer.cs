@@ -36,9 +36,13 @@ public abstract class Optimizer
         LearningRate = learningRate;
     }
 
-    /// <summary>Updates every parameter from its gradient. Gradients are read, never changed; nothing is allocated.</summary>
+    /// <summary>
+    /// Updates every parameter from its gradient. Gradients are read, never changed; nothing is allocated.
+    /// InvalidOperationException when a newer <see cref="ParameterSet"/> has taken the parameters.
+    /// </summary>
     public void Step()
     {
+        Parameters.ThrowIfTaken();
         StepCount++;
         Update(StepCount);
     }
