@@ -56,12 +56,15 @@ public sealed partial class TrainingRun
     static long SnapshotStep(string path) => long.TryParse(Path.GetFileNameWithoutExtension(path)["checkpoint-".Length..], out long s) ? s : -1;
 
     /// <summary>
-    /// Reopens the run in <paramref name="dir"/>. <paramref name="update"/> may change budgets and reporting
-    /// settings (it receives the saved config); the corpus must read back to the same tokens. The directory is
-    /// locked until the run is disposed; one that another run holds is refused (DirectoryInUseException).
+    /// Reopens the run in <paramref name="dir"/>. <paramref name="update"/> receives the saved config and may change
+    /// the budgets (Steps, Epochs, TimeSeconds), Lr, Clip, EvalEvery, CheckpointEvery, Keep, and the paths of Corpus
+    /// and ValFile (for files that moved: the corpus must read back to the same tokens); a change to any other
+    /// setting is refused (ArgumentException naming it), since the saved state holds what it decided. The directory
+    /// is locked until the run is disposed; one that another run holds is refused (DirectoryInUseException).
     /// </summary>
     public static TrainingRun Resume(string dir, Func<TrainConfig, TrainConfig> update)
     {
+        ArgumentNullException.ThrowIfNull(update);
         DirectoryLock.ThrowIfInUse(dir);   // first: a run that has only just started has no state to find yet
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
@@ -114,6 +117,7 @@ public sealed partial class TrainingRun
             throw Damaged(dir, $"{path}: {e.Message}", e) ?? new InvalidDataException($"{path}: {e.Message}", e);
         }
         var config = update(saved);
+        RefuseKeptChanges(saved, config);
         try { config.Validate(); }
         catch (ArgumentException e) when (SameFailure(saved, e))
         {
@@ -139,6 +143,41 @@ public sealed partial class TrainingRun
         var run = new TrainingRun(dir, model, config, corpus, progress);
         run.Load(contents.Tensors, path);
         return run;
+    }
+
+    /// <summary>
+    /// Refuses an update to a setting the run keeps from its start: the state's carried hidden state, optimizer
+    /// and schedule state, split and generator states were made under it, so a change would fail as a damaged
+    /// file or, worse, train on as another run than the one saved (`recur train --resume` refuses these options too).
+    /// </summary>
+    static void RefuseKeptChanges(TrainConfig saved, TrainConfig updated)
+    {
+        static string Show(object? v) => v switch
+        {
+            null => "null",
+            string s => $"'{s}'",
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            _ => v.ToString()!,
+        };
+        void Keep<T>(string name, T before, T after)
+        {
+            if (!EqualityComparer<T>.Default.Equals(before, after))
+                throw new ArgumentException($"TrainingRun.Resume: the update changes TrainConfig.{name} from {Show(before)} to {Show(after)}, which a run keeps " +
+                    "from its start; a resume may change only Steps, Epochs, TimeSeconds, Lr, Clip, EvalEvery, CheckpointEvery, Keep and where " +
+                    $"Corpus and ValFile are: leave {name} as saved, or start a new run (TrainingRun.Create, or FineTune from this run's model)");
+        }
+        Keep("ValFile", saved.ValFile != null ? "a file" : null, updated.ValFile != null ? "a file" : null);
+        Keep("MaxVocab", saved.MaxVocab, updated.MaxVocab);
+        Keep("Batching", saved.Batching, updated.Batching);
+        Keep("Batch", saved.Batch, updated.Batch);
+        Keep("Seq", saved.Seq, updated.Seq);
+        Keep("Optimizer", saved.Optimizer, updated.Optimizer);
+        Keep("WeightDecay", saved.EffectiveWeightDecay, updated.EffectiveWeightDecay);
+        Keep("LrDecay", saved.LrDecay, updated.LrDecay);
+        Keep("ValFrac", saved.ValFrac, updated.ValFrac);
+        Keep("TestFrac", saved.TestFrac, updated.TestFrac);
+        Keep("Seed", saved.Seed, updated.Seed);
+        Keep("InitFrom", saved.InitFrom, updated.InitFrom);
     }
 
     /// <summary>Whether the saved config, before this resume's updates, fails as <paramref name="e"/> says.</summary>
