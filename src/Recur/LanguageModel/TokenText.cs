@@ -11,10 +11,15 @@ public static class TokenText
     /// Token ids of <paramref name="text"/> for a model whose <see cref="ModelConfig.Tokens"/> is <paramref name="kind"/>;
     /// read the text with the model's <see cref="TextOptions"/> (its Lowercase and Ascii) first. A character outside
     /// a character vocabulary is skipped; a word outside a word vocabulary becomes &lt;unk&gt;. Either is counted in
-    /// <paramref name="unknown"/>.
+    /// <paramref name="unknown"/>. A <paramref name="kind"/> other than "chars" or "words" is an ArgumentException.
     /// </summary>
-    public static int[] Encode(string text, string kind, Vocabulary vocab, Dictionary<string, int>? unknown = null) =>
-        kind == ModelConfig.Words ? vocab.EncodeWords(WordTokenizer.Tokenize(text), unknown) : vocab.EncodeCharacters(text, unknown);
+    public static int[] Encode(string text, string kind, Vocabulary vocab, Dictionary<string, int>? unknown = null) => kind switch
+    {
+        ModelConfig.Words => vocab.EncodeWords(WordTokenizer.Tokenize(text), unknown),
+        ModelConfig.Chars => vocab.EncodeCharacters(text, unknown),
+        _ => throw new ArgumentException($"unknown token kind '{kind}': a model's Tokens is \"{ModelConfig.Chars}\" or \"{ModelConfig.Words}\" " +
+            "(ModelConfig.Chars, ModelConfig.Words); pass the loaded model's Config.Tokens", nameof(kind)),
+    };
 
     /// <summary>"3 characters are not in the model's vocabulary and were skipped" (or "1 word is … read as &lt;unk&gt;"), for messages.</summary>
     public static string UnknownNote(string kind, long count)

@@ -1,6 +1,7 @@
 // Reading corpora: BOM and CRLF rules, Unicode characters kept whole, --ascii and --lowercase, and
 // clear refusals of binary, non-UTF-8 and empty input.
 using System.Text;
+using Recur.LanguageModel;
 using Recur.Text;
 
 namespace Recur.Tests.LanguageModel;
@@ -82,5 +83,16 @@ public class TextTests
         Assert.True(Vocabulary.Describe(new string('w', 100_000)).Length < 80);   // a "word" from a hostile file stays short in messages
         var e = Assert.Throws<InvalidDataException>(() => vocab.EncodeCharactersStrict("abé", "the prime"));
         Assert.Contains("'é' (U+00E9)", e.Message);
+    }
+
+    [Fact]
+    public void AnUnknownTokenKindIsRefused()
+    {
+        // "word" (or "Chars") once encoded as characters: a word vocabulary then read nothing but unknowns.
+        var vocab = Vocabulary.FromCharacters("abc");
+        Assert.Equal([0, 1, 2], TokenText.Encode("abc", ModelConfig.Chars, vocab));
+        var e = Assert.Throws<ArgumentException>(() => TokenText.Encode("abc", "word", vocab));
+        Assert.Contains("'word'", e.Message);
+        Assert.Contains("words", e.Message);
     }
 }
