@@ -50,7 +50,7 @@ public sealed class Rng
     /// <summary>Uniform integer in [0, n), without modulo bias.</summary>
     public int NextInt(int n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
+        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), $"NextInt({n}): n must be at least 1 (the draw is in [0, n))");
         ulong bound = (ulong)n;
         ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
         ulong r;

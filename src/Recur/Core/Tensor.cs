@@ -58,7 +58,8 @@ public sealed unsafe class Tensor
     public Tensor Slice(int start, params int[] shape)
     {
         int n = ElementCount(shape);
-        if (start < 0 || start > Length - n) throw new ArgumentOutOfRangeException(nameof(start));
+        if (start < 0 || start > Length - n)
+            throw new ArgumentOutOfRangeException(nameof(start), $"elements [{start}, {(long)start + n}) are outside {this} ({Length} elements)");
         return new Tensor(Buffer, Offset + start, shape);
     }
 
@@ -86,6 +87,9 @@ public sealed unsafe class Tensor
     /// <summary>A new tensor of <paramref name="shape"/> holding a copy of <paramref name="values"/>, whose count must match it.</summary>
     public static Tensor FromArray(float[] values, params int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Length != ElementCount(shape))
+            throw new ArgumentException($"{values.Length} values do not fill shape {ShapeString(shape)}, which holds {ElementCount(shape)}", nameof(values));
         var t = new Tensor(shape);
         t.CopyFrom(values);
         return t;

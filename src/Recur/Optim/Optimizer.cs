@@ -106,7 +106,10 @@ public abstract class Optimizer
     protected static double Require(double value, string name, double low, double high, bool inclusive = false)
     {
         bool ok = value >= low && (inclusive ? value <= high : value < high);
-        if (!ok) throw new ArgumentOutOfRangeException(name, $"{name} = {value} is outside [{low}, {high}{(inclusive ? "]" : ")")}");
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, high == double.MaxValue && inclusive
+                ? $"{name} = {value} must be {(low == 0 ? "0 or more" : $"at least {low}")}"
+                : $"{name} = {value} is outside [{low}, {high}{(inclusive ? "]" : ")")}");
         return value;
     }
 }
