@@ -29,9 +29,11 @@ public enum TrainStop
 }
 
 /// <summary>
-/// The end of a training loop. ElapsedSeconds is the run's whole time across resumes; SessionSeconds this
-/// session's (steps, validation, saving); StepSeconds the part of it in training steps, over which
-/// TokensPerSecond is counted.
+/// The end of a training loop: why it stopped, and Steps, the run's step count then. ElapsedSeconds is the run's
+/// whole time across resumes; SessionSeconds this session's (steps, validation, saving); StepSeconds the part of it
+/// in training steps, over which TokensPerSecond is counted. Message says why training diverged (Stop is Diverged);
+/// null otherwise. The losses are in the run: <see cref="TrainingRun.Progress"/> (BestValLoss, BestStep, ValHistory)
+/// and <see cref="TrainingRun.TrainLoss"/>.
 /// </summary>
 public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double SessionSeconds, double StepSeconds,
     double TokensPerSecond, string? Message);
