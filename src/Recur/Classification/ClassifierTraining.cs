@@ -212,7 +212,10 @@ public sealed class ClassifierTraining
         return (batchLoss, correct, norm);
     }
 
-    /// <summary>Puts the best epoch's weights back (with validation); the model is then in evaluation mode.</summary>
+    /// <summary>
+    /// Puts the best epoch's weights back (with validation); the model is then in evaluation mode. A later
+    /// <see cref="RunEpoch"/> trains on from these weights, with Adam's moments as the last epoch left them.
+    /// </summary>
     public void Finish()
     {
         if (bestValues != null) parameters.Values.CopyFrom(bestValues);

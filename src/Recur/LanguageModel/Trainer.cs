@@ -6,15 +6,18 @@ using System.Diagnostics;
 
 namespace Recur.LanguageModel;
 
-/// <summary>What the loop reports as it goes (the CLI draws progress from it; tests may ignore it).</summary>
+/// <summary>
+/// What the loop reports as it goes (the CLI draws progress from it). Each method does nothing unless implemented,
+/// so a monitor implements only what it wants, e.g. <c>Evaluated</c> to print validation losses.
+/// </summary>
 public interface ITrainingMonitor
 {
     /// <summary>After every optimizer step: its loss (nats per token), this session's speed in tokens per second of training steps, and the largest fraction of any budget spent (0 to 1).</summary>
-    void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone);
+    void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone) { }
     /// <summary>After every validation; <paramref name="best"/> when its loss is the lowest so far (model.safetensors now holds these weights).</summary>
-    void Evaluated(TrainingRun run, EvalResult validation, bool best);
+    void Evaluated(TrainingRun run, EvalResult validation, bool best) { }
     /// <summary>After the state (and a model snapshot) is saved.</summary>
-    void Checkpointed(TrainingRun run);
+    void Checkpointed(TrainingRun run) { }
 }
 
 /// <summary>How a training loop ended.</summary>
@@ -31,8 +34,8 @@ public enum TrainStop
 /// <summary>
 /// The end of a training loop: why it stopped, and Steps, the run's step count then. ElapsedSeconds is the run's
 /// whole time across resumes; SessionSeconds this session's (steps, validation, saving); StepSeconds the part of it
-/// in training steps, over which TokensPerSecond is counted. Message says why training diverged (Stop is Diverged);
-/// null otherwise. The losses are in the run: <see cref="TrainingRun.Progress"/> (BestValLoss, BestStep, ValHistory)
+/// in training steps, over which TokensPerSecond is counted. Message says why training diverged (Stop is Diverged), or
+/// that the budget was used up before this call (Stop is Budget, no step taken); null otherwise. The losses are in the run: <see cref="TrainingRun.Progress"/> (BestValLoss, BestStep, ValHistory)
 /// and <see cref="TrainingRun.TrainLoss"/>.
 /// </summary>
 public sealed record TrainOutcome(TrainStop Stop, long Steps, double ElapsedSeconds, double SessionSeconds, double StepSeconds,
@@ -44,7 +47,9 @@ public static class Trainer
     /// <summary>
     /// Trains <paramref name="run"/> until its budget (<see cref="Spent"/>) is used up, <paramref name="cancel"/> is
     /// cancelled or the loss diverges, validating and saving as its config says; <paramref name="monitor"/> hears each
-    /// step, validation and checkpoint. The run must not be disposed yet (ObjectDisposedException).
+    /// step, validation and checkpoint. A run whose budget is already used up (a resume that raised none) returns at
+    /// once and writes nothing: its files already hold where it stopped. The run must not be disposed yet
+    /// (ObjectDisposedException).
     /// </summary>
     public static TrainOutcome Run(TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
     {
@@ -54,7 +59,7 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var stepClock = new Stopwatch();   // training steps only: the speed shown leaves out validation and saving
         double before = p.ElapsedSeconds;
-        long tokensAtStart = p.TokensSeen;
+        long tokensAtStart = p.TokensSeen, stepAtStart = p.Step;
         double Elapsed() => before + clock.Elapsed.TotalSeconds;
         double Speed() => (p.TokensSeen - tokensAtStart) / Math.Max(stepClock.Elapsed.TotalSeconds, 1e-9);
         TrainStop stop = TrainStop.Budget;
@@ -78,8 +83,11 @@ public static class Trainer
                 savedAtEnd = true;
             }
         }
-        // A diverged run keeps its last good files: the weights in memory may already be poisoned.
-        if (stop != TrainStop.Diverged && p.Step > 0)
+        // A diverged run keeps its last good files: the weights in memory may already be poisoned. A call that took
+        // no step has nothing new to validate or save.
+        if (p.Step == stepAtStart && stop == TrainStop.Budget)
+            message = $"nothing to train: the run at step {p.Step:N0} has used up its budget (Steps, Epochs or TimeSeconds); raise one in TrainingRun.Resume's update";
+        if (stop != TrainStop.Diverged && p.Step > stepAtStart)
         {
             if (!evaluatedAtEnd) Evaluate(run, monitor);
             p.ElapsedSeconds = Elapsed();

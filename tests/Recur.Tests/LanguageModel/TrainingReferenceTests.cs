@@ -80,7 +80,7 @@ public class TrainingReferenceTests(ITestOutputHelper output)
     static double MaxRelative(float[] expected, float[] actual) => expected.Zip(actual, (e, a) => Math.Abs((double)a - e) / Math.Abs(e)).Max();
     static double MaxAbsolute(float[] expected, float[] actual) => expected.Zip(actual, (e, a) => Math.Abs((double)a - e)).Max();
 
-    /// <summary>What each step left behind, read as Trainer.Run reports the step.</summary>
+    /// <summary>What each step left behind, read as Trainer.Run reports the step (the other reports: the interface's no-ops).</summary>
     sealed class StepRecorder : ITrainingMonitor
     {
         public List<float> Losses { get; } = [];
@@ -93,8 +93,5 @@ public class TrainingReferenceTests(ITestOutputHelper output)
             Norms.Add(run.LastGradientNorm);
             LearningRates.Add((float)run.LearningRate);
         }
-
-        public void Evaluated(TrainingRun run, EvalResult validation, bool best) { }
-        public void Checkpointed(TrainingRun run) { }
     }
 }

@@ -148,6 +148,23 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void AResumeWithItsBudgetSpentSaysSoAndWritesNothing()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        string path = dir.File("run");
+        using (var run = TrainingRun.Create(path, Small, Config(corpus) with { Steps = 3 }, new TextOptions())) Trainer.Run(run);
+        var written = Directory.GetFiles(path).ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        Thread.Sleep(20);   // a rewrite would show as a later time
+
+        using var resumed = TrainingRun.Resume(path, c => c);
+        var outcome = Trainer.Run(resumed);
+        Assert.Equal((TrainStop.Budget, 3L), (outcome.Stop, outcome.Steps));
+        Assert.Contains("nothing to train: the run at step 3 has used up its budget", outcome.Message);
+        Assert.Equal(written, Directory.GetFiles(path).Where(f => !DirectoryLock.IsLockFile(f)).ToDictionary(f => f, File.GetLastWriteTimeUtc));
+    }
+
+    [Fact]
     public void ADisposedRunNeitherTrainsNorWritesToItsDirectory()
     {
         using var dir = new TempDir();
