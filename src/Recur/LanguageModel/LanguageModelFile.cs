@@ -50,6 +50,11 @@ public static class LanguageModelFile
             throw new InvalidDataException($"{path}: the vocabulary has {vocab.Count} tokens but the config says {config.VocabSize}");
         if (config.Tokens == ModelConfig.Words && !vocab.TryGetId(Vocabulary.Unknown, out _))
             throw new InvalidDataException($"{path}: a word model's vocabulary must hold {Vocabulary.Unknown}");
+        // Text is read and printed one Unicode scalar value per token: an entry of none or of two would crash or print wrong.
+        if (config.Tokens == ModelConfig.Chars)
+            for (int i = 0; i < vocab.Count; i++)
+                if (!(vocab[i].Length > 0 && System.Text.Rune.TryGetRuneAt(vocab[i], 0, out var r) && r.Utf16SequenceLength == vocab[i].Length))
+                    throw new InvalidDataException($"{path}: a character model's vocabulary holds {ErrorText.Quote(vocab[i], 40)} (entry {i + 1}), which is not one character; the file is damaged");
         var model = TokenModel.Create(config, new Rng(0));
         try { model.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }

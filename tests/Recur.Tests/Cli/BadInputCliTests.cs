@@ -238,6 +238,35 @@ public class BadInputCliTests
         RecurProcess.Run("sample", damaged).AssertCleanError("tensor fc.bias holds NaN or infinite values");
     }
 
+    // The fourth audit: a character model's vocabulary entry that is no single character ("" once crashed info
+    // with "Index was out of range", naming no file; "zz" sampled and fine-tuned as if it were one character).
+    [Fact]
+    public void ACharacterVocabularyEntryThatIsNotOneCharacterIsDamage()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "2", "--hidden", "8", "--layers", "1", "--batch", "4", "--seq", "10").ExitCode);
+        var contents = ModelFile.Load(Path.Combine(run, "model.safetensors"));
+        var vocab = JsonSerializer.Deserialize<string[]>(contents.Metadata["recur.vocab"])!;
+        foreach (var (entry, shown) in new[] { ("", "''"), ("zz", "'zz'") })
+        {
+            string edited = tmp.File($"vocab-{entry.Length}.safetensors");
+            string[] tokens = [.. vocab[..^1], entry];
+            Safetensors.Write(edited, contents.Tensors.Select(kv => (kv.Key, kv.Value)),
+                new Dictionary<string, string>(contents.Metadata) { ["recur.vocab"] = JsonSerializer.Serialize(tokens) });
+            string message = $"{edited}: a character model's vocabulary holds {shown} (entry {vocab.Length}), which is not one character; the file is damaged";
+            foreach (var command in new[] { new[] { "info", edited }, ["sample", edited, "--length", "5"], ["eval", edited, corpus],
+                         ["train", corpus, "-o", tmp.File("ft"), "--init-from", edited, "--steps", "1"] })
+            {
+                var r = RecurProcess.Run(command);
+                r.AssertCleanError(message);
+                Assert.Equal("", r.Out);
+            }
+        }
+        Assert.False(Directory.Exists(tmp.File("ft")));
+    }
+
     // The second audit: resuming from a damaged or mixed-up run directory, and limits in sample and eval.
     [Fact]
     public void ResumeSampleAndEvalEdges()
