@@ -13,9 +13,11 @@ public sealed class LabelMap
     /// <summary>Names[c] is the label text of class c; Names[1] is the positive class.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>The map with class 0 <paramref name="negative"/> and class 1 <paramref name="positive"/>; ArgumentException when they are the same.</summary>
+    /// <summary>The map with class 0 <paramref name="negative"/> and class 1 <paramref name="positive"/>; ArgumentException when they are the same or one is empty.</summary>
     public LabelMap(string negative, string positive)
     {
+        // Data labels are trimmed and an empty one refused: only a damaged model file can hold one (or JSON null).
+        if (string.IsNullOrWhiteSpace(negative) || string.IsNullOrWhiteSpace(positive)) throw new ArgumentException("the two classes need labels that are not empty");
         if (negative == positive) throw new ArgumentException($"the two classes need different labels, not {Q(negative)} twice");
         Names = [negative, positive];
     }

@@ -159,6 +159,22 @@ public class TrainingTests
             .AssertCleanError($"recur: error: {path}: damaged classifier metadata: model config is invalid: --hidden must be at least 1 (got -4)");
     }
 
+    // The fourth audit: an empty or null label once loaded, and predict printed it as a blank label ("label": null in --json).
+    [Theory]
+    [InlineData("[null,\"pos\"]")]
+    [InlineData("[\"\",\"pos\"]")]
+    [InlineData("[\"neg\",\" \"]")]
+    public void AnEmptyLabelIsDamage(string labels)
+    {
+        using var dir = new TempDir();
+        string path = SavedWithMetadata(dir, "bad.safetensors", saved => new Dictionary<string, string>(saved) { ["labels"] = labels });
+        string message = $"{path}: damaged classifier metadata: the two classes need labels that are not empty";
+        Assert.Equal(message, Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
+        var r = Recur.Tests.Cli.RecurProcess.Run("classify", "predict", path, "a fine film", "--json");
+        r.AssertCleanError($"recur: error: {message}");
+        Assert.Equal("", r.Out);
+    }
+
     [Fact]
     public void AModelWithANaNWeightIsRefusedAsDamaged()
     {
