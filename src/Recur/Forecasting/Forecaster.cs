@@ -26,8 +26,11 @@ public sealed class Forecaster
     /// <summary>The close's standardisation (one column) when <see cref="ForecastConfig.ScaleTarget"/>; otherwise null.</summary>
     public StandardScaler? TargetScaler { get; }
 
-    Forecaster(ForecastConfig config, ForecastModel[] members, StandardScaler scaler, StandardScaler? targetScaler) =>
-        (Config, Members, Scaler, TargetScaler) = (config, members, scaler, targetScaler);
+    /// <summary>Read from a file by <see cref="Load(string)"/>: its window is the model's, not an option the user can lower.</summary>
+    readonly bool loaded;
+
+    Forecaster(ForecastConfig config, ForecastModel[] members, StandardScaler scaler, StandardScaler? targetScaler, bool loaded = false) =>
+        (Config, Members, Scaler, TargetScaler, this.loaded) = (config, members, scaler, targetScaler, loaded);
 
     /// <summary>Config.Ensemble models for F features, member k's weights drawn from Rng(Seed + k) as PyTorch would initialise them.</summary>
     static ForecastModel[] NewMembers(ForecastConfig config, int features) =>
@@ -68,7 +71,7 @@ public sealed class Forecaster
     /// <summary>Windows over [from, to] (default: the config's test range) of any file with the same features.</summary>
     public WindowSet Windows(FeatureTable table, DateOnly? from = null, DateOnly? to = null)
     {
-        var (start, end) = Rows(table, from ?? Config.TestStart, to ?? Config.TestEnd, Config.Window, "test range");
+        var (start, end) = Rows(table, from ?? Config.TestStart, to ?? Config.TestEnd, Config.Window, "test range", windowFixed: loaded);
         return WindowSet.From(table, start, end, Scaler, Config.Window);
     }
 
@@ -183,7 +186,7 @@ public sealed class Forecaster
         }
         catch (ArgumentException e) { throw Bad($"scaler statistics are not valid: {e.Message}"); }
         if (scaler.Width != features.Length) throw Bad($"the scaler has {scaler.Width} columns for {features.Length} features");
-        var forecaster = new Forecaster(config, NewMembers(config, features.Length), scaler, target);
+        var forecaster = new Forecaster(config, NewMembers(config, features.Length), scaler, target, loaded: true);
         var weights = forecaster.Weights;
         try { weights.LoadStateDict(contents.Tensors); }
         catch (InvalidDataException e) { throw Bad(e.Message); }
@@ -198,8 +201,11 @@ public sealed class Forecaster
     static (int Start, int End) TrainRows(ForecastConfig config, FeatureTable table) =>
         Rows(table, config.TrainStart, config.TrainEnd, Math.Max(config.Window, 2), "training range");
 
-    /// <summary>Rows of [from, to], with a clear error when they cannot fill <paramref name="minRows"/>.</summary>
-    static (int Start, int End) Rows(FeatureTable table, DateOnly? from, DateOnly to, int minRows, string what)
+    /// <summary>
+    /// Rows of [from, to], with a clear error when they cannot fill <paramref name="minRows"/>; <paramref name="windowFixed"/>:
+    /// the window is a trained model's (eval, predict), so the error cannot advise a lower --window.
+    /// </summary>
+    static (int Start, int End) Rows(FeatureTable table, DateOnly? from, DateOnly to, int minRows, string what, bool windowFixed = false)
     {
         var (start, end) = table.RowsBetween(from, to);
         if (end - start >= minRows) return (start, end);
@@ -207,6 +213,6 @@ public sealed class Forecaster
         string have = table.Count == 0 ? "" :
             $"; its days with every feature run from {table.Dates[0]:yyyy-MM-dd} (line {table.Lines[0]}) to {table.Dates[^1]:yyyy-MM-dd} (line {table.Lines[^1]})";
         throw new InvalidDataException($"{table.Source}: the {what} {range} has {end - start} days with every feature, " +
-            $"fewer than the {minRows} it needs{have}; {(minRows > 2 && end - start >= 2 ? "lower --window or choose" : "choose")} other dates");
+            $"fewer than the {minRows} it needs{have}; {(windowFixed ? $"the model reads windows of {minRows} days: choose" : minRows > 2 && end - start >= 2 ? "lower --window or choose" : "choose")} other dates");
     }
 }

@@ -134,6 +134,24 @@ public class BadInputCliTests
             .AssertCleanError("choose an earlier --train-start or a later --train-end");
     }
 
+    // The fourth audit: eval and predict have no --window (a trained model's window is its own), yet a test range
+    // too short for one window told them to "lower --window or choose other dates".
+    [Fact]
+    public void ARangeTooShortForATrainedModelsWindowAsksForOtherDates()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run, "--window", "10")).ExitCode);
+        foreach (var command in new[] { "eval", "predict" })
+        {
+            var r = RecurProcess.Run("forecast", command, run, csv, "--test-start", "2002-04-10");
+            r.AssertCleanError("has 8 days with every feature, fewer than the 10 it needs");
+            Assert.DoesNotContain("--window", r.Err);
+            Assert.Contains("the model reads windows of 10 days: choose other dates", r.Err);
+        }
+    }
+
     // SIGTERM (`kill PID`, a scheduler's time limit) is taken as Ctrl-C is.
     [Theory]
     [InlineData("INT")]
