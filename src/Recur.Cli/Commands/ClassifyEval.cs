@@ -34,7 +34,7 @@ static class ClassifyEval
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var classifier = Classifier.Load(modelPath);
             var items = ClassifyCommand.LoadData(dataPath, layout.Get(parse, dataPath));
-            var targets = classifier.Labels.Targets(items);
+            var targets = classifier.Labels.Targets(items, folders: Directory.Exists(dataPath));
             var sequences = classifier.Encode(items.Select(i => i.Text).ToList());
             double readSeconds = clock.Elapsed.TotalSeconds;
             float[] p = null!;

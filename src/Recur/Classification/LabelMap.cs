@@ -82,8 +82,11 @@ public sealed class LabelMap
         return c != 0 ? c : string.CompareOrdinal(a, b);
     }
 
-    /// <summary>The classes of labelled texts; an unknown label is an error naming where it is.</summary>
-    public float[] Targets(IReadOnlyList<LabeledText> items)
+    /// <summary>
+    /// The classes of labelled texts; an unknown label is an error naming where it is and what to change: the label
+    /// column, or with <paramref name="folders"/> (the texts come from class folders) the folders' names.
+    /// </summary>
+    public float[] Targets(IReadOnlyList<LabeledText> items, bool folders = false)
     {
         var targets = new float[items.Count];
         for (int i = 0; i < items.Count; i++)
@@ -91,7 +94,7 @@ public sealed class LabelMap
             int c = IndexOf(items[i].Label);
             if (c < 0)
                 throw new InvalidDataException($"{items[i].Where}: unknown label {Q(items[i].Label)}; the model knows {Q(Names[0])} and {Q(Names[1])} " +
-                    "(choose the label column with --label-column)");
+                    (folders ? $"(a class folder's name is its label: name the two folders {Q(Names[0])} and {Q(Names[1])})" : "(choose the label column with --label-column)"));
             targets[i] = c;
         }
         return targets;

@@ -144,6 +144,18 @@ public class ClassifyCliTests
         Assert.Equal(1, r.Code);
         Assert.Contains($"{other} line 3: unknown label 'neutral'", r.Err);
         Assert.Contains("training: 1 epoch, batch", Recur("info", run).Out);
+
+        // A folder's labels are its class folders' names, and --label-column is refused there: the error once advised it.
+        string folder = dir.File("folder");
+        foreach (var label in new[] { "neg", "neutral" })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, label));
+            File.WriteAllText(Path.Combine(folder, label, "1.txt"), "fine");
+        }
+        var f = Recur("classify", "eval", run, folder);
+        AssertOneLineError(f.Code, f.Err, $"{Path.Combine(folder, "neutral", "1.txt")}: unknown label 'neutral'; the model knows 'neg' and 'pos' " +
+            "(a class folder's name is its label: name the two folders 'neg' and 'pos')");
+        Assert.DoesNotContain("--label-column", f.Err);
     }
 
     /// <summary>A one-epoch model of 8 units, enough to run predict on.</summary>
