@@ -105,10 +105,11 @@ static class TrainCommand
         }
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
-        if (m.Tokens == ModelConfig.Words && m.Embed == 0 && m.VocabSize >= OneHotHintWords && run.Progress.Step == 0)
+        if (m.Tokens == ModelConfig.Words && m.Embed == 0 && m.VocabSize >= OneHotHintWords && run.Progress.Step == 0 && cfg.InitFrom == null)
         {
             // One-hot input reads a column of rnn.weight_ih_l0 (G·H, V) per token, V floats apart: at 20,000 words
-            // that made the first layer 3.5× slower than at 65 characters (bench profile --vocab).
+            // that made the first layer 3.5× slower than at 65 characters (bench profile --vocab). Not said when
+            // fine-tuning: --init-from keeps the model's architecture, so --embed cannot be given.
             long weights = run.Model.NamedParameters().First(q => q.Name == "rnn.weight_ih_l0").Parameter.Length;
             reporter.Line($"note: one-hot input of {m.VocabSize:N0} words gives rnn.weight_ih_l0 {weights:N0} weights, read one column per token; " +
                 $"an embedding (--embed {Math.Min(256, m.Hidden)}; PyTorch's word_language_model uses 200) is smaller and faster");

@@ -108,6 +108,25 @@ public class WordCliTests
         Assert.Equal(20, JsonDocument.Parse(RecurProcess.Run("info", whole, "--json").Out).RootElement.GetProperty("vocab").GetArrayLength());
     }
 
+    // The fourth audit: fine-tuning a one-hot word model of 1,000 words or more advised "an embedding (--embed N)",
+    // an option --init-from refuses (the model keeps its architecture).
+    [Fact]
+    public void TheOneHotNoteAdvisesAnEmbeddingOnlyToANewRun()
+    {
+        using var tmp = new TempDir();
+        var words = new System.Text.StringBuilder();
+        for (int i = 0; i < 3000; i++) words.Append('w').Append(i % 1100).Append(i % 12 == 11 ? '\n' : ' ');
+        string corpus = tmp.Write("w.txt", words.ToString());
+        string[] tiny = ["--steps", "1", "--batch", "2", "--seq", "4", "--val-frac", "0.05"];
+        var fresh = RecurProcess.Run(["train", corpus, "-o", tmp.File("run"), "--tokens", "words", "--hidden", "8", "--layers", "1", .. tiny]);
+        Assert.True(fresh.ExitCode == 0, fresh.Err);
+        Assert.Contains("note: one-hot input of", fresh.Out);
+        Assert.Contains("an embedding (--embed 8;", fresh.Out);
+        var tuned = RecurProcess.Run(["train", corpus, "-o", tmp.File("tuned"), "--init-from", tmp.File("run"), .. tiny]);
+        Assert.True(tuned.ExitCode == 0, tuned.Err);
+        Assert.DoesNotContain("--embed", tuned.Out + tuned.Err);
+    }
+
     [Fact]
     public void BadWordInputIsOneClearLine()
     {
