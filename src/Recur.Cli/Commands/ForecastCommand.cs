@@ -108,7 +108,13 @@ static class ForecastCommand
     {
         var f = from ?? forecaster.Config.TestStart;
         var t = to ?? forecaster.Config.TestEnd;
-        Cli.Require(f <= t, $"the range {f:yyyy-MM-dd} to {t:yyyy-MM-dd} is empty (--test-start is after --test-end)");
+        // Name the dates as they came: one may be the model's own, which the user never typed.
+        Cli.Require(f <= t, (from, to) switch
+        {
+            (null, _) => $"--test-end {t:yyyy-MM-dd} is before the model's test start {f:yyyy-MM-dd}; give an earlier --test-start too",
+            (_, null) => $"--test-start {f:yyyy-MM-dd} is after the model's test end {t:yyyy-MM-dd}; give a later --test-end too",
+            _ => $"--test-start {f:yyyy-MM-dd} is after --test-end {t:yyyy-MM-dd}",
+        });
         return forecaster.Windows(table, f, t);
     }
 

@@ -135,7 +135,7 @@ public class BadInputCliTests
     }
 
     // The fourth audit: eval and predict have no --window (a trained model's window is its own), yet a test range
-    // too short for one window told them to "lower --window or choose other dates".
+    // too short for one window told them to "lower --window or choose other dates". An empty range names the dates given.
     [Fact]
     public void ARangeTooShortForATrainedModelsWindowAsksForOtherDates()
     {
@@ -150,6 +150,14 @@ public class BadInputCliTests
             Assert.DoesNotContain("--window", r.Err);
             Assert.Contains("the model reads windows of 10 days: choose other dates", r.Err);
         }
+        // One date given and the other the model's: the message said "(--test-start is after --test-end)" of a
+        // --test-start never given.
+        RecurProcess.Run("forecast", "eval", run, csv, "--test-end", "2001-06-29")
+            .AssertCleanError("recur: error: --test-end 2001-06-29 is before the model's test start 2002-01-01; give an earlier --test-start too");
+        RecurProcess.Run("forecast", "predict", run, csv, "--test-start", "2002-06-03")
+            .AssertCleanError("recur: error: --test-start 2002-06-03 is after the model's test end 2002-04-30; give a later --test-end too");
+        RecurProcess.Run("forecast", "eval", run, csv, "--test-start", "2002-03-01", "--test-end", "2002-02-01")
+            .AssertCleanError("recur: error: --test-start 2002-03-01 is after --test-end 2002-02-01");
     }
 
     // SIGTERM (`kill PID`, a scheduler's time limit) is taken as Ctrl-C is.
