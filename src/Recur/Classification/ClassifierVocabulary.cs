@@ -40,6 +40,7 @@ public sealed class ClassifierVocabulary
     /// <summary>The ids of a text's tokens.</summary>
     public int[] Encode(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var toks = Tokenizer.Tokenize(text);
         var result = new int[toks.Count];
         for (int i = 0; i < result.Length; i++) result[i] = Id(toks[i]);

@@ -23,6 +23,8 @@ public sealed unsafe class Tensor
     /// <summary>A view of <paramref name="buffer"/> (which must be pinned) from <paramref name="offset"/>.</summary>
     public Tensor(float[] buffer, int offset, int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(buffer);
+        ArgumentNullException.ThrowIfNull(shape);
         int n = ElementCount(shape);
         if (offset < 0 || offset > buffer.Length - n)
             throw new ArgumentOutOfRangeException(nameof(offset), $"view of {n} elements at {offset} does not fit a buffer of {buffer.Length}");

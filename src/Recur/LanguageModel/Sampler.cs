@@ -52,6 +52,8 @@ public sealed class Sampler
     /// <summary>A sampler over <paramref name="model"/>, whose tokens are <paramref name="vocab"/>: the vocabulary it was trained with (both from <see cref="LanguageModelFile.Load"/>).</summary>
     public Sampler(TokenModel model, Vocabulary vocab)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocab);
         if (vocab.Count != model.Config.VocabSize)
             throw new ArgumentException($"a vocabulary of {vocab.Count} tokens does not fit a model of {model.Config.VocabSize}; give the vocabulary the model was trained with", nameof(vocab));
         this.model = model;

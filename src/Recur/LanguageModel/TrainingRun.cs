@@ -99,6 +99,8 @@ public sealed partial class TrainingRun : IDisposable
     /// </summary>
     public static TrainingRun FineTune(string dir, LoadedModel start, TrainConfig config, float? dropout = null)
     {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(config);
         if (config.MaxVocab != 0) throw new ArgumentException("--max-vocab cannot change a trained model's vocabulary; leave it out");
         var saved = start.Model.Config;
         var model = dropout is float d ? saved with { Dropout = d } : saved;
@@ -110,6 +112,10 @@ public sealed partial class TrainingRun : IDisposable
 
     static TrainingRun Create(string dir, ModelConfig model, TrainConfig config, TextOptions text, LoadedModel? start)
     {
+        ArgumentNullException.ThrowIfNull(dir);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(text);
         config.Validate();
         (model with { VocabSize = 1 }).Validate();
         if (model.Tokens != ModelConfig.Words && config.MaxVocab != 0) throw new ArgumentException("--max-vocab applies to --tokens words");

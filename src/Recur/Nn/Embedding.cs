@@ -27,6 +27,7 @@ public sealed class Embedding : Module
     /// <param name="paddingIdx">A row kept at zero at init and given no gradient; negative counts from the end, as in PyTorch.</param>
     public Embedding(int numEmbeddings, int embeddingDim, Rng rng, int? paddingIdx = null)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         if (numEmbeddings <= 0 || embeddingDim <= 0)
             throw new ArgumentOutOfRangeException(nameof(numEmbeddings), "sizes must be positive");
         if (paddingIdx is int p && (p < -numEmbeddings || p >= numEmbeddings))

@@ -21,6 +21,7 @@ public sealed unsafe class Linear : Module
     /// <summary>nn.Linear(in, out, bias), its weights drawn from <paramref name="rng"/>; throws ArgumentOutOfRangeException for a size ≤ 0.</summary>
     public Linear(int inFeatures, int outFeatures, Rng rng, bool bias = true)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         if (inFeatures <= 0 || outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), "sizes must be positive");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;

@@ -23,6 +23,7 @@ public sealed class ParameterSet
     /// <summary>Moves <paramref name="parameters"/> (full name, parameter) into the arenas in order, keeping their values and gradients; a parameter seen before is skipped.</summary>
     public ParameterSet(IEnumerable<(string Name, Parameter Parameter)> parameters)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         // A tied parameter (one object under several names) is packed and trained once, under its first name.
         var seen = new HashSet<Parameter>();
         var list = parameters.Where(np => seen.Add(np.Parameter)).ToList();
@@ -45,7 +46,7 @@ public sealed class ParameterSet
     readonly Parameter[] members;
 
     /// <summary>Packs every parameter of <paramref name="model"/>.</summary>
-    public ParameterSet(Module model) : this(model.NamedParameters()) { }
+    public ParameterSet(Module model) : this((model ?? throw new ArgumentNullException(nameof(model))).NamedParameters()) { }
 
     /// <summary>Sets every gradient to 0 (backward passes accumulate).</summary>
     public void ZeroGrad()

@@ -49,6 +49,7 @@ public abstract unsafe class RecurrentCell : Module
     /// <summary>Adds the four parameters in PyTorch's order (the biases only with <paramref name="bias"/>) and fills each from U(-1/√H, 1/√H) in that order; sizes must be positive.</summary>
     protected RecurrentCell(int inputSize, int hiddenSize, bool bias, Rng rng)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         if (inputSize <= 0 || hiddenSize <= 0) throw new ArgumentOutOfRangeException(nameof(inputSize), "sizes must be positive");
         InputSize = inputSize;
         HiddenSize = hiddenSize;

@@ -83,6 +83,7 @@ public abstract unsafe partial class Recurrent : Module
     /// <summary>Adds the parameters in PyTorch's order, each ~ U(-1/√H, 1/√H) from <paramref name="rng"/>, then forks <paramref name="rng"/> for the dropout masks; sizes must be positive and dropout in [0, 1).</summary>
     protected Recurrent(int inputSize, int hiddenSize, int numLayers, bool bidirectional, float dropout, bool bias, Rng rng)
     {
+        ArgumentNullException.ThrowIfNull(rng);
         if (inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0)
             throw new ArgumentOutOfRangeException(nameof(inputSize), "input size, hidden size and layers must be positive");
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), "dropout must be in [0, 1)");
