@@ -25,20 +25,28 @@ static class InfoOtherModels
         var tokens = classifier.Vocab.Tokens;
         reporter.Line($"tokenizer {meta.GetValueOrDefault("tokenizer", "?")}, vocabulary {tokens.Count:N0}: {string.Join(' ', tokens.Take(30))}" +
             $"{(tokens.Count > 30 ? $" … and {tokens.Count - 30:N0} more" : "")}; {(classifier.MaxLen is int m ? $"texts cut to {m:N0} tokens" : "texts read whole")}");
-        var training = Json(meta, "training");
-        var history = Json(meta, "history");
+        // The training record is shown as far as it reads; a damaged one (edited, or cut) is a warning, as a
+        // language model's summary is: the model itself loaded.
+        var training = Json(meta, "training", JsonValueKind.Object, out bool trainingDamaged);
+        var history = Json(meta, "history", JsonValueKind.Array, out bool historyDamaged);
         int? bestEpoch = meta.TryGetValue("best_epoch", out var be) && int.TryParse(be, CultureInfo.InvariantCulture, out int e) ? e : null;
         if (training is { } t)
             reporter.Line($"training: {Get(t, "epochs")} epoch{(Get(t, "epochs") == "1" ? "" : "s")}, batch {Get(t, "batch_size")}, lr {Get(t, "learning_rate")}, seed {Get(t, "seed")}, " +
                 $"validation split {Get(t, "val_split")}");
         // The saved model's epoch (the best validated one, else the last).
-        if (history is { ValueKind: JsonValueKind.Array } h && h.GetArrayLength() > 0)
+        if (history is { } h && h.GetArrayLength() > 0)
         {
-            var saved = h.EnumerateArray().LastOrDefault(x => bestEpoch is int b && x.TryGetProperty("epoch", out var n) && n.ValueKind == JsonValueKind.Number && n.GetInt32() == b);
-            if (saved.ValueKind != JsonValueKind.Object) saved = h[h.GetArrayLength() - 1];
-            string val = saved.TryGetProperty("val_accuracy", out var va) && va.ValueKind == JsonValueKind.Number ? $", validation accuracy {va.GetDouble():P2}" : "";
-            reporter.Line($"the model is epoch {Get(saved, "epoch")}'s: training loss {Get(saved, "train_loss", "0.0000")}, accuracy {Get(saved, "train_accuracy", "P2")}{val}");
+            if (h.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Object))
+            {
+                var saved = h.EnumerateArray().LastOrDefault(x => bestEpoch is int b && x.TryGetProperty("epoch", out var n) && n.ValueKind == JsonValueKind.Number && n.GetInt32() == b);
+                if (saved.ValueKind != JsonValueKind.Object) saved = h[h.GetArrayLength() - 1];
+                string val = saved.TryGetProperty("val_accuracy", out var va) && va.ValueKind == JsonValueKind.Number ? $", validation accuracy {va.GetDouble():P2}" : "";
+                reporter.Line($"the model is epoch {Get(saved, "epoch")}'s: training loss {Get(saved, "train_loss", "0.0000")}, accuracy {Get(saved, "train_accuracy", "P2")}{val}");
+            }
+            else historyDamaged = true;
         }
+        if (trainingDamaged || historyDamaged)
+            reporter.Warn("the file's training record (metadata training and history) is damaged; showing the model only");
         reporter.Result(new Dictionary<string, object?>
         {
             ["path"] = path,
@@ -89,12 +97,22 @@ static class InfoOtherModels
         });
     }
 
-    /// <summary>A metadata value that is JSON, or null when it is missing or damaged (info shows what it can).</summary>
-    static JsonElement? Json(IReadOnlyDictionary<string, string> meta, string key)
+    /// <summary>
+    /// A metadata value that is JSON of <paramref name="kind"/>, or null when it is missing or damaged (not JSON, or
+    /// another kind: <paramref name="damaged"/>); info shows what it can.
+    /// </summary>
+    static JsonElement? Json(IReadOnlyDictionary<string, string> meta, string key, JsonValueKind kind, out bool damaged)
     {
+        damaged = false;
         if (!meta.TryGetValue(key, out var text)) return null;
-        try { return JsonDocument.Parse(text).RootElement; }
-        catch (JsonException) { return null; }
+        try
+        {
+            var e = JsonDocument.Parse(text).RootElement;
+            if (e.ValueKind == kind) return e;
+        }
+        catch (JsonException) { }
+        damaged = true;
+        return null;
     }
 
     static string Get(JsonElement e, string key, string format = "") =>

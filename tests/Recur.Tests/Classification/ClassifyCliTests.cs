@@ -158,6 +158,24 @@ public class ClassifyCliTests
         Assert.DoesNotContain("--label-column", f.Err);
     }
 
+    [Theory]
+    [InlineData("history", "[\"x\"]")]
+    [InlineData("history", "[1, 2]")]
+    [InlineData("history", "{broken")]
+    [InlineData("training", "[3]")]
+    public void InfoOnADamagedTrainingRecordWarnsAndShowsTheModel(string key, string value)
+    {
+        using var dir = new TempDir();
+        var contents = global::Recur.IO.ModelFile.Load(Path.Combine(TinyRun(dir), "model.safetensors"));
+        string damaged = dir.File("damaged.safetensors");
+        global::Recur.IO.Safetensors.Write(damaged, contents.Tensors.Select(kv => (kv.Key, kv.Value)),
+            new Dictionary<string, string>(contents.Metadata) { [key] = value });
+        var info = Recur("info", damaged);
+        Assert.True(info.Code == 0, info.Err);
+        Assert.Equal("recur: warning: the file's training record (metadata training and history) is damaged; showing the model only", info.Err.Trim());
+        Assert.Contains("text classifier (recur classify): embedding 4", info.Out);
+    }
+
     /// <summary>A one-epoch model of 8 units, enough to run predict on.</summary>
     static string TinyRun(TempDir dir)
     {
