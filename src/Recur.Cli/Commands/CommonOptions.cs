@@ -31,13 +31,13 @@ static partial class CommonOptions
     /// <summary>True when the user typed the option (not just its default).</summary>
     public static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
-    /// <summary>"90s", "30m", "1h30m", "2h", or plain seconds.</summary>
+    /// <summary>"90s", "30m", "1h30m", "2h", "1.5h", or plain seconds: h, m and s at most once each, in that order.</summary>
     public static double ParseDuration(string text)
     {
         var m = DurationPattern().Match(text.Trim());
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain) && !double.IsNaN(plain))
             return plain > 0 ? Checked(plain, text) : throw new CliError($"--time '{text}' must be longer than zero");
-        if (!m.Success || m.Length == 0) throw new CliError($"--time '{text}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h", usage: true);
+        if (!m.Success || m.Length == 0) throw new CliError($"--time '{text}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h (h, m and s at most once each, in that order)", usage: true);
         double seconds = 0;
         foreach (Capture c in m.Groups["part"].Captures)
         {
@@ -52,7 +52,8 @@ static partial class CommonOptions
     static double Checked(double seconds, string text) => seconds <= MaxSeconds ? seconds
         : throw new CliError($"--time '{text}' is longer than a year; give at most 8784h");
 
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
+    // Each unit at most once, largest first: "1h1h" (once read as 2h) or "30m1h" is a slip, not a sum to work out.
+    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?h)?(?<part>\d+(\.\d+)?m)?(?<part>\d+(\.\d+)?s)?$")]
     private static partial Regex DurationPattern();
 
     /// <summary>

@@ -53,6 +53,25 @@ public class BadInputCliTests
     }
 
     [Fact]
+    public void ADurationNamesEachUnitOnceLargestFirst()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string run = tmp.File("run");
+        // 1h1h was read as 2h and 30m1h as 1h30m: a unit given twice or out of order is a slip, malformed like 10x.
+        foreach (var t in new[] { "1h1h", "30m1h", "10s5m", "1m1m", "1h30s30m" })
+        {
+            var r = RecurProcess.Run("train", corpus, "-o", run, "--time", t);
+            r.AssertCleanError($"--time '{t}' is not a duration; write e.g. 90s, 30m, 1h30m or 2h (h, m and s at most once each, in that order)");
+            Assert.Equal(2, r.ExitCode);
+        }
+        // Every form that reads still does: --hidden 0, checked just after --time, is the error each one meets.
+        foreach (var t in new[] { "90s", "30m", "1h30m", "2h", "1.5h", "1h30m10s", "1h10s", "45", "0.001s", " 2h " })
+            RecurProcess.Run("train", corpus, "-o", run, "--time", t, "--hidden", "0").AssertCleanError("--hidden must be at least 1 (got 0)");
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
     public void SizesPastWhatATensorHoldsNameTheOption()
     {
         using var tmp = new TempDir();
