@@ -67,11 +67,13 @@ static class ForecastCommand
     /// <summary>
     /// One thread by default: the seed's model is so small (batches of 128 × 16 units) that forking costs
     /// more than it saves; on a busy 2-core machine 2 threads made an epoch 6 times slower. An ensemble's
-    /// models train up to this many at once. Results are the same bits for any count.
+    /// models train up to this many at once (<paramref name="trains"/>: only `train` says so; eval and predict train
+    /// nothing). Results are the same bits for any count.
     /// </summary>
-    internal static Option<int> ThreadsOption() => new("--threads")
+    internal static Option<int> ThreadsOption(bool trains) => new("--threads")
     {
-        Description = "Threads for the kernels, and an --ensemble's models trained at once (the default model is too small to gain from more; results are identical for any count)",
+        Description = (trains ? "Threads for the kernels, and an --ensemble's models trained at once" : "Threads for the kernels") +
+            " (the default model is too small to gain from more; results are identical for any count)",
         DefaultValueFactory = _ => 1,
     };
 

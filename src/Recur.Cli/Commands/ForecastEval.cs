@@ -16,7 +16,7 @@ static class ForecastEval
         var testStart = ForecastCommand.DateOption("--test-start", "First day to score, yyyy-mm-dd (default: the model's test start)");
         var testEnd = ForecastCommand.DateOption("--test-end", "Last day to score (default: the model's test end)");
         var json = new Option<bool>("--json") { Description = "Print one JSON object with keys r2, mse, mae, mape (a fraction), count on stdout", DefaultValueFactory = _ => false };
-        var threads = ForecastCommand.ThreadsOption();
+        var threads = ForecastCommand.ThreadsOption(trains: false);
 
         var command = new Command("eval", "Score a forecaster's predicted closes: R², MSE, MAE and MAPE over the test range.");
         command.Add(model);

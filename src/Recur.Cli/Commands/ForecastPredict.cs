@@ -16,7 +16,7 @@ static class ForecastPredict
         var output = new Option<string?>("--output", "-o") { Description = "Write the CSV to this file (its folder is created if missing) and a plot beside it (same name, .png and .svg) instead of to stdout" };
         var testStart = ForecastCommand.DateOption("--test-start", "First day to predict, yyyy-mm-dd (default: the model's test start; the first window-1 days only feed the first window)");
         var testEnd = ForecastCommand.DateOption("--test-end", "Last day to predict (default: the model's test end)");
-        var threads = ForecastCommand.ThreadsOption();
+        var threads = ForecastCommand.ThreadsOption(trains: false);
 
         var command = new Command("predict", "Predict the close of every day in the test range: a CSV of date, actual, predicted.");
         command.Add(model);

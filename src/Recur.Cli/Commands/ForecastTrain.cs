@@ -38,7 +38,7 @@ static class ForecastTrain
         var seed = new Option<ulong>("--seed") { Description = "Random seed (initial weights, batch order, dropout)", DefaultValueFactory = _ => d.Seed };
         var ensemble = new Option<int>("--ensemble") { Description = "Train this many models, seeds --seed, --seed + 1, ..., and forecast their mean (K times the training time)", DefaultValueFactory = _ => d.Ensemble };
         var logEvery = new Option<int>("--log-every") { Description = "Print the loss at epoch 1 and every N epochs after (0: never)", DefaultValueFactory = _ => 100 };
-        var threads = ForecastCommand.ThreadsOption();
+        var threads = ForecastCommand.ThreadsOption(trains: true);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr)", DefaultValueFactory = _ => false };
 
         var command = new Command("train", "Train a forecaster. Defaults are seed 002's: 37 features, windows of 5 days, 2-layer LSTM 16 → Linear 16 → ReLU → Linear 1, " +

@@ -136,8 +136,18 @@ public class ForecastCliTests
                      "--train-end", "[default: 2022-12-31]", "--test-start", "[default: 2023-01-01]", "--test-end", "[default: 2023-06-30]",
                      "--dropout", "--fc-hidden", "--scale-target", "--train-start" })
             Assert.Contains(expected, help);
+        Assert.Contains("an --ensemble's models trained at once", help);
         foreach (var sub in new[] { "eval", "predict", "baseline" })
             Assert.Equal(0, Recur("forecast", sub, "--help").Code);
+        // eval and predict train nothing: their --threads is the kernels' alone (it once spoke of training an --ensemble).
+        foreach (var sub in new[] { "eval", "predict" })
+        {
+            string threads = Recur("forecast", sub, "--help").Out.Split('\n').Single(l => l.TrimStart().StartsWith("--threads"));
+            Assert.DoesNotContain("ensemble", threads);
+            Assert.DoesNotContain("train", threads);
+            Assert.Contains("Threads for the kernels", threads);
+            Assert.Contains("[default: 1]", threads);
+        }
     }
 
     [Fact]
