@@ -34,11 +34,10 @@ static class NumbersCommand
             // Writing the same corpus again is harmless; anything else in its place is the user's file.
             Cli.Require(!File.Exists(path) || File.ReadAllText(path) == text, $"{path} already exists and holds other text; choose another directory or move it away");
         }
+        // Both are written before anything is printed: a stdout that fails (a full disk) must not leave train.txt alone.
+        foreach (var (path, _, _, text) in files) AtomicFile.WriteAllText(path, text);
         foreach (var (path, first, last, text) in files)
-        {
-            AtomicFile.WriteAllText(path, text);
             reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
-        }
         reporter.Line($"train a model on it with e.g.: recur train {Path.Combine(dir!, "train.txt")} --val-file {Path.Combine(dir!, "valid.txt")} --tokens words --cell gru -o runs/numbers-gru");
         return Cli.Ok;
     }

@@ -1,6 +1,7 @@
 // recur numbers, and word mode end to end: train --tokens words with --val-file and the seed's recurrence,
 // eval --continuation --json, info and sample in word mode, exact resume through the tool, and bad
 // input as one clear line.
+using System.Diagnostics;
 using System.Text.Json;
 using Recur.IO;
 using Recur.Tests.Support;
@@ -41,6 +42,26 @@ public class WordCliTests
         RecurProcess.Run("numbers", "-o", other).AssertCleanError("valid.txt already exists and holds other text");
         Assert.False(File.Exists(Path.Combine(other, "train.txt")), "a refused numbers -o left a new train.txt");
         Assert.Equal("my own text\n", File.ReadAllText(Path.Combine(other, "valid.txt")));
+
+        // A stdout that fails (Linux's /dev/full) fails the first line printed: both files are written by then
+        // (it once printed between the two writes, leaving train.txt without valid.txt), and a second run still works.
+        if (File.Exists("/dev/full"))
+        {
+            string full = tmp.File("full");
+            var shell = new ProcessStartInfo("bash") { RedirectStandardError = true, UseShellExecute = false };
+            shell.ArgumentList.Add("-c");
+            shell.ArgumentList.Add($"dotnet '{Path.Combine(AppContext.BaseDirectory, "recur.dll")}' numbers -o '{full}' > /dev/full");
+            using (var p = Process.Start(shell)!)
+            {
+                string err = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                Assert.Equal(1, p.ExitCode);
+                Assert.Equal("recur: error: cannot write to standard output: No space left on device", err.Trim());
+            }
+            Assert.Equal(train, File.ReadAllText(Path.Combine(full, "train.txt")));
+            Assert.Equal(valid, File.ReadAllText(Path.Combine(full, "valid.txt")));
+            Assert.Equal(0, RecurProcess.Run("numbers", "-o", full).ExitCode);
+        }
     }
 
     [Fact]
