@@ -43,9 +43,9 @@ public sealed class LinearBaseline
     {
         int m = train.Count, p = train.Features + 1, days = p + train.Window - 1;
         if (m >= p) return;
-        throw new ArgumentException($"the training range {train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd} gives {m} windows of {train.Window} days, " +
+        throw new ArgumentException($"the training range {train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd} gives {m:N0} window{(m == 1 ? "" : "s")} of {train.Window:N0} days, " +
             $"too few for the linear baseline (fit by train and baseline), which needs one per coefficient: {p} ({train.Features} features and the intercept); " +
-            $"choose an earlier --train-start or a later --train-end so that the range holds at least {days} days with every feature");
+            $"choose an earlier --train-start or a later --train-end so that the range holds at least {days:N0} days with every feature");
     }
 
     /// <summary>The prediction for every window of <paramref name="set"/> (from its last day).</summary>

@@ -78,7 +78,7 @@ public static class StockFeatures
     {
         int n = bars.Count, f = Names.Count;
         if (n <= FirstRow)
-            throw new InvalidDataException($"{bars.Source}: only {n} data rows ({bars.Where(0)} to {bars.Where(n - 1)}); " +
+            throw new InvalidDataException($"{bars.Source}: only {n} data {(n == 1 ? $"row ({bars.Where(0)})" : $"rows ({bars.Where(0)} to {bars.Where(n - 1)})")}; " +
                 $"the 252-day features need {FirstRow} earlier days, so the first usable day is data row {FirstRow + 1} " +
                 $"(line {FirstRow + 2}) and a file needs more than {FirstRow} rows, and more again for training");
         var o = bars.Open; var h = bars.High; var l = bars.Low; var c = bars.Close; var v = bars.Volume;

@@ -96,6 +96,8 @@ public class CsvValidationTests
         string message = ReadError("short.csv", Walk(200), features: true);
         Assert.Contains("only 200 data rows (line 2 (2000-01-03) to line 201", message);
         Assert.Contains("the first usable day is data row 255 (line 256)", message);
+        // One row is one row, at one line (it read "only 1 data rows (line 2 (...) to line 2 (...))").
+        Assert.Contains("only 1 data row (line 2 (2000-01-03)); the 252-day features", ReadError("one.csv", Walk(1), features: true));
     }
 
     [Fact]

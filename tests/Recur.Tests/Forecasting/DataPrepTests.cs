@@ -118,6 +118,15 @@ public class DataPrepTests
 
         e = Assert.Throws<InvalidDataException>(() => Forecaster.Create(new ForecastConfig { TrainEnd = new DateOnly(1990, 12, 31) }, table));
         Assert.Contains("the training range up to 1990-12-31 has 0 days", e.Message);
+
+        // Counts of days read with thousands separators, as the CLI's other counts do, and one day is a day.
+        e = Assert.Throws<InvalidDataException>(() => Forecaster.Create(new ForecastConfig { Window = 9000 }, table));
+        Assert.Contains("the training range up to 2022-12-31 has 8,061 days with every feature, fewer than the 9,000 it needs", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => Forecaster.Create(new ForecastConfig
+        {
+            TrainStart = new DateOnly(2022, 12, 30), TrainEnd = new DateOnly(2022, 12, 30),
+        }, table));
+        Assert.Contains("the training range 2022-12-30 to 2022-12-30 has 1 day with every feature, fewer than the 5 it needs", e.Message);
     }
 
     [Fact]
