@@ -189,7 +189,13 @@ static class TrainCommand
             Cli.Require(Path.GetFullPath(o) == Path.GetFullPath(dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
         Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         // runs/a/state.safetensors for runs/a is an easy slip; the library's "no state.safetensors here" would advise -o FILE.
-        Cli.Require(!File.Exists(dir), $"--resume takes a run directory, not a file: give the directory that holds {Path.GetFileName(dir)} ({(Path.GetDirectoryName(dir) is { Length: > 0 } parent ? parent : ".")})");
+        // Only a file inside a run points to its directory: the corpus's directory holds no run.
+        if (File.Exists(dir))
+        {
+            string parent = Path.GetDirectoryName(dir) is { Length: > 0 } d ? d : ".";
+            throw new CliError($"--resume {dir} is a file, not a run directory: " + (File.Exists(Path.Combine(parent, TrainingRun.StateFileName))
+                ? $"give the run directory that holds it ({parent})" : "give the run directory that 'recur train -o DIR' made"));
+        }
         // A corpus named again must be there: "the run's corpus is not there any more" would blame the saved path.
         foreach (var f in p.GetValue(Corpus) ?? []) Cli.ExistingFile(f, "corpus");
         var run = TrainingRun.Resume(dir, saved =>

@@ -325,7 +325,14 @@ public class BadInputCliTests
         // A new path that is wrong is named as given (it was reported as the saved corpus gone missing).
         RecurProcess.Run("train", tmp.File("typo.txt"), "--resume", a, "--steps", "9").AssertCleanError($"corpus '{tmp.File("typo.txt")}' does not exist");
         RecurProcess.Run("train", tmp.Path, "--resume", a, "--steps", "9").AssertCleanError("is a directory, not a file");
-        RecurProcess.Run("train", "--resume", Path.Combine(a, "state.safetensors")).AssertCleanError($"--resume takes a run directory, not a file: give the directory that holds state.safetensors ({a})");
+        RecurProcess.Run("train", "--resume", Path.Combine(a, "state.safetensors"))
+            .AssertCleanError($"--resume {Path.Combine(a, "state.safetensors")} is a file, not a run directory: give the run directory that holds it ({a})");
+        // A file in no run (the corpus) once got "give the directory that holds moved.txt (.)", a directory with no run.
+        RecurProcess.RunIn(tmp.Path, "train", "--resume", "moved.txt")
+            .AssertCleanError("recur: error: --resume moved.txt is a file, not a run directory: give the run directory that 'recur train -o DIR' made");
+        Directory.CreateDirectory(tmp.File("empty"));
+        RecurProcess.RunIn(tmp.Path, "train", "--resume", "empty")
+            .AssertCleanError("recur: error: empty: no state.safetensors here, so there is no run to resume (start one with 'recur train CORPUS -o empty')");
 
         // A setting out of range in an edited state is the saved run's: giving the option again cannot mend it (it
         // once read "--lr-decay must be in (0, 1] (got -0.5)", as if the command line had said so). One this command
