@@ -18,6 +18,8 @@ public sealed record CsvLayout(string LabelColumn = "label", string TextColumn =
 /// <summary>Reads labelled texts from CSV files and class folders.</summary>
 public static class TextData
 {
+    static readonly CsvLayout Defaults = new();
+
     /// <summary>A CSV file, or a folder of class sub-folders when <paramref name="path"/> is a directory.</summary>
     /// <param name="path">The CSV file or the folder.</param>
     /// <param name="layout">Where label and text are in a CSV file (default: "label", "text", ',').</param>
@@ -52,9 +54,10 @@ public static class TextData
                     throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.TextColumn}' in the header ({header}); {fix("--text-column", "text")}");
                 if (labelAt < 0 && requireLabels)
                     throw new InvalidDataException($"{path} line {record.Line}: no column '{layout.LabelColumn}' in the header ({header}); {fix("--label-column", "label")}");
+                // Either option may be the one to change (--text-column label meets the default label column), so neither is blamed.
                 if (labelAt == textAt)
-                    throw new InvalidDataException($"{path} line {record.Line}: --label-column '{layout.LabelColumn}' and --text-column '{layout.TextColumn}' are the same column; " +
-                        "name the column that holds the labels with --label-column");
+                    throw new InvalidDataException($"{path} line {record.Line}: --label-column '{layout.LabelColumn}' and --text-column '{layout.TextColumn}' name the same column; " +
+                        $"pick different columns for the two: the labels' with --label-column (default '{Defaults.LabelColumn}'), the texts' with --text-column (default '{Defaults.TextColumn}')");
                 continue;
             }
             string where = $"{path} line {record.Line}";

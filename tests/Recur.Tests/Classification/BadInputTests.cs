@@ -92,7 +92,8 @@ public class BadInputTests
         using var dir = new TempDir();
         string path = dir.Write("d.csv", "label,text\n0,a long review\n");
         string m = Error(() => TextData.Load(path, new CsvLayout(LabelColumn: "text")));
-        Assert.Contains("--label-column 'text' and --text-column 'text' are the same column", m);
+        Assert.Contains("--label-column 'text' and --text-column 'text' name the same column; pick different columns for the two: the labels' with --label-column (default 'label'), the texts' with --text-column (default 'text')", m);
+        Assert.DoesNotContain("name the column that holds the labels", m);
     }
 
     [Fact]

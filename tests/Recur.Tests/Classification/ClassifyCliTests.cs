@@ -355,7 +355,10 @@ public class ClassifyCliTests
         Assert.Contains("choose it with --label-column", r.Err);
 
         r = Recur("classify", "train", csv, "-o", dir.File("run"), "--label-column", "text");
-        AssertOneLineError(r.Code, r.Err, "--label-column 'text' and --text-column 'text' are the same column");
+        AssertOneLineError(r.Code, r.Err, "--label-column 'text' and --text-column 'text' name the same column; pick different columns for the two");
+        // The text column given as the default label column: it told the user to fix a --label-column never given.
+        r = Recur("classify", "train", csv, "-o", dir.File("run"), "--text-column", "label");
+        AssertOneLineError(r.Code, r.Err, "line 1: --label-column 'label' and --text-column 'label' name the same column; pick different columns for the two: the labels' with --label-column (default 'label'), the texts' with --text-column (default 'text')");
 
         r = Recur("classify", "train", csv, "-o", dir.File("run"), "--batch-size", "0");
         AssertOneLineError(r.Code, r.Err, "--batch-size must be at least 1 (got 0)");
