@@ -13,7 +13,7 @@ public class ClassifierModelTests
 {
     const int Vocab = 40;
 
-    static int[][] RandomTexts(Rng rng, params int[] lengths) =>
+    internal static int[][] RandomTexts(Rng rng, params int[] lengths) =>
         lengths.Select(n => Enumerable.Range(0, n).Select(_ => 2 + rng.NextInt(Vocab - 2)).ToArray()).ToArray();
 
     public static IEnumerable<object[]> Shapes() => new[]
@@ -28,7 +28,7 @@ public class ClassifierModelTests
         new() { Cell = cell, Embed = 6, Hidden = 5, Layers = layers, Bidirectional = bi, Fc = 4 };
 
     /// <summary>Forward, BCE loss and backward of one batch; returns the logits and every gradient.</summary>
-    static (float[] Logits, Dictionary<string, float[]> Grads) Step(TextClassifier model, int[][] texts, float[] targets)
+    internal static (float[] Logits, Dictionary<string, float[]> Grads) Step(TextClassifier model, int[][] texts, float[] targets)
     {
         var batch = new Batch();
         batch.Fill(texts, targets, Enumerable.Range(0, texts.Length).ToArray());
@@ -155,5 +155,51 @@ public class ClassifierModelTests
             model.NamedParameters().Select(p => p.Name).Take(5));
         Assert.Contains("rnn.weight_ih_l1_reverse", model.NamedParameters().Select(p => p.Name));
         Assert.Equal(["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"], model.NamedParameters().Select(p => p.Name).TakeLast(4));
+    }
+}
+
+// Alone (the "threads" collection): another class setting the thread count meanwhile would make a run at
+// k threads a run at some other count.
+[Collection("threads")]
+public class ClassifierThreadTests
+{
+    // One fresh model through a batch too small to split, then 38 texts (split into blocks of texts), then
+    // 70 longer texts: every sweep buffer grows between batches, the last two times under split sweeps.
+    [Theory, MemberData(nameof(ClassifierModelTests.CellShapes), MemberType = typeof(ClassifierModelTests))]
+    public void GrowingBatchesOnSeveralThreadsGiveTheBitsOfOneThread(string cell, int layers, bool bi)
+    {
+        var rng = new Rng(19);
+        int[][][] batches =
+        [
+            ClassifierModelTests.RandomTexts(rng, 3, 0, 5, 2, 4),
+            ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 38).Select(i => i * 7 % 24).ToArray()),
+            ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 70).Select(i => 1 + i * 11 % 41).ToArray()),
+        ];
+        float[][] Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.SetThreads(threads);
+            try
+            {
+                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 44, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
+                var model = new TextClassifier(cfg, 40, new Rng(9));
+                var results = new List<float[]>();
+                foreach (var texts in batches)
+                {
+                    var (z, g) = ClassifierModelTests.Step(model, texts, texts.Select((_, i) => (float)(i % 2)).ToArray());
+                    results.Add(z);
+                    results.AddRange(g.Values);
+                }
+                return [.. results];
+            }
+            finally { Workers.SetThreads(saved); }
+        }
+        var one = Run(1);
+        for (int round = 0; round < 2; round++)
+            foreach (int threads in new[] { 2, 3, 4 })
+            {
+                var got = Run(threads);
+                for (int i = 0; i < one.Length; i++) Close.Exact(one[i], got[i], $"{cell} {layers} layers bi={bi}: result {i}, {threads} threads");
+            }
     }
 }
