@@ -63,34 +63,6 @@ public class ClassifierModelTests
     }
 
     [Theory, MemberData(nameof(CellShapes))]
-    public void TextBlocksOnSeveralThreadsGiveTheBitsOfOneThread(string cell, int layers, bool bi)
-    {
-        // 38 texts of 0..23 tokens and H 48 make the sweeps big enough to split: at 2 and 3 threads each
-        // direction of a one-way layer runs as blocks of texts, at 4 threads each of both directions.
-        var rng = new Rng(17);
-        var texts = RandomTexts(rng, Enumerable.Range(0, 38).Select(i => i * 7 % 24).ToArray());
-        var targets = texts.Select((_, i) => (float)(i % 2)).ToArray();
-        (float[], Dictionary<string, float[]>) Run(int threads)
-        {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
-                return Step(new TextClassifier(cfg, Vocab, new Rng(9)), texts, targets);
-            }
-            finally { Workers.SetThreads(saved); }
-        }
-        var (z1, g1) = Run(1);
-        foreach (int threads in new[] { 2, 3, 4 })
-        {
-            var (z, g) = Run(threads);
-            Close.Exact(z1, z, $"logits, {threads} threads");
-            foreach (var (name, grad) in g1) Close.Exact(grad, g[name], $"grad {name}, {threads} threads");
-        }
-    }
-
-    [Theory, MemberData(nameof(CellShapes))]
     public void GradientsMatchCentralDifferences(string cell, int layers, bool bi)
     {
         var model = new TextClassifier(Small(layers, bi, cell), Vocab, new Rng(11));
@@ -163,6 +135,34 @@ public class ClassifierModelTests
 [Collection("threads")]
 public class ClassifierThreadTests
 {
+    [Theory, MemberData(nameof(ClassifierModelTests.CellShapes), MemberType = typeof(ClassifierModelTests))]
+    public void TextBlocksOnSeveralThreadsGiveTheBitsOfOneThread(string cell, int layers, bool bi)
+    {
+        // 38 texts of 0..23 tokens and H 48 make the sweeps big enough to split: at 2 and 3 threads each
+        // direction of a one-way layer runs as blocks of texts, at 4 threads each of both directions.
+        var rng = new Rng(17);
+        var texts = ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 38).Select(i => i * 7 % 24).ToArray());
+        var targets = texts.Select((_, i) => (float)(i % 2)).ToArray();
+        (float[], Dictionary<string, float[]>) Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.SetThreads(threads);
+            try
+            {
+                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
+                return ClassifierModelTests.Step(new TextClassifier(cfg, 40, new Rng(9)), texts, targets);
+            }
+            finally { Workers.SetThreads(saved); }
+        }
+        var (z1, g1) = Run(1);
+        foreach (int threads in new[] { 2, 3, 4 })
+        {
+            var (z, g) = Run(threads);
+            Close.Exact(z1, z, $"logits, {threads} threads");
+            foreach (var (name, grad) in g1) Close.Exact(grad, g[name], $"grad {name}, {threads} threads");
+        }
+    }
+
     // One fresh model through a batch too small to split, then 38 texts (split into blocks of texts), then
     // 70 longer texts: every sweep buffer grows between batches, the last two times under split sweeps.
     [Theory, MemberData(nameof(ClassifierModelTests.CellShapes), MemberType = typeof(ClassifierModelTests))]

@@ -4,7 +4,7 @@ namespace Recur.Tests.Core;
 
 public class WorkersTests
 {
-    sealed class Count(int parts) : IParallelWork
+    internal sealed class Count(int parts) : IParallelWork
     {
         public readonly int[] Hits = new int[parts];
         public void Run(int part) => Interlocked.Increment(ref Hits[part]);
@@ -36,6 +36,19 @@ public class WorkersTests
         Assert.All(work.Hits, h => Assert.Equal(1, h));
     }
 
+}
+
+// Alone: every class that sets the process-wide thread count belongs here, so that no other test changes
+// the count under it (a comparison meant for k threads would silently run at another count).
+[CollectionDefinition("threads", DisableParallelization = true)]
+public class ThreadsCollection;
+
+[Collection("threads")]
+public class WorkersThreadCountTests
+{
+    // The kernels' "any thread count gives the same bits" tests compare runs at two counts; if SetThreads did
+    // nothing they would compare a count with itself. One thread runs every part on the caller; k threads run k
+    // parts at once (each part waits at a barrier until all k have arrived, which fewer threads never reach).
     // Four threads fork jobs of 1..12 parts while the pool is replaced for two seconds. Before the
     // ticket was closed between jobs, a worker of a pool disposed before its first job claimed parts
     // under generation 0, and a worker holding the last job's ticket claimed parts of the next: within
@@ -51,7 +64,7 @@ public class WorkersTests
             while (!stop.IsCancellationRequested)
             {
                 int parts = 1 + random.Next(12);
-                var work = new Count(parts);
+                var work = new WorkersTests.Count(parts);
                 Workers.Run(work, parts);
                 Assert.All(work.Hits, h => Assert.Equal(1, h));
             }
@@ -69,18 +82,7 @@ public class WorkersTests
         }
         finally { Workers.SetThreads(saved); }
     }
-}
 
-// Alone: the other classes set the thread count too, and this one reads it back.
-[CollectionDefinition("threads", DisableParallelization = true)]
-public class ThreadsCollection;
-
-[Collection("threads")]
-public class WorkersThreadCountTests
-{
-    // The kernels' "any thread count gives the same bits" tests compare runs at two counts; if SetThreads did
-    // nothing they would compare a count with itself. One thread runs every part on the caller; k threads run k
-    // parts at once (each part waits at a barrier until all k have arrived, which fewer threads never reach).
     [Fact]
     public void SetThreadsSetsHowManyPartsRunAtOnce()
     {

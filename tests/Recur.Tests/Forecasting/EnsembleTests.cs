@@ -10,7 +10,7 @@ namespace Recur.Tests.Forecasting;
 
 public class EnsembleTests
 {
-    static readonly ForecastConfig Small = ForecastTestData.WalkConfig(epochs: 3) with { Hidden = 8, FcHidden = 8, Layers = 1, Seed = 5 };
+    internal static readonly ForecastConfig Small = ForecastTestData.WalkConfig(epochs: 3) with { Hidden = 8, FcHidden = 8, Layers = 1, Seed = 5 };
 
     [Fact]
     public void MembersAreTheSeedsRunsAloneAndTheForecastIsTheirMean()
@@ -38,25 +38,6 @@ public class EnsembleTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], predicted[i], 1e-9);
         for (int e = 0; e < mean.Length; e++)
             Assert.Equal(reports.Where(r => r.Epoch == e + 1).Average(r => r.Loss), mean[e], 1e-9);
-    }
-
-    [Fact]
-    public void MembersTrainedSideBySideGiveTheSameBitsAsOneAfterAnother()
-    {
-        var table = ForecastTestData.WalkFeatures();
-        float[][] Train(int threads)
-        {
-            int before = Workers.Count;
-            try
-            {
-                Workers.SetThreads(threads);
-                var f = Forecaster.Create(Small with { Ensemble = 4 }, table);
-                ForecastTrainer.Train(f, f.TrainWindows(table));
-                return [.. f.Members.Select(m => new ParameterSet(m).Values.ToArray())];
-            }
-            finally { Workers.SetThreads(before); }
-        }
-        Assert.Equal(Train(1), Train(3));
     }
 
     [Fact]
@@ -105,5 +86,30 @@ public class EnsembleTests
         Assert.Contains("--ensemble must be between 1 and 1,000 (got 0)", Assert.Throws<ArgumentException>(() => (Small with { Ensemble = 0 }).Validate()).Message);
         var big = new ForecastConfig { Hidden = 1000, Ensemble = 100 };
         Assert.Contains("--ensemble 100 models of", Assert.Throws<ArgumentException>(big.Validate).Message);
+    }
+}
+
+// Alone (the "threads" collection): another class setting the thread count meanwhile would make a run at
+// k threads a run at some other count.
+[Collection("threads")]
+public class EnsembleThreadTests
+{
+    [Fact]
+    public void MembersTrainedSideBySideGiveTheSameBitsAsOneAfterAnother()
+    {
+        var table = ForecastTestData.WalkFeatures();
+        float[][] Train(int threads)
+        {
+            int before = Workers.Count;
+            try
+            {
+                Workers.SetThreads(threads);
+                var f = Forecaster.Create(EnsembleTests.Small with { Ensemble = 4 }, table);
+                ForecastTrainer.Train(f, f.TrainWindows(table));
+                return [.. f.Members.Select(m => new ParameterSet(m).Values.ToArray())];
+            }
+            finally { Workers.SetThreads(before); }
+        }
+        Assert.Equal(Train(1), Train(3));
     }
 }

@@ -143,7 +143,13 @@ public class GemmTests
             Close.Exact(expected, c, $"{Gemm.Describe()} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k}");
         }
     }
+}
 
+// Alone (the "threads" collection): another class setting the thread count meanwhile would make a run at
+// k threads a run at some other count.
+[Collection("threads")]
+public class GemmThreadTests
+{
     [Fact]
     public unsafe void RowResultsDoNotDependOnBatchOrThreads()
     {
@@ -164,13 +170,7 @@ public class GemmTests
         finally { Workers.SetThreads(threads); }
         Close.Exact(all.Span.Slice(3 * n, n), one.Span, "row 3");
     }
-}
 
-// Alone (the "threads" collection): another class setting the thread count meanwhile would make a run at
-// k threads a run at some other count.
-[Collection("threads")]
-public class GemmThreadTests
-{
     // Threads split rows (M > N) or columns, at MR and NR strip edges; a GEMV (M <= 4) splits the columns
     // of a streamed B; past KC the depth blocks accumulate into C; past NC the column blocks restart. Each
     // count is a new pool, so its threads' packing buffers start empty and grow shape by shape (smallest

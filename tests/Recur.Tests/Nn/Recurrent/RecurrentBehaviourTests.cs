@@ -152,72 +152,6 @@ public class RecurrentBehaviourTests
     }
 
     [Theory, MemberData(nameof(Modes))]
-    public void SameSeedSameBitsAnyThreadCount(string mode)
-    {
-        float[] Run(int threads)
-        {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var rng = new Rng(21);
-                var layer = RecurrentFactory.Build(mode, 16, 64, 2, bi: true, bias: true, rng, dropout: 0.2f);
-                var x = Random(rng, 12, 40, 16);
-                var y = layer.Forward(x);
-                layer.Backward(y);
-                return layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray()).Concat(y.ToArray()).ToArray();
-            }
-            finally { Workers.SetThreads(saved); }
-        }
-        var once = Run(2);
-        Close.Exact(once, Run(2), $"{mode} rerun");
-        Close.Exact(once, Run(1), $"{mode} one thread");
-    }
-
-    public static IEnumerable<object[]> RowBlockCases() =>
-        from m in new[] { "lstm", "gru", "rnn_tanh" } from bi in new[] { false, true } from lengths in new[] { "none", "sorted", "mixed" }
-        select new object[] { m, bi, lengths };
-
-    [Theory, MemberData(nameof(RowBlockCases))]
-    public void RowBlocksOnSeveralThreadsGiveTheBitsOfOneThread(string mode, bool bi, string lengths)
-    {
-        // 38 rows (not a multiple of any MR) are enough for a row block per thread at 2 and 3 threads;
-        // H 112 makes a bidirectional step's product too big for the side-by-side directions, so every
-        // case sweeps blocks of rows. Outputs, final state, dX, dh0 and every weight gradient must agree.
-        int T = 7, N = 38, D = 9, H = 112;
-        int[] lens = lengths switch
-        {
-            "sorted" => Enumerable.Range(0, N).Select(i => T - i * T / N).ToArray(),
-            "mixed" => Enumerable.Range(0, N).Select(i => 1 + i * 5 % T).ToArray(),
-            _ => [],
-        };
-        float[] Run(int threads)
-        {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var rng = new Rng(23);
-                var layer = RecurrentFactory.Build(mode, D, H, 2, bi, bias: true, rng);
-                int dirs = bi ? 2 : 1;
-                var x = Random(rng, T, N, D);
-                var dy = Random(rng, T, N, dirs * H);
-                var dFinal = new RecurrentState(2 * dirs, N, H, layer.HasCellState);
-                rng.FillUniform(dFinal.H.Span, -1, 1);
-                var y = layer.Forward(x, lens).ToArray();
-                var final = layer.FinalState.H.ToArray();
-                var dx = layer.Backward(dy, dFinal)!.ToArray();
-                return [.. y, .. final, .. dx, .. layer.InitialStateGrad.H.ToArray(),
-                    .. layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray())];
-            }
-            finally { Workers.SetThreads(saved); }
-        }
-        var one = Run(1);
-        Close.Exact(one, Run(2), $"{mode} bi={bi} lengths {lengths}: 2 threads");
-        Close.Exact(one, Run(3), $"{mode} bi={bi} lengths {lengths}: 3 threads");
-    }
-
-    [Theory, MemberData(nameof(Modes))]
     public void FrozenWeightsGiveTheSameBitsAndThawOnTrain(string mode)
     {
         var rng = new Rng(31);
@@ -343,6 +277,72 @@ public class RecurrentThreadTests
                 Assert.Equal(one.Length, got.Length);
                 for (int i = 0; i < one.Length; i++) Close.Exact(one[i], got[i], $"{what}: result {i}, {threads} threads");
             }
+    }
+
+    [Theory, MemberData(nameof(RecurrentBehaviourTests.Modes), MemberType = typeof(RecurrentBehaviourTests))]
+    public void SameSeedSameBitsAnyThreadCount(string mode)
+    {
+        float[] Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.SetThreads(threads);
+            try
+            {
+                var rng = new Rng(21);
+                var layer = RecurrentFactory.Build(mode, 16, 64, 2, bi: true, bias: true, rng, dropout: 0.2f);
+                var x = Random(rng, 12, 40, 16);
+                var y = layer.Forward(x);
+                layer.Backward(y);
+                return layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray()).Concat(y.ToArray()).ToArray();
+            }
+            finally { Workers.SetThreads(saved); }
+        }
+        var once = Run(2);
+        Close.Exact(once, Run(2), $"{mode} rerun");
+        Close.Exact(once, Run(1), $"{mode} one thread");
+    }
+
+    public static IEnumerable<object[]> RowBlockCases() =>
+        from m in new[] { "lstm", "gru", "rnn_tanh" } from bi in new[] { false, true } from lengths in new[] { "none", "sorted", "mixed" }
+        select new object[] { m, bi, lengths };
+
+    [Theory, MemberData(nameof(RowBlockCases))]
+    public void RowBlocksOnSeveralThreadsGiveTheBitsOfOneThread(string mode, bool bi, string lengths)
+    {
+        // 38 rows (not a multiple of any MR) are enough for a row block per thread at 2 and 3 threads;
+        // H 112 makes a bidirectional step's product too big for the side-by-side directions, so every
+        // case sweeps blocks of rows. Outputs, final state, dX, dh0 and every weight gradient must agree.
+        int T = 7, N = 38, D = 9, H = 112;
+        int[] lens = lengths switch
+        {
+            "sorted" => Enumerable.Range(0, N).Select(i => T - i * T / N).ToArray(),
+            "mixed" => Enumerable.Range(0, N).Select(i => 1 + i * 5 % T).ToArray(),
+            _ => [],
+        };
+        float[] Run(int threads)
+        {
+            int saved = Workers.Count;
+            Workers.SetThreads(threads);
+            try
+            {
+                var rng = new Rng(23);
+                var layer = RecurrentFactory.Build(mode, D, H, 2, bi, bias: true, rng);
+                int dirs = bi ? 2 : 1;
+                var x = Random(rng, T, N, D);
+                var dy = Random(rng, T, N, dirs * H);
+                var dFinal = new RecurrentState(2 * dirs, N, H, layer.HasCellState);
+                rng.FillUniform(dFinal.H.Span, -1, 1);
+                var y = layer.Forward(x, lens).ToArray();
+                var final = layer.FinalState.H.ToArray();
+                var dx = layer.Backward(dy, dFinal)!.ToArray();
+                return [.. y, .. final, .. dx, .. layer.InitialStateGrad.H.ToArray(),
+                    .. layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray())];
+            }
+            finally { Workers.SetThreads(saved); }
+        }
+        var one = Run(1);
+        Close.Exact(one, Run(2), $"{mode} bi={bi} lengths {lengths}: 2 threads");
+        Close.Exact(one, Run(3), $"{mode} bi={bi} lengths {lengths}: 3 threads");
     }
 
     public static IEnumerable<object[]> SmallCases() =>
