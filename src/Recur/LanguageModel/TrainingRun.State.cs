@@ -68,7 +68,8 @@ public sealed partial class TrainingRun
         DirectoryLock.ThrowIfInUse(dir);   // first: a run that has only just started has no state to find yet
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
-            throw new InvalidDataException($"{dir}: no {StateFileName} here, so there is no run to resume (start one with 'recur train CORPUS -o {dir}')");
+            throw new InvalidDataException($"{dir}: {(System.IO.Directory.Exists(dir) ? $"no {StateFileName} here" : "no such directory")}, so there is no run to resume " +
+                $"(start one with 'recur train CORPUS -o {dir}')");
         // Resuming saves into the run: a directory that cannot be written is refused now, not after training up to the first save.
         try { IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
