@@ -143,17 +143,11 @@ public class ClassifierThreadTests
         var rng = new Rng(17);
         var texts = ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 38).Select(i => i * 7 % 24).ToArray());
         var targets = texts.Select((_, i) => (float)(i % 2)).ToArray();
-        (float[], Dictionary<string, float[]>) Run(int threads)
+        (float[], Dictionary<string, float[]>) Run(int threads) => OnThreads.Run(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
-                return ClassifierModelTests.Step(new TextClassifier(cfg, 40, new Rng(9)), texts, targets);
-            }
-            finally { Workers.SetThreads(saved); }
-        }
+            var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 48, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
+            return ClassifierModelTests.Step(new TextClassifier(cfg, 40, new Rng(9)), texts, targets);
+        });
         var (z1, g1) = Run(1);
         foreach (int threads in new[] { 2, 3, 4 })
         {
@@ -175,25 +169,19 @@ public class ClassifierThreadTests
             ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 38).Select(i => i * 7 % 24).ToArray()),
             ClassifierModelTests.RandomTexts(rng, Enumerable.Range(0, 70).Select(i => 1 + i * 11 % 41).ToArray()),
         ];
-        float[][] Run(int threads)
+        float[][] Run(int threads) => OnThreads.Run<float[][]>(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
+            var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 44, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
+            var model = new TextClassifier(cfg, 40, new Rng(9));
+            var results = new List<float[]>();
+            foreach (var texts in batches)
             {
-                var cfg = new ClassifierConfig { Cell = cell, Embed = 16, Hidden = 44, Layers = layers, Bidirectional = bi, Fc = 8, Dropout = 0.3f };
-                var model = new TextClassifier(cfg, 40, new Rng(9));
-                var results = new List<float[]>();
-                foreach (var texts in batches)
-                {
-                    var (z, g) = ClassifierModelTests.Step(model, texts, texts.Select((_, i) => (float)(i % 2)).ToArray());
-                    results.Add(z);
-                    results.AddRange(g.Values);
-                }
-                return [.. results];
+                var (z, g) = ClassifierModelTests.Step(model, texts, texts.Select((_, i) => (float)(i % 2)).ToArray());
+                results.Add(z);
+                results.AddRange(g.Values);
             }
-            finally { Workers.SetThreads(saved); }
-        }
+            return [.. results];
+        });
         var one = Run(1);
         for (int round = 0; round < 2; round++)
             foreach (int threads in new[] { 2, 3, 4 })

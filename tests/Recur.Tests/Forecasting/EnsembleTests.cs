@@ -98,18 +98,12 @@ public class EnsembleThreadTests
     public void MembersTrainedSideBySideGiveTheSameBitsAsOneAfterAnother()
     {
         var table = ForecastTestData.WalkFeatures();
-        float[][] Train(int threads)
+        float[][] Train(int threads) => OnThreads.Run<float[][]>(threads, () =>
         {
-            int before = Workers.Count;
-            try
-            {
-                Workers.SetThreads(threads);
-                var f = Forecaster.Create(EnsembleTests.Small with { Ensemble = 4 }, table);
-                ForecastTrainer.Train(f, f.TrainWindows(table));
-                return [.. f.Members.Select(m => new ParameterSet(m).Values.ToArray())];
-            }
-            finally { Workers.SetThreads(before); }
-        }
+            var f = Forecaster.Create(EnsembleTests.Small with { Ensemble = 4 }, table);
+            ForecastTrainer.Train(f, f.TrainWindows(table));
+            return [.. f.Members.Select(m => new ParameterSet(m).Values.ToArray())];
+        });
         Assert.Equal(Train(1), Train(3));
     }
 }

@@ -168,18 +168,12 @@ public class ForecastThreadTests
     {
         var table = ForecastTestData.WalkFeatures();
         var config = ForecastTestData.WalkConfig(epochs: 6) with { Hidden = 8, FcHidden = 8, LearningRate = 0.01 };
-        float[] Run(int threads)
+        float[] Run(int threads) => OnThreads.Run(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var f = Forecaster.Create(config, table);
-                ForecastTrainer.Train(f, f.TrainWindows(table));
-                return new ParameterSet(f.Model).Values.ToArray();
-            }
-            finally { Workers.SetThreads(saved); }
-        }
+            var f = Forecaster.Create(config, table);
+            ForecastTrainer.Train(f, f.TrainWindows(table));
+            return new ParameterSet(f.Model).Values.ToArray();
+        });
         Assert.Equal(Run(1), Run(2));
     }
 }

@@ -183,33 +183,27 @@ public class GemmThreadTests
             (false, false, 1, 1000, 300, 0f), (true, true, 3, 777, 400, 0.5f), (false, true, 37, 515, 333, 1f),
             (true, false, 13, 4500, 20, 0f), (false, false, 500, 37, 70, 0.25f), (true, true, 203, 50, Gemm.KC + 89, 1f),
         ];
-        float[][] Run(int threads)
+        float[][] Run(int threads) => OnThreads.Run<float[][]>(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
+            var results = new List<float[]>();
+            foreach (var (ta, tb, m, n, k, beta) in shapes)
             {
-                var results = new List<float[]>();
-                foreach (var (ta, tb, m, n, k, beta) in shapes)
-                {
-                    var rng = new Rng((ulong)(m * 7919 + n));
-                    int lda = ta ? m : k, ldb = tb ? k : n;
-                    var a = new Tensor(m * k); var b = new Tensor(k * n); var c0 = new Tensor(m * n);
-                    rng.FillUniform(a.Span, -1, 1); rng.FillUniform(b.Span, -1, 1); rng.FillUniform(c0.Span, -1, 1);
-                    var c = new Tensor(m * n);
-                    c.CopyFrom(c0.Span);
-                    Gemm.Multiply(ta, tb, m, n, k, -1.5f, a.Ptr, lda, b.Ptr, ldb, beta, c.Ptr, n);
-                    results.Add(c.ToArray());
-                    var packed = new PackedMatrix();
-                    packed.Pack(tb, k, n, b.Ptr, ldb);
-                    c.CopyFrom(c0.Span);
-                    Gemm.Multiply(ta, m, -1.5f, a.Ptr, lda, packed, beta, c.Ptr, n);
-                    results.Add(c.ToArray());
-                }
-                return [.. results];
+                var rng = new Rng((ulong)(m * 7919 + n));
+                int lda = ta ? m : k, ldb = tb ? k : n;
+                var a = new Tensor(m * k); var b = new Tensor(k * n); var c0 = new Tensor(m * n);
+                rng.FillUniform(a.Span, -1, 1); rng.FillUniform(b.Span, -1, 1); rng.FillUniform(c0.Span, -1, 1);
+                var c = new Tensor(m * n);
+                c.CopyFrom(c0.Span);
+                Gemm.Multiply(ta, tb, m, n, k, -1.5f, a.Ptr, lda, b.Ptr, ldb, beta, c.Ptr, n);
+                results.Add(c.ToArray());
+                var packed = new PackedMatrix();
+                packed.Pack(tb, k, n, b.Ptr, ldb);
+                c.CopyFrom(c0.Span);
+                Gemm.Multiply(ta, m, -1.5f, a.Ptr, lda, packed, beta, c.Ptr, n);
+                results.Add(c.ToArray());
             }
-            finally { Workers.SetThreads(saved); }
-        }
+            return [.. results];
+        });
         var one = Run(1);
         for (int round = 0; round < 3; round++)
             foreach (int threads in new[] { 2, 3, 4 })

@@ -262,18 +262,11 @@ public class RecurrentThreadTests
 
     static void SameBitsOnEveryCount(Func<float[][]> run, string what)
     {
-        float[][] RunOn(int threads)
-        {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try { return run(); }
-            finally { Workers.SetThreads(saved); }
-        }
-        var one = RunOn(1);
+        var one = OnThreads.Run(1, run);
         for (int round = 0; round < 2; round++)
             foreach (int threads in new[] { 2, 3, 4 })
             {
-                var got = RunOn(threads);
+                var got = OnThreads.Run(threads, run);
                 Assert.Equal(one.Length, got.Length);
                 for (int i = 0; i < one.Length; i++) Close.Exact(one[i], got[i], $"{what}: result {i}, {threads} threads");
             }
@@ -282,21 +275,15 @@ public class RecurrentThreadTests
     [Theory, MemberData(nameof(RecurrentBehaviourTests.Modes), MemberType = typeof(RecurrentBehaviourTests))]
     public void SameSeedSameBitsAnyThreadCount(string mode)
     {
-        float[] Run(int threads)
+        float[] Run(int threads) => OnThreads.Run(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var rng = new Rng(21);
-                var layer = RecurrentFactory.Build(mode, 16, 64, 2, bi: true, bias: true, rng, dropout: 0.2f);
-                var x = Random(rng, 12, 40, 16);
-                var y = layer.Forward(x);
-                layer.Backward(y);
-                return layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray()).Concat(y.ToArray()).ToArray();
-            }
-            finally { Workers.SetThreads(saved); }
-        }
+            var rng = new Rng(21);
+            var layer = RecurrentFactory.Build(mode, 16, 64, 2, bi: true, bias: true, rng, dropout: 0.2f);
+            var x = Random(rng, 12, 40, 16);
+            var y = layer.Forward(x);
+            layer.Backward(y);
+            return layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray()).Concat(y.ToArray()).ToArray();
+        });
         var once = Run(2);
         Close.Exact(once, Run(2), $"{mode} rerun");
         Close.Exact(once, Run(1), $"{mode} one thread");
@@ -319,27 +306,21 @@ public class RecurrentThreadTests
             "mixed" => Enumerable.Range(0, N).Select(i => 1 + i * 5 % T).ToArray(),
             _ => [],
         };
-        float[] Run(int threads)
+        float[] Run(int threads) => OnThreads.Run<float[]>(threads, () =>
         {
-            int saved = Workers.Count;
-            Workers.SetThreads(threads);
-            try
-            {
-                var rng = new Rng(23);
-                var layer = RecurrentFactory.Build(mode, D, H, 2, bi, bias: true, rng);
-                int dirs = bi ? 2 : 1;
-                var x = Random(rng, T, N, D);
-                var dy = Random(rng, T, N, dirs * H);
-                var dFinal = new RecurrentState(2 * dirs, N, H, layer.HasCellState);
-                rng.FillUniform(dFinal.H.Span, -1, 1);
-                var y = layer.Forward(x, lens).ToArray();
-                var final = layer.FinalState.H.ToArray();
-                var dx = layer.Backward(dy, dFinal)!.ToArray();
-                return [.. y, .. final, .. dx, .. layer.InitialStateGrad.H.ToArray(),
-                    .. layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray())];
-            }
-            finally { Workers.SetThreads(saved); }
-        }
+            var rng = new Rng(23);
+            var layer = RecurrentFactory.Build(mode, D, H, 2, bi, bias: true, rng);
+            int dirs = bi ? 2 : 1;
+            var x = Random(rng, T, N, D);
+            var dy = Random(rng, T, N, dirs * H);
+            var dFinal = new RecurrentState(2 * dirs, N, H, layer.HasCellState);
+            rng.FillUniform(dFinal.H.Span, -1, 1);
+            var y = layer.Forward(x, lens).ToArray();
+            var final = layer.FinalState.H.ToArray();
+            var dx = layer.Backward(dy, dFinal)!.ToArray();
+            return [.. y, .. final, .. dx, .. layer.InitialStateGrad.H.ToArray(),
+                .. layer.NamedParameters().SelectMany(p => p.Parameter.Grad.ToArray())];
+        });
         var one = Run(1);
         Close.Exact(one, Run(2), $"{mode} bi={bi} lengths {lengths}: 2 threads");
         Close.Exact(one, Run(3), $"{mode} bi={bi} lengths {lengths}: 3 threads");
