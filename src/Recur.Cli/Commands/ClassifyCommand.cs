@@ -82,17 +82,7 @@ static class ClassifyCommand
     };
 
     /// <summary>A model file, or a run directory holding model.safetensors.</summary>
-    internal static string ModelPath(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            string inside = Path.Combine(path, ModelFileName);
-            Cli.Require(File.Exists(inside), $"'{path}' is a directory without {ModelFileName}; give a run directory from 'recur classify train' or a .safetensors file");
-            return inside;
-        }
-        Cli.Require(File.Exists(path), $"model '{path}' does not exist");
-        return path;
-    }
+    internal static string ModelPath(string path) => CommonOptions.ModelPath(path, "recur classify train");
 
     /// <summary>Labelled or unlabelled data from a CSV file or a folder of class folders, with a clear error if it is neither.</summary>
     internal static List<LabeledText> LoadData(string path, CsvLayout layout, bool requireLabels = true)

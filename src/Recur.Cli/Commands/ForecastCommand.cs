@@ -93,17 +93,7 @@ static class ForecastCommand
     }
 
     /// <summary>A model file, or a run directory holding model.safetensors.</summary>
-    internal static string ModelPath(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            string inside = Path.Combine(path, ModelFileName);
-            Cli.Require(File.Exists(inside), $"'{path}' is a directory without {ModelFileName}; give a run directory from 'recur forecast train' or a .safetensors file");
-            return inside;
-        }
-        Cli.Require(File.Exists(path), $"model '{path}' does not exist");
-        return path;
-    }
+    internal static string ModelPath(string path) => CommonOptions.ModelPath(path, "recur forecast train");
 
     /// <summary>The windows MODEL is scored on: the given dates, else the test range saved with the model.</summary>
     internal static WindowSet Windows(Forecaster forecaster, FeatureTable table, DateOnly? from, DateOnly? to)

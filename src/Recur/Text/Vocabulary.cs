@@ -96,7 +96,7 @@ public sealed class Vocabulary
         var unknown = new Dictionary<string, int>();
         var encoded = EncodeCharacters(text, unknown);
         if (unknown.Count > 0)
-            throw new InvalidDataException($"{what} contains {string.Join(", ", unknown.Keys.Take(5).Select(Describe))}, which the model never saw in training; leave them out ('recur info' lists the characters it knows)");
+            throw new InvalidDataException($"{what} contains {string.Join(", ", unknown.Keys.Take(5).Select(Describe))}, which the model never saw in training; leave {(unknown.Count == 1 ? "it" : "them")} out ('recur info' lists the characters it knows)");
         return encoded;
     }
 

@@ -124,7 +124,7 @@ public class ClassifyCliTests
 
         r = Recur("classify", "eval", dir.Path, bad);
         Assert.Equal(1, r.Code);
-        Assert.Contains("without model.safetensors", r.Err);
+        Assert.Contains(": no model.safetensors in this directory; give a run directory made by 'recur classify train'", r.Err);
 
         // info reads every kind of model: its advice names every training command, not only 'recur train'.
         global::Recur.Tests.Cli.RecurProcess.Run("info", dir.Path).AssertCleanError(

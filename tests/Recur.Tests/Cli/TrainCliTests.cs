@@ -243,7 +243,8 @@ public class TrainCliTests
         var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         RecurProcess.Run("sample", truncated).AssertCleanError("trunc.safetensors");
-        RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9), which the model never saw in training; leave them out ('recur info' lists the characters it knows)");
+        RecurProcess.Run("sample", run, "--prime", "Ωmega").AssertCleanError("'Ω' (U+03A9), which the model never saw in training; leave it out ('recur info' lists the characters it knows)");
+        RecurProcess.Run("sample", run, "--prime", "ΩΣ").AssertCleanError("'Ω' (U+03A9), 'Σ' (U+03A3), which the model never saw in training; leave them out");
         RecurProcess.Run("sample", run, "--top-p", "0").AssertCleanError("--top-p");
         RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
@@ -254,7 +255,7 @@ public class TrainCliTests
         foreach (var gamma in new[] { "0", "-0.5", "NaN", "1.5" })
             RecurProcess.Run([.. Train(corpus, tmp.File("decay"), "--lr-decay", gamma)]).AssertCleanError($"--lr-decay must be in (0, 1] (got {gamma})");
         Assert.False(Directory.Exists(tmp.File("decay")));
-        RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("no state.safetensors");
+        RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("nowhere: no such directory, so there is no run to resume");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
     }
 

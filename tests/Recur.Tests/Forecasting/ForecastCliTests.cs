@@ -174,9 +174,14 @@ public class ForecastCliTests
         File.WriteAllBytes(zip, [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]);
         Assert.Contains("prices.zip: looks binary", Recur("forecast", "train", zip, "-o", dir.File("run")).Err);
 
+        // A missing MODEL is worded as the language-model commands word it (it read "model '...' does not exist").
         var missing = Recur("forecast", "eval", dir.File("nothing"), csv);
         Assert.Equal(1, missing.Code);
-        Assert.Contains("does not exist", missing.Err);
+        Assert.Equal($"recur: error: {dir.File("nothing")}: no such model file or run directory", missing.Err.Trim());
+        Directory.CreateDirectory(dir.File("empty"));
+        var empty = Recur("classify", "predict", dir.File("empty"), "a text");
+        Assert.Equal($"recur: error: {dir.File("empty")}: no model.safetensors in this directory; give a run directory made by " +
+            "'recur classify train' or a .safetensors file", empty.Err.Trim());
     }
 
     [Fact]
