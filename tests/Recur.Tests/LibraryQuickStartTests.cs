@@ -47,7 +47,7 @@ public class LibraryQuickStartTests
         string saved = dir.File("nasdaq.safetensors");
 
         FeatureTable features = StockFeatures.Compute(DailyBars.ReadCsv(SharedData.File("nasdaq_19900101_20230630.csv")));
-        Forecaster forecaster = Forecaster.Create(new ForecastConfig { Epochs = 3 }, features);
+        Forecaster forecaster = Forecaster.Create(new ForecastConfig { Epochs = 5 }, features);
         ForecastTrainer.Train(forecaster, forecaster.TrainWindows(features));
         WindowSet test = forecaster.Windows(features);
         double[] predicted = forecaster.Predict(test);
@@ -57,7 +57,12 @@ public class LibraryQuickStartTests
 
         Assert.Equal(new DateOnly(2023, 1, 9), test.LabelDate(0));   // 2023's first 4 trading days only feed the first window
         Assert.Equal(test.Count, metrics.Count);
-        Assert.True(metrics.R2 is double r2 && double.IsFinite(r2));
+        Assert.Equal(-136, metrics.R2!.Value, 0.5);   // the README's comment: "after 5 epochs R² -136"
         Assert.Equal(predicted, Forecaster.Load(saved).Predict(forecaster.Windows(features)));
+
+        // "with ScaleTarget = true, -2.1"
+        var scaled = Forecaster.Create(new ForecastConfig { Epochs = 5, ScaleTarget = true }, features);
+        ForecastTrainer.Train(scaled, scaled.TrainWindows(features));
+        Assert.Equal(-2.1, RegressionMetrics.Compute(actual, scaled.Predict(test)).R2!.Value, 0.05);
     }
 }
