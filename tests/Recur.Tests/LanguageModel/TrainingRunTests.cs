@@ -88,8 +88,22 @@ public class TrainingRunTests
         Assert.Contains("no longer reads as it did", e.Message);
     }
 
-    public static TheoryData<string> KeptSettings() =>
+    static readonly string[] KeptSettingNames =
         ["Batch", "Seq", "Batching", "Optimizer", "WeightDecay", "LrDecay", "ValFrac", "TestFrac", "Seed", "MaxVocab", "InitFrom", "ValFile"];
+
+    public static TheoryData<string> KeptSettings() => [.. KeptSettingNames];
+
+    /// <summary>What TrainingRun.Resume's update may change (Corpus and ValFile: only their paths).</summary>
+    static readonly string[] ResumableSettings = ["Corpus", "ValFile", "Lr", "Clip", "Steps", "Epochs", "TimeSeconds", "EvalEvery", "CheckpointEvery", "Keep"];
+
+    /// <summary>A setting added to TrainConfig must be placed: one a resume may change, or one it refuses to (KeptSettings).</summary>
+    [Fact]
+    public void EveryTrainSettingIsResumableOrKept()
+    {
+        var placed = ResumableSettings.Concat(KeptSettingNames).ToHashSet();
+        var settings = typeof(TrainConfig).GetProperties().Where(p => p.CanWrite).Select(p => p.Name).ToArray();
+        Assert.Empty(settings.Except(placed));
+    }
 
     /// <summary>
     /// Resume's update may change budgets, Lr, Clip, reporting and the corpus's paths; a setting the run keeps from its start
