@@ -40,8 +40,10 @@ public class TrainCliTests
         var ev = JsonDocument.Parse(e.Out).RootElement;
         Assert.Equal(ev.GetProperty("loss").GetDouble() / Math.Log(2), ev.GetProperty("bpc").GetDouble(), 9);
         Assert.Equal(0, ev.GetProperty("unknown").GetInt32());
-        Assert.True(ev.GetProperty("chars").GetInt64() > 3900);
-        Assert.True(ev.TryGetProperty("perplexity", out _));
+        // 64 streams (eval's --batch) of equal length predict (length - 1) / 64 * 64 of the corpus's characters.
+        Assert.Equal((File.ReadAllText(corpus).Length - 1) / 64 * 64, ev.GetProperty("chars").GetInt64());
+        Assert.Equal(ev.GetProperty("tokens").GetInt64(), ev.GetProperty("chars").GetInt64());
+        Assert.Equal(Math.Exp(ev.GetProperty("loss").GetDouble()), ev.GetProperty("perplexity").GetDouble(), 9);
 
         var i = RecurProcess.Run("info", Path.Combine(run, "model.safetensors"), "--json");
         Assert.Equal(0, i.ExitCode);
