@@ -37,7 +37,9 @@ public class LibraryQuickStartTests
         Assert.Equal(4 + 200, text.Length);
         Assert.All(text, c => Assert.Contains(c, File.ReadAllText(corpus)));
         Assert.Equal((tokens.Length - 1) / 64 * 64, result.Tokens);   // 64 streams of equal length
-        Assert.True(result.Loss > 0 && result.Loss < Math.Log(loaded.Vocabulary.Count), $"loss {result.Loss}");   // better than a uniform guess
+        // Better than a uniform guess by a margin: untrained, the model scores 3.23 here, about ln V = ln 25 = 3.22, and
+        // its 20 steps reach 2.42; "below ln V" held with only the first 2 steps updating the weights.
+        Assert.InRange(result.Loss, 0.5, 2.8);
     }
 
     [Fact]
