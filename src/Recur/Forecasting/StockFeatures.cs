@@ -95,7 +95,7 @@ public static class StockFeatures
             for (int k = 0; k < f; k++)
                 if (double.IsInfinity(x[k]))
                     throw new InvalidDataException($"{bars.Source}: {bars.Where(t)}: feature {Names[k]} is infinite " +
-                        "(a division by zero: is the price or Volume constant or zero over the days before it?)");
+                        "(a division by zero, or a value too large for its sums: is the price or Volume constant, zero or absurd over the days before it?)");
             rows.Add(t);
             foreach (double value in x) values.Add(value);
         }

@@ -185,4 +185,18 @@ public class CsvValidationTests
         // on every day, so no day has all features.
         Assert.Contains("no day has every feature", ReadError("novolume.csv", lines, features: true));
     }
+
+    // A Volume too large to sum overflows to infinity without any division: the message names that cause too.
+    [Fact]
+    public void AnInfiniteFeatureNamesTheDayAndBothCauses()
+    {
+        // One absurd Volume: its square overflows the 252-day standard deviation once the day leaves the 5-day
+        // window (while both hold it, their ratio is inf/inf, NaN, and the day is dropped).
+        var lines = Walk(400);
+        var cells = lines[261].Split(',');
+        cells[6] = "1e308";
+        lines[261] = string.Join(',', cells);
+        string message = ReadError("hugevolume.csv", lines, features: true);
+        Assert.Contains("feature std_volume_365 is infinite (a division by zero, or a value too large for its sums: is the price or Volume constant, zero or absurd", message);
+    }
 }
