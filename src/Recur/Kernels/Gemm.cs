@@ -259,7 +259,7 @@ public static unsafe class Gemm
                 {
                     float v = alpha * tile[i * NR + j];
                     float* ct = cTile + (long)i * ldc + j;
-                    *ct = betaBlock != 0 ? MathF.FusedMultiplyAdd(betaBlock, *ct, v) : v;
+                    *ct = betaBlock != 0 ? Mad.Of(betaBlock, *ct, v) : v;
                 }
         }
 

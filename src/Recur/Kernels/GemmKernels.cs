@@ -308,13 +308,13 @@ static unsafe class GemmKernels
             var b0 = Vector128.Load(b);
             var b1 = Vector128.Load(b + 4);
             var ai = Vector128.Create(a[0]);
-            c00 = Vector128.FusedMultiplyAdd(ai, b0, c00); c01 = Vector128.FusedMultiplyAdd(ai, b1, c01);
+            c00 = Mad.Of(ai, b0, c00); c01 = Mad.Of(ai, b1, c01);
             ai = Vector128.Create(a[1]);
-            c10 = Vector128.FusedMultiplyAdd(ai, b0, c10); c11 = Vector128.FusedMultiplyAdd(ai, b1, c11);
+            c10 = Mad.Of(ai, b0, c10); c11 = Mad.Of(ai, b1, c11);
             ai = Vector128.Create(a[2]);
-            c20 = Vector128.FusedMultiplyAdd(ai, b0, c20); c21 = Vector128.FusedMultiplyAdd(ai, b1, c21);
+            c20 = Mad.Of(ai, b0, c20); c21 = Mad.Of(ai, b1, c21);
             ai = Vector128.Create(a[3]);
-            c30 = Vector128.FusedMultiplyAdd(ai, b0, c30); c31 = Vector128.FusedMultiplyAdd(ai, b1, c31);
+            c30 = Mad.Of(ai, b0, c30); c31 = Mad.Of(ai, b1, c31);
             a += 4;
             b += 8;
         }
@@ -332,8 +332,8 @@ static unsafe class GemmKernels
         for (int k = 0; k < kc; k++)
         {
             var ai = Vector128.Create(a[0]);
-            c00 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b), c00);
-            c01 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b + 4), c01);
+            c00 = Mad.Of(ai, Vector128.Load(b), c00);
+            c01 = Mad.Of(ai, Vector128.Load(b + 4), c01);
             a += mr;
             b += 8;
         }
@@ -353,14 +353,14 @@ static unsafe class GemmKernels
         for (int k = 0; k < kc; k++)
         {
             var ai = Vector128.Create(a[0]);
-            c00 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b), c00);
-            c01 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b + 4), c01);
-            c10 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b1), c10);
-            c11 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b1 + 4), c11);
-            c20 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b2), c20);
-            c21 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b2 + 4), c21);
-            c30 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b3), c30);
-            c31 = Vector128.FusedMultiplyAdd(ai, Vector128.Load(b3 + 4), c31);
+            c00 = Mad.Of(ai, Vector128.Load(b), c00);
+            c01 = Mad.Of(ai, Vector128.Load(b + 4), c01);
+            c10 = Mad.Of(ai, Vector128.Load(b1), c10);
+            c11 = Mad.Of(ai, Vector128.Load(b1 + 4), c11);
+            c20 = Mad.Of(ai, Vector128.Load(b2), c20);
+            c21 = Mad.Of(ai, Vector128.Load(b2 + 4), c21);
+            c30 = Mad.Of(ai, Vector128.Load(b3), c30);
+            c31 = Mad.Of(ai, Vector128.Load(b3 + 4), c31);
             a += mr;
             b += 8; b1 += 8; b2 += 8; b3 += 8;
         }
@@ -378,8 +378,8 @@ static unsafe class GemmKernels
         if (beta != 0)
         {
             var vb = Vector128.Create(beta);
-            v0 = Vector128.FusedMultiplyAdd(vb, Vector128.Load(c), v0);
-            v1 = Vector128.FusedMultiplyAdd(vb, Vector128.Load(c + 4), v1);
+            v0 = Mad.Of(vb, Vector128.Load(c), v0);
+            v1 = Mad.Of(vb, Vector128.Load(c + 4), v1);
         }
         v0.Store(c);
         v1.Store(c + 4);
@@ -393,12 +393,12 @@ static unsafe class GemmKernels
         for (int k = 0; k < kc; k++, a += 4, b += 4)
             for (int i = 0; i < 4; i++)
                 for (int j = 0; j < 4; j++)
-                    acc[i * 4 + j] = MathF.FusedMultiplyAdd(a[i], b[j], acc[i * 4 + j]);
+                    acc[i * 4 + j] = Mad.Of(a[i], b[j], acc[i * 4 + j]);
         for (int i = 0; i < 4; i++)
             for (int j = 0; j < 4; j++)
             {
                 float v = alpha * acc[i * 4 + j];
-                c[i * ldc + j] = beta != 0 ? MathF.FusedMultiplyAdd(beta, c[i * ldc + j], v) : v;
+                c[i * ldc + j] = beta != 0 ? Mad.Of(beta, c[i * ldc + j], v) : v;
             }
     }
 }

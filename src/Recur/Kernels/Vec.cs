@@ -1,7 +1,8 @@
 // One SIMD vocabulary over four widths, so each element-wise kernel is written once as a generic
 // method and the JIT specialises it for Vector512, Vector256, Vector128 and a one-lane scalar.
-// Every operation is lane-wise and IEEE-exact (FMA fused in all four), so an element computes to the
-// same bits whichever width handles it: results never depend on a row's length or position.
+// Every operation is lane-wise and IEEE-exact (FMA fused in all four where the machine has the instruction,
+// unfused in all that run on one without: see Mad), so an element computes to the same bits whichever width
+// handles it: results never depend on a row's length or position.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -19,7 +20,7 @@ internal unsafe interface IVec<T> where T : struct, IVec<T>
     static abstract T Sub(T a, T b);
     static abstract T Mul(T a, T b);
     static abstract T Div(T a, T b);
-    /// <summary>a·b + c, fused.</summary>
+    /// <summary>a·b + c, fused (where the machine has no fused instruction, multiplied then added: <see cref="Mad"/>).</summary>
     static abstract T Fma(T a, T b, T c);
     static abstract T Min(T a, T b);
     static abstract T Max(T a, T b);
@@ -120,7 +121,7 @@ internal unsafe struct V128 : IVec<V128>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Sub(V128 a, V128 b) => new(a.V - b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Mul(V128 a, V128 b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Div(V128 a, V128 b) => new(a.V / b.V);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Fma(V128 a, V128 b, V128 c) => new(Vector128.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Fma(V128 a, V128 b, V128 c) => new(Mad.Of(a.V, b.V, c.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Min(V128 a, V128 b) => new(Vector128.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 Max(V128 a, V128 b) => new(Vector128.Max(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V128 MinFast(V128 a, V128 b) => new(Vector128.MinNative(a.V, b.V));
@@ -153,7 +154,7 @@ internal unsafe struct V1 : IVec<V1>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Sub(V1 a, V1 b) => new(a.V - b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Mul(V1 a, V1 b) => new(a.V * b.V);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Div(V1 a, V1 b) => new(a.V / b.V);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Fma(V1 a, V1 b, V1 c) => new(MathF.FusedMultiplyAdd(a.V, b.V, c.V));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Fma(V1 a, V1 b, V1 c) => new(Mad.Of(a.V, b.V, c.V));
     // Vector Min/Max follow IEEE 754-2019 (NaN propagates, -0 < +0), as MathF.Min/Max do.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Min(V1 a, V1 b) => new(MathF.Min(a.V, b.V));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V1 Max(V1 a, V1 b) => new(MathF.Max(a.V, b.V));

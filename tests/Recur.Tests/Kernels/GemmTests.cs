@@ -133,9 +133,9 @@ public class GemmTests
                     {
                         float acc = 0;
                         for (int p = pc; p < Math.Min(k, pc + Gemm.KC); p++)
-                            acc = MathF.FusedMultiplyAdd(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], acc);
+                            acc = Mad.Of(ta ? a[p * lda + i] : a[i * lda + p], tb ? b[j * ldb + p] : b[p * ldb + j], acc);
                         float scaled = alpha * acc, blockBeta = pc == 0 ? beta : 1f;
-                        e = blockBeta != 0 ? MathF.FusedMultiplyAdd(blockBeta, e, scaled) : scaled;
+                        e = blockBeta != 0 ? Mad.Of(blockBeta, e, scaled) : scaled;
                     }
                     expected[i * n + j] = e;
                 }

@@ -2,7 +2,10 @@
 // gradients, the parameters compared after every step, and the final state compared under PyTorch's
 // state names. Schedules' learning rates must equal PyTorch's doubles exactly.
 // The updates follow PyTorch's formula order and FMA use, so on x64 (where .NET's Math.Pow is the
-// same libm pow Python uses) they reproduce PyTorch's bits; BitIdenticalToPyTorch guards that order.
+// same libm pow Python uses) they reproduce PyTorch's bits; BitIdenticalToPyTorch guards that order. On a
+// machine without a fused multiply-add (Mad.Fused false; CI's runs with AVX2 or all SIMD off) the updates
+// multiply, then add, and can only come within float rounding of PyTorch's fused results (1e-5 relative after
+// ten steps of centered RMSprop): there it asks for that.
 using Recur.Tests.Support;
 
 namespace Recur.Tests.Optim;
@@ -66,9 +69,15 @@ public class OptimizerReferenceTests
             OptimReference.SetGrads(c, set, k);
             optimizer.Step();
             scheduler?.Step();
-            Close.Exact(OptimReference.ParamsAfter(c, set, k), set.Values.Span, $"{name} step {k + 1}");
+            Same(OptimReference.ParamsAfter(c, set, k), set.Values.Span, $"{name} step {k + 1}");
         }
         foreach (var (key, data) in optimizer.State().Where(s => s.Name != "step"))
-            Close.Exact(c.Get("state." + key).Span, data.Floats, $"{name} state {key}");
+            Same(c.Get("state." + key).Span, data.Floats, $"{name} state {key}");
+    }
+
+    static void Same(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
+    {
+        if (Recur.Kernels.Mad.Fused) Close.Exact(expected, actual, what);
+        else Close.Assert(expected, actual, what, atol: 1e-6f, rtol: 1e-5f);
     }
 }
