@@ -3,12 +3,13 @@
 // text are in a CSV file, which model file a MODEL argument means, and the thread count.
 using System.CommandLine;
 using Recur.Classification;
+using Recur.IO;
 
 namespace Recur.Cli.Commands;
 
 static class ClassifyCommand
 {
-    public const string ModelFileName = "model.safetensors";
+    public const string ModelFileName = ModelFile.InRunDirectory;
 
     public static Command Create()
     {
@@ -82,7 +83,7 @@ static class ClassifyCommand
     };
 
     /// <summary>A model file, or a run directory holding model.safetensors.</summary>
-    internal static string ModelPath(string path) => CommonOptions.ModelPath(path, "recur classify train");
+    internal static string ModelPath(string path) => ModelFile.Resolve(path, "recur classify train");
 
     /// <summary>Labelled or unlabelled data from a CSV file or a folder of class folders, with a clear error if it is neither.</summary>
     internal static List<LabeledText> LoadData(string path, CsvLayout layout, bool requireLabels = true)

@@ -22,22 +22,6 @@ static partial class CommonOptions
         Workers.SetThreads(threads);
     }
 
-    /// <summary>
-    /// A MODEL argument as a file: a run directory's model.safetensors, or the path itself; a missing one in the words
-    /// LanguageModelFile.Resolve uses for language models, naming <paramref name="trainCommand"/> as what makes a run.
-    /// </summary>
-    public static string ModelPath(string path, string trainCommand)
-    {
-        if (Directory.Exists(path))
-        {
-            string inside = Path.Combine(path, "model.safetensors");
-            Cli.Require(File.Exists(inside), $"{path}: no model.safetensors in this directory; give a run directory made by '{trainCommand}' or a .safetensors file");
-            return inside;
-        }
-        Cli.Require(File.Exists(path), $"{path}: no such model file or run directory");
-        return path;
-    }
-
     /// <summary>More threads than this only costs memory and start-up: tens of thousands exhaust the runtime.</summary>
     public const int MaxThreads = 1024;
 

@@ -12,7 +12,7 @@ namespace Recur.Cli.Commands;
 
 static class ForecastCommand
 {
-    public const string ModelFileName = "model.safetensors";
+    public const string ModelFileName = ModelFile.InRunDirectory;
 
     public static Command Create()
     {
@@ -93,7 +93,7 @@ static class ForecastCommand
     }
 
     /// <summary>A model file, or a run directory holding model.safetensors.</summary>
-    internal static string ModelPath(string path) => CommonOptions.ModelPath(path, "recur forecast train");
+    internal static string ModelPath(string path) => ModelFile.Resolve(path, "recur forecast train");
 
     /// <summary>The windows MODEL is scored on: the given dates, else the test range saved with the model.</summary>
     internal static WindowSet Windows(Forecaster forecaster, FeatureTable table, DateOnly? from, DateOnly? to)

@@ -212,7 +212,9 @@ public sealed class Forecaster
         string range = from is { } f ? $"{f:yyyy-MM-dd} to {to:yyyy-MM-dd}" : $"up to {to:yyyy-MM-dd}";
         string have = table.Count == 0 ? "" :
             $"; its days with every feature run from {table.Dates[0]:yyyy-MM-dd} (line {table.Lines[0]}) to {table.Dates[^1]:yyyy-MM-dd} (line {table.Lines[^1]})";
+        string advice = windowFixed ? $"the model reads windows of {minRows:N0} days: choose"
+            : minRows > 2 && end - start >= 2 ? "lower --window or choose" : "choose";
         throw new InvalidDataException($"{table.Source}: the {what} {range} has {end - start:N0} day{(end - start == 1 ? "" : "s")} with every feature, " +
-            $"fewer than the {minRows:N0} it needs{have}; {(windowFixed ? $"the model reads windows of {minRows:N0} days: choose" : minRows > 2 && end - start >= 2 ? "lower --window or choose" : "choose")} other dates");
+            $"fewer than the {minRows:N0} it needs{have}; {advice} other dates");
     }
 }

@@ -9,6 +9,27 @@ namespace Recur.IO;
 /// <summary>Saves and loads a <see cref="Module"/> as a safetensors file. See docs/formats.md.</summary>
 public static class ModelFile
 {
+    /// <summary>The model file in a run directory, whichever command trained the run.</summary>
+    public const string InRunDirectory = "model.safetensors";
+
+    /// <summary>
+    /// The model file a MODEL argument names: DIR/model.safetensors for a run directory, else the path itself. A
+    /// directory without one, or a path that does not exist, is an InvalidDataException saying what to give;
+    /// <paramref name="trainCommand"/> (e.g. "recur train") is what makes such a run.
+    /// </summary>
+    public static string Resolve(string modelArgument, string trainCommand)
+    {
+        if (Directory.Exists(modelArgument))
+        {
+            string inside = Path.Combine(modelArgument, InRunDirectory);
+            if (!File.Exists(inside))
+                throw new InvalidDataException($"{modelArgument}: no {InRunDirectory} in this directory; give a run directory made by '{trainCommand}' or a .safetensors file");
+            return inside;
+        }
+        if (!File.Exists(modelArgument)) throw new InvalidDataException($"{modelArgument}: no such model file or run directory");
+        return modelArgument;
+    }
+
     /// <summary>
     /// Writes <paramref name="model"/>'s state dict and <paramref name="metadata"/> to <paramref name="path"/>
     /// atomically: a reader sees the old file or the new one, never a mix. The directory must exist.

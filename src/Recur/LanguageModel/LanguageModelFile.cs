@@ -11,18 +11,7 @@ public sealed record LoadedModel(TokenModel Model, Vocabulary Vocabulary, IReadO
 public static class LanguageModelFile
 {
     /// <summary>The model file a MODEL argument names: DIR/model.safetensors for a directory, else the path itself.</summary>
-    public static string Resolve(string modelArgument)
-    {
-        if (System.IO.Directory.Exists(modelArgument))
-        {
-            string inside = System.IO.Path.Combine(modelArgument, TrainingRun.ModelFileName);
-            if (!File.Exists(inside))
-                throw new InvalidDataException($"{modelArgument}: no {TrainingRun.ModelFileName} in this directory; give a run directory made by 'recur train' or a .safetensors file");
-            return inside;
-        }
-        if (!File.Exists(modelArgument)) throw new InvalidDataException($"{modelArgument}: no such model file or run directory");
-        return modelArgument;
-    }
+    public static string Resolve(string modelArgument) => ModelFile.Resolve(modelArgument, "recur train");
 
     /// <summary>
     /// Loads a run directory's model.safetensors, or a model or checkpoint file, in evaluation mode; anything

@@ -23,7 +23,7 @@ namespace Recur.LanguageModel;
 public sealed partial class TrainingRun : IDisposable
 {
     /// <summary>The run's files: the best model so far, and the state to resume from (see the file header).</summary>
-    public const string ModelFileName = "model.safetensors", StateFileName = "state.safetensors";
+    public const string ModelFileName = ModelFile.InRunDirectory, StateFileName = "state.safetensors";
 
     /// <summary>The run directory, as given.</summary>
     public string Directory { get; }
