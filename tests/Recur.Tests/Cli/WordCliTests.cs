@@ -83,6 +83,12 @@ public class WordCliTests
         Assert.Contains("i_h.weight", names);
         Assert.Contains("bn.running_var", names);
 
+        // Evaluated as training validated it (the same 8 streams, 20-token windows), eval measures the same numbers.
+        var same = JsonDocument.Parse(RecurProcess.Run("eval", run, valid, "--batch", "8", "--seq", "20", "--json").Out).RootElement;
+        Assert.Equal(bestValLoss, same.GetProperty("loss").GetDouble());
+        Assert.Equal(summary.GetProperty("val_token_accuracy").GetDouble(), same.GetProperty("token_accuracy").GetDouble());
+        Assert.Equal(summary.GetProperty("val_last_token_accuracy").GetDouble(), same.GetProperty("last_token_accuracy").GetDouble());
+
         var e = RecurProcess.Run("eval", run, valid, "--seq", "70", "--continuation", "20", "--json");
         Assert.Equal(0, e.ExitCode);
         var ev = JsonDocument.Parse(e.Out).RootElement;
