@@ -74,12 +74,17 @@ public sealed class Corpus
 
     static Corpus Characters(TrainConfig config, string text, string? valText, Vocabulary? vocab)
     {
-        vocab ??= Vocabulary.FromCharacters(text + valText);
+        vocab ??= Vocabulary.FromCharacters(valText != null ? [text, valText] : [text]);
         var leftOut = new Dictionary<string, int>();
         var valLeftOut = new Dictionary<string, int>();
-        var ids = vocab.EncodeCharacters(text, leftOut);
-        var val = valText != null ? vocab.EncodeCharacters(valText, valLeftOut) : null;
-        var corpus = Split(vocab, ids, val, config, 0, 0);
+        // Counted first, then encoded straight into the three parts: no whole-corpus id array to cut (223 MB of
+        // text once peaked at 3.4 GB).
+        var (train, val, test) = Sizes(vocab.CountCharacters(text), config, valText != null);
+        int[][] parts = [new int[train], new int[val], new int[test]];
+        int read = 0;
+        foreach (var part in parts) read += vocab.EncodeCharacters(text.AsSpan(read), part, leftOut).Read;
+        var valFile = valText != null ? vocab.EncodeCharacters(valText, valLeftOut) : null;
+        var corpus = Split(vocab, parts[0], parts[1], parts[2], valFile, 0, 0);
         corpus.LeftOut = leftOut;
         corpus.ValidationLeftOut = valLeftOut;
         return corpus;
@@ -88,14 +93,14 @@ public sealed class Corpus
     static Corpus Words(TrainConfig config, string text, string? valText, Vocabulary? vocab)
     {
         var words = WordTokenizer.Tokenize(text);
-        var (train, _, _) = Sizes(words.Count, config, valText != null);
+        var (train, val, _) = Sizes(words.Count, config, valText != null);
         vocab ??= Vocabulary.FromWords(words.Take(train), config.MaxVocab);
         var ids = vocab.EncodeWords(words);
-        var val = valText != null ? vocab.EncodeWords(WordTokenizer.Tokenize(valText)) : null;
+        var valFile = valText != null ? vocab.EncodeWords(WordTokenizer.Tokenize(valText)) : null;
         if (!vocab.TryGetId(Vocabulary.Unknown, out int unk)) throw new InvalidDataException("the saved vocabulary is not a word vocabulary (it has no <unk>)");
         int unknownTrain = ids.AsSpan(0, train).Count(unk);
-        int unknownHeldOut = ids.AsSpan(train).Count(unk) + (val != null ? val.AsSpan().Count(unk) : 0);
-        return Split(vocab, ids, val, config, unknownTrain, unknownHeldOut);
+        int unknownHeldOut = ids.AsSpan(train).Count(unk) + (valFile != null ? valFile.AsSpan().Count(unk) : 0);
+        return Split(vocab, ids[..train], ids[train..(train + val)], ids[(train + val)..], valFile, unknownTrain, unknownHeldOut);
     }
 
     /// <summary>Token counts of the train, validation and test parts of <paramref name="length"/> corpus tokens.</summary>
@@ -105,13 +110,12 @@ public sealed class Corpus
         return (length - val - test, val, test);
     }
 
-    static Corpus Split(Vocabulary vocab, int[] ids, int[]? valFile, TrainConfig config, int unknownTrain, int unknownHeldOut)
+    /// <summary>The corpus of the parts of the text (train | val | test) and a separate validation file's ids, hashed in that order.</summary>
+    static Corpus Split(Vocabulary vocab, int[] train, int[] val, int[] test, int[]? valFile, int unknownTrain, int unknownHeldOut)
     {
-        var (train, val, _) = Sizes(ids.Length, config, valFile != null);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(MemoryMarshal.AsBytes(ids.AsSpan()));
-        if (valFile != null) sha.AppendData(MemoryMarshal.AsBytes(valFile.AsSpan()));
+        foreach (var part in new[] { train, val, test, valFile ?? [] }) sha.AppendData(MemoryMarshal.AsBytes(part.AsSpan()));
         string hash = Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
-        return new Corpus(vocab, ids[..train], valFile ?? ids[train..(train + val)], ids[(train + val)..], hash, unknownTrain, unknownHeldOut);
+        return new Corpus(vocab, train, valFile ?? val, test, hash, unknownTrain, unknownHeldOut);
     }
 }
