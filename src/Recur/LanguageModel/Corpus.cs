@@ -64,6 +64,7 @@ public sealed class Corpus
         if (config.Corpus.Length == 0) throw new ArgumentException("no corpus files given");
         var files = config.Corpus.Select(f => (File: f, Text: TextFile.Read(f, options))).ToList();
         string? valText = config.ValFile != null ? TextFile.Read(config.ValFile, options) : null;
+        if (files.Count > 1) TextFile.CheckLength(files.Sum(f => (long)f.Text.Length), $"the {files.Count} corpus files together", "give fewer or smaller files");
         string text = string.Concat(files.Select(f => f.Text));
         var corpus = tokens == ModelConfig.Words ? Words(config, text, valText, vocab) : Characters(config, text, valText, vocab);
         corpus.Unterminated = files.Zip(files.Skip(1)).Where(p => !p.First.Text.EndsWith('\n')).Select(p => (p.First.File, p.Second.File)).ToList();

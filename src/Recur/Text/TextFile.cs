@@ -13,6 +13,15 @@ public static class TextFile
 {
     static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The most characters one .NET string holds, and so the most text read at once (all corpus files together).</summary>
+    public const int MaxChars = 0x3FFFFFDF;
+
+    /// <summary>Throws when <paramref name="chars"/> characters of <paramref name="what"/> are more than a string holds (an "out of memory" that blamed the model).</summary>
+    internal static void CheckLength(long chars, string what, string advice = "use a part of it, in whole lines (e.g. head -n 10000000 FILE > part.txt)")
+    {
+        if (chars > MaxChars) throw new InvalidDataException($"{what}: {chars:N0} characters, more than the {MaxChars:N0} Recur can read at once; {advice}");
+    }
+
     /// <summary>Reads and normalises one file; throws InvalidDataException naming the file and the problem.</summary>
     public static string Read(string path, TextOptions options) => Decode(ReadBytes(path), path, options);
 
@@ -74,6 +83,7 @@ public static class TextFile
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))
             throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8 for a Windows or Latin-1 file)");
+        if (body.Length > MaxChars) CheckLength(Strict.GetCharCount(body), name);   // at least one byte per character
         return Strict.GetString(body);
     }
 

@@ -44,6 +44,18 @@ public class TextTests
         Assert.Equal("cafe", Decode(Encoding.UTF8.GetBytes("Café"), new TextOptions(Lowercase: true, Ascii: true)));
     }
 
+    // A text longer than a string can hold is refused by name, not reported as "out of memory" with advice about
+    // model sizes. A gigabyte of 'a' in memory, no file.
+    [Fact]
+    public void TextLongerThanAStringHoldsIsRefused()
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(TextFile.MaxChars + 1);
+        bytes.AsSpan().Fill((byte)'a');
+        var e = Assert.Throws<InvalidDataException>(() => TextFile.DecodeUtf8(bytes, "big.txt", "UTF-8 text"));
+        Assert.Equal($"big.txt: {TextFile.MaxChars + 1:N0} characters, more than the {TextFile.MaxChars:N0} Recur can read at once; " +
+            "use a part of it, in whole lines (e.g. head -n 10000000 FILE > part.txt)", e.Message);
+    }
+
     [Fact]
     public void BinaryInputIsRefusedWithOffset()
     {
