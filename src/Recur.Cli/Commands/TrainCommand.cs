@@ -93,16 +93,8 @@ static class TrainCommand
             reporter.Warn($"{file} does not end with a line break, so its last line runs into the first line of {next} (the files are joined as they are); end it with one to keep them apart");
         foreach (var (file, count) in run.Corpus.CarriageReturns)
             reporter.Warn(TokenText.CarriageReturnNote(m.Tokens, file, count)!);
-        int valTokens = run.Corpus.Validation.Length;
-        if (valTokens >= 2 && !Evaluator.FillsAWindow(valTokens, cfg.Batch, cfg.Seq) && run.Progress.Step == 0)
-        {
-            // Validation reads --batch streams of the held-out text; the last token of a window needs one --seq long.
-            long needed = (long)cfg.Batch * cfg.Seq + 1;
-            double frac = Math.Ceiling(100.0 * needed / run.Corpus.Length) / 100;
-            string how = cfg.ValFile != null ? "a longer --val-file" : frac <= 0.5 ? $"--val-frac {frac:0.##}" : "a longer text, or a smaller --batch or --seq";
-            reporter.Line($"note: the {valTokens:N0} validation {unit} are too few for one {cfg.Seq}-token window in each of {cfg.Batch} streams, " +
-                $"so no last-token accuracy is measured; it needs {needed:N0} ({how})");
-        }
+        foreach (var note in new[] { TrainNotes.ShortValidation(run, unit), TrainNotes.ValidationCost(run, unit) })
+            if (note != null) reporter.Line(note);
         if (m.Tokens == ModelConfig.Words)
             reporter.Line($"words: {run.Corpus.UnknownTrain:N0} training and {run.Corpus.UnknownHeldOut:N0} held-out tokens are outside the vocabulary and read as <unk>");
         if (m.Tokens == ModelConfig.Words && m.Embed == 0 && m.VocabSize >= OneHotHintWords && run.Progress.Step == 0 && cfg.InitFrom == null)

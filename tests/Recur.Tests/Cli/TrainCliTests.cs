@@ -100,6 +100,26 @@ public class TrainCliTests
         }
     }
 
+    // 300 held-out characters read every 2 steps of 2×10: a validation is about the work of 300 / 3 / 20 = 5 steps. The note
+    // gives the split and the interval that bring it to a tenth of the training between validations; a resume, only the interval.
+    [Fact]
+    public void ValidationCostingMoreThanTheStepsBetweenIsNoted()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000)[..3000]);
+        string run = tmp.File("run");
+        var t = RecurProcess.Run([.. Train(corpus, run, "--batch", "2", "--seq", "10", "--eval-every", "2", "--steps", "2")]);
+        Assert.Equal(0, t.ExitCode);
+        Assert.Contains("note: each validation reads 300 characters, about the work of 5 training steps, every 2 steps; " +
+            "hold out less (--val-frac 0.004) or validate less often (--eval-every 50)\n", t.Out);
+        var r = RecurProcess.Run("train", "--resume", run, "--steps", "3");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("note: each validation reads 300 characters, about the work of 5 training steps, every 2 steps; validate less often (--eval-every 50)\n", r.Out);
+        var quiet = RecurProcess.Run("train", "--resume", run, "--steps", "4", "--eval-every", "20");
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.DoesNotContain("note: each validation", quiet.Out);
+    }
+
     [Fact]
     public void ValidationShorterThanAWindowHasNoLastTokenAccuracy()
     {
