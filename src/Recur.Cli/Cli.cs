@@ -146,10 +146,20 @@ static partial class Cli
     /// </summary>
     public static string? CreateOutputDirectory(string dir, string what)
     {
-        string? top = null;
-        for (var d = new DirectoryInfo(Path.GetFullPath(dir)); d != null && !d.Exists && !File.Exists(d.FullName); d = d.Parent) top = d.FullName;
+        string? top = TopMissing(dir);
         try { OutputDirectory(dir, what); }
         catch { RemoveCreated(top); throw; }
+        return top;
+    }
+
+    /// <summary>
+    /// The topmost folder that creating <paramref name="dir"/> would make (<paramref name="dir"/> itself or a
+    /// missing parent), or null when it exists: what a command that makes it removes on failure.
+    /// </summary>
+    public static string? TopMissing(string dir)
+    {
+        string? top = null;
+        for (var d = new DirectoryInfo(Path.GetFullPath(dir)); d != null && !d.Exists && !File.Exists(d.FullName); d = d.Parent) top = d.FullName;
         return top;
     }
 

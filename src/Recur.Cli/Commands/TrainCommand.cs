@@ -77,9 +77,35 @@ static class TrainCommand
         CommonOptions.UseThreads(p.GetValue(Threads));
         // `| head` closing stdout during the opening lines must not end the run before it trains: CtrlC then stops it.
         StandardOutput.Divert = true;
-        // The run locks its directory until disposed, after the last plot: no other process trains there meanwhile.
-        using var run = p.GetValue(Resume) is string dir ? Reopen(p, dir, reporter) : Start(p, reporter);
+        string? resume = p.GetValue(Resume);
+        // The folder a new run makes for its directory (with any missing parent), if it does: removed again when
+        // the command fails before the run saved anything there, as classify and forecast train do.
+        string? created = resume == null && p.GetValue(Output) is string o ? Cli.TopMissing(o) : null;
+        TrainingRun? run = null;
+        int code = Cli.Failed;   // until Train returns: an exception is a failure too
+        try
+        {
+            // The run locks its directory until disposed, after the last plot: no other process trains there meanwhile.
+            run = resume != null ? Reopen(p, resume, reporter) : Start(p, reporter);
+            code = Train(run, reporter);
+            return code;
+        }
+        finally
+        {
+            run?.Dispose();
+            if (run != null && created != null && code != Cli.Ok && !Saved(run)) Cli.RemoveCreated(created);
+        }
+    }
 
+    /// <summary>
+    /// True once the run has written a file worth keeping: its model, its state or a snapshot (all *.safetensors;
+    /// a write in progress has another name).
+    /// </summary>
+    static bool Saved(TrainingRun run) =>
+        Directory.Exists(run.Directory) && Directory.EnumerateFiles(run.Directory, "*.safetensors").Any();
+
+    static int Train(TrainingRun run, Reporter reporter)
+    {
         var cfg = run.Config;
         var m = run.ModelConfig;
         reporter.Line($"model: {InfoCommand.Architecture(m)}, vocabulary {m.VocabSize}, {run.Model.ParameterCount():N0} parameters");

@@ -219,9 +219,12 @@ public class BadInputCliTests
         Assert.Contains("recur: error: training diverged at step 2: loss", r.Err);   // after the prose --json sends to stderr
         Assert.Contains("nothing was saved yet — lower --lr or --clip and start again", r.Err);
         Assert.Contains("\"model\":null", r.Out);
-        Assert.False(File.Exists(Path.Combine(run, "model.safetensors")));
-        // "Start again" works in the same directory: no plots were left there to refuse it (they once were).
-        Assert.Empty(Directory.GetFiles(run));
+        // The directory it made holds nothing to keep, so it goes (it was once left empty).
+        Assert.False(Directory.Exists(run), "a diverged run left the directory it made");
+        // In a directory the user had, "start again" works: no plots were left there to refuse it (they once were).
+        Directory.CreateDirectory(run);
+        Assert.Equal(1, RecurProcess.Run("train", corpus, "-o", run, "--lr", "1e10", "--steps", "5", "--hidden", "16", "--batch", "4", "--seq", "10").ExitCode);
+        Assert.Empty(Directory.GetFileSystemEntries(run));
         Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "2", "--hidden", "16", "--batch", "4", "--seq", "10").ExitCode);
 
         // A validation before the divergence saved a model but no state: the run can neither resume nor start again there.

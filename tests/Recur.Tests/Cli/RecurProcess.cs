@@ -53,6 +53,24 @@ static class RecurProcess
     }
 
     /// <summary>
+    /// Runs recur with its stdout on Linux's /dev/full, where every write fails (ENOSPC): the command fails at
+    /// its first line of output. Only where /dev/full exists; Out is empty.
+    /// </summary>
+    public static RecurResult RunWithFullStdout(params string[] args)
+    {
+        var shell = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add("\"$@\" > /dev/full");
+        shell.ArgumentList.Add("recur");
+        shell.ArgumentList.Add("dotnet");
+        shell.ArgumentList.Add(Dll);
+        foreach (var a in args) shell.ArgumentList.Add(a);
+        shell.Environment["CI"] = "true";
+        shell.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Run(shell);
+    }
+
+    /// <summary>
     /// Runs recur, sends it Ctrl-C (SIGINT, or <paramref name="signal"/>) once <paramref name="ready"/> holds (or
     /// after 60 s), and returns its exit code and stderr (line ends as \n); a process still running 60 s later is killed.
     /// </summary>

@@ -121,6 +121,29 @@ public class TrainCliTests
     }
 
     [Fact]
+    public void AFailedNewRunRemovesTheDirectoryItMadeAndKeepsTheUsers()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        const string Full = "recur: error: cannot write to standard output: No space left on device";
+        // stdout fails at the first line, after the run made its directory and before it saved anything: the
+        // directory goes, with the parent it made (it was once left behind, empty).
+        var r = RecurProcess.RunWithFullStdout(Train(corpus, tmp.File("new/run"), "--steps", "2"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(Full, r.Err.Trim());
+        Assert.False(Directory.Exists(tmp.File("new")), "a failed run left the directory it made");
+        // A directory the user had stays, holding what it held and nothing more.
+        string mine = tmp.File("mine");
+        Directory.CreateDirectory(mine);
+        File.WriteAllText(Path.Combine(mine, "notes.txt"), "mine");
+        r = RecurProcess.RunWithFullStdout(Train(corpus, mine, "--steps", "2"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(mine).Select(Path.GetFileName));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(mine, "notes.txt")));
+    }
+
+    [Fact]
     public void ValidationShorterThanAWindowHasNoLastTokenAccuracy()
     {
         using var tmp = new TempDir();
