@@ -141,6 +141,20 @@ public class TrainCliTests
         Assert.Equal(1, r.ExitCode);
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(mine).Select(Path.GetFileName));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(mine, "notes.txt")));
+
+        // classify train and forecast train do the same (they did already).
+        foreach (var (name, text) in new[] { ("pos/1.txt", "good fine"), ("pos/2.txt", "great"), ("neg/1.txt", "bad awful"), ("neg/2.txt", "poor") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(tmp.File("texts/" + name))!);
+            tmp.Write("texts/" + name, text);
+        }
+        r = RecurProcess.RunWithFullStdout("classify", "train", tmp.File("texts"), "-o", tmp.File("new/classifier"), "--epochs", "1");
+        Assert.Equal(Full, r.Err.Trim());
+        string csv = Forecasting.ForecastTestData.Write(tmp.Path, "walk.csv", Forecasting.ForecastTestData.WalkLines(600));
+        r = RecurProcess.RunWithFullStdout("forecast", "train", csv, "-o", tmp.File("new/forecaster"), "--epochs", "1", "--hidden", "4",
+            "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30");
+        Assert.Equal(Full, r.Err.Trim());
+        Assert.False(Directory.Exists(tmp.File("new")));
     }
 
     [Fact]
