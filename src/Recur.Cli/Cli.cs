@@ -200,6 +200,17 @@ static partial class Cli
         if (!force) RequireNoFiles(dir, names, "choose another --output or pass --force to overwrite it");
     }
 
+    /// <summary>
+    /// Refuses (exit code 2) a data file that is one of <paramref name="names"/>, the files a run writes in
+    /// <paramref name="runDir"/>: with --force the run would overwrite the data it trains on.
+    /// </summary>
+    public static void RequireDataIsNoRunFile(string data, string runDir, IEnumerable<string> names)
+    {
+        foreach (var name in names)
+            RequireUsage(!Paths.Same(data, Path.Combine(runDir, name)),
+                $"the data '{data}' is the run's {name}, which the run would overwrite; move it out of '{runDir}' or choose another --output");
+    }
+
     /// <summary>Refuses <paramref name="dir"/> if it holds one of <paramref name="names"/>: the message names the first and ends with <paramref name="advice"/>.</summary>
     public static void RequireNoFiles(string dir, IEnumerable<string> names, string advice)
     {

@@ -1,8 +1,8 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
 // (after every epoch that is the best so far), history.csv, and loss/accuracy plots; without --force, a
 // directory already holding any of them is refused, as is one another process is training in (the run
-// holds the directory's lock while it writes there). A run that fails or is stopped with Ctrl-C before
-// saving a model removes the run directory if it made it.
+// holds the directory's lock while it writes there), and so is one inside a data folder of class folders.
+// A run that fails or is stopped with Ctrl-C before saving a model removes the run directory if it made it.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -74,11 +74,28 @@ static class ClassifyTrain
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            RequireApart(runDir, parse.GetValue(data)!);
             DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
             return Run(reporter, parse.GetValue(data)!, layout.Get(parse, parse.GetValue(data)!), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath, parse.GetValue(force));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses a run directory that would mix the run's files with its data (exit code 2): one inside a folder of
+    /// class folders, or the folder itself, puts the model and plots among the texts (a class folder's files, or a
+    /// class of their own, the next time it is read); a CSV may sit in the run directory, unless it is a file the
+    /// run writes there (--force would overwrite it).
+    /// </summary>
+    static void RequireApart(string runDir, string data)
+    {
+        if (Directory.Exists(data))
+        {
+            string where = Paths.Same(runDir, data) ? "is the data folder" : Paths.Inside(runDir, data) ? $"is inside the data folder '{data}'" : "";
+            Cli.RequireUsage(where == "", $"--output '{runDir}' {where}, whose sub-folders are read as classes, so the run would write among the texts it trains on; choose a directory outside it");
+        }
+        else Cli.RequireDataIsNoRunFile(data, runDir, RunFiles);
     }
 
     /// <summary>Every file a run writes in its directory: without --force, none may be there already.</summary>

@@ -343,6 +343,62 @@ public class ClassifyCliTests
         Assert.Equal("mine", File.ReadAllText(Path.Combine(notes, "notes.txt")));
     }
 
+    // A run directory in the folder of class folders it reads would put the model and plots among the texts
+    // (a class folder's files, or a class of their own): refused at once, exit code 2, nothing written.
+    // Beside a CSV file a run directory is fine; a CSV that is one of the run's own files is refused, --force or not.
+    [Fact]
+    public void TrainRefusesARunDirectoryInsideItsDataFolder()
+    {
+        using var dir = new TempDir();
+        string data = dir.File("aclImdb");
+        foreach (var (label, words) in new[] { ("neg", "bad awful"), ("pos", "good fine") })
+        {
+            Directory.CreateDirectory(Path.Combine(data, label));
+            for (int i = 0; i < 4; i++) File.WriteAllText(Path.Combine(data, label, $"{i}.txt"), $"{words} {i}");
+        }
+        var before = Directory.GetFileSystemEntries(data, "*", SearchOption.AllDirectories).Order().ToArray();
+        string[] tiny = ["--epochs", "1", "--embed", "4", "--hidden", "4", "--fc", "4"];
+        string link = dir.File("link");
+        Directory.CreateSymbolicLink(link, data);
+        foreach (var (output, error) in new[]
+        {
+            (Path.Combine(data, "pos"), $"--output '{Path.Combine(data, "pos")}' is inside the data folder '{data}'"),
+            (Path.Combine(data, "run"), $"--output '{Path.Combine(data, "run")}' is inside the data folder '{data}'"),
+            (Path.Combine(data, "neg", "sub", "run"), "is inside the data folder"),
+            (data, $"--output '{data}' is the data folder"),
+            (Path.Combine(link, "pos"), "is inside the data folder"),   // the same folder through a symbolic link
+        })
+        {
+            var r = global::Recur.Tests.Cli.RecurProcess.Run(["classify", "train", data, "-o", output, .. tiny]);
+            r.AssertCleanError(error);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("choose a directory outside it", r.Err);
+            Assert.Equal(before, Directory.GetFileSystemEntries(data, "*", SearchOption.AllDirectories).Order().ToArray());
+        }
+        // Given relative to the working directory, or with the data folder relative, it is the same folder.
+        var rel = global::Recur.Tests.Cli.RecurProcess.RunIn(dir.Path, ["classify", "train", "aclImdb", "-o", "aclImdb/pos/../run", .. tiny]);
+        rel.AssertCleanError("--output 'aclImdb/pos/../run' is inside the data folder 'aclImdb'");
+        Assert.Equal(before, Directory.GetFileSystemEntries(data, "*", SearchOption.AllDirectories).Order().ToArray());
+
+        // A sibling whose name only starts like the data folder's is outside it.
+        var sibling = Recur(["classify", "train", data, "-o", data + "-run", .. tiny]);
+        Assert.True(sibling.Code == 0, sibling.Err);
+
+        // A run directory beside the CSV, or holding it, is fine; a CSV the run would overwrite is not, even with --force.
+        string csv = WriteCsv(dir, "train.csv", TrainingTests.Synthetic(64, 1));
+        var beside = Recur(["classify", "train", csv, "-o", dir.Path, .. tiny]);
+        Assert.True(beside.Code == 0, beside.Err);
+        string csvRun = dir.File("csvrun");
+        Directory.CreateDirectory(csvRun);
+        string history = WriteCsv(dir, Path.Combine("csvrun", "history.csv"), TrainingTests.Synthetic(64, 1));
+        string text = File.ReadAllText(history);
+        var own = global::Recur.Tests.Cli.RecurProcess.Run(["classify", "train", history, "-o", csvRun, "--force", .. tiny]);
+        own.AssertCleanError($"the data '{history}' is the run's history.csv, which the run would overwrite; move it out of '{csvRun}' or choose another --output");
+        Assert.Equal(2, own.ExitCode);
+        Assert.Equal(text, File.ReadAllText(history));
+        Assert.Equal(["history.csv"], Directory.GetFileSystemEntries(csvRun).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void DataAndSizeErrorsAreShortAndSayWhatToDo()
     {
