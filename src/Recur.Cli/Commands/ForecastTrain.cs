@@ -1,9 +1,10 @@
 // `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
 // metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}; without --force, a directory
-// already holding any of them is refused. The test range is scored at the end, beside a linear-regression
-// baseline fit on the same training days. With --ensemble K, K models (seeds --seed, --seed + 1, ...)
-// are trained, up to --threads at a time, and the forecast is their mean.
+// already holding any of them is refused, and the CSV may not be one of them. The test range is scored
+// at the end, beside a linear-regression baseline fit on the same training days. With --ensemble K,
+// K models (seeds --seed, --seed + 1, ...) are trained, up to --threads at a time, and the forecast is
+// their mean.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -76,6 +77,7 @@ static class ForecastTrain
             CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
             Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            Cli.RequireDataIsNoRunFile(parse.GetValue(csv)!, runDir, RunFiles);
             Recur.IO.DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             bool overwrite = parse.GetValue(force);
             Cli.RequireNoRunFiles(runDir, overwrite, RunFiles);

@@ -81,6 +81,31 @@ public class BadInputCliTests
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
     }
 
+    // The CSV may sit in the run directory, but not as a file the run writes there: --force once trained on it
+    // and then wrote predictions.csv over it.
+    [Fact]
+    public void TrainRefusesACsvThatIsOneOfItsOwnFiles()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run");
+        Directory.CreateDirectory(run);
+        var lines = ForecastTestData.WalkLines(600);
+        foreach (var name in new[] { "predictions.csv", "loss.csv" })
+        {
+            string csv = ForecastTestData.Write(run, name, lines);
+            string text = File.ReadAllText(csv);
+            var r = RecurProcess.Run(Train(csv, run, "--force"));
+            r.AssertCleanError($"the data '{csv}' is the run's {name}, which the run would overwrite; move it out of '{run}' or choose another --output");
+            Assert.Equal(2, r.ExitCode);
+            Assert.Equal(text, File.ReadAllText(csv));
+            Assert.Equal([name], Directory.GetFiles(run).Select(Path.GetFileName));
+            File.Delete(csv);
+        }
+        string walk = ForecastTestData.Write(run, "walk.csv", lines);
+        var ok = RecurProcess.Run(Train(walk, run));
+        Assert.True(ok.ExitCode == 0, ok.Err);
+    }
+
     // A directory holding any file a run writes (another run's predictions or plots, not only its model) is
     // refused before training unless --force; an empty one, or one of other files, is used as it is.
     [Fact]
