@@ -64,19 +64,19 @@ static class ForecastPredict
     /// </summary>
     static void CheckOutput(string file, string csv, string modelPath)
     {
-        string target = RealPath(file), plot = Path.GetFullPath(PlotBase(file));
+        // Compared through symbolic links: the input CSV may be a link to the output.
+        string target = Paths.Real(file), plot = Path.GetFullPath(PlotBase(file));
         Cli.Require(!Directory.Exists(target), $"--output '{file}' is a directory; give a file name such as predictions.csv");
         foreach (var (input, what) in new[] { (csv, "the input CSV"), (modelPath, "the model file") })
         {
-            string real = RealPath(input);
-            Cli.Require(!SamePath(target, real), $"--output '{file}' is {what}, which predict would replace; give another file name such as predictions.csv");
+            Cli.Require(!Paths.Same(target, input), $"--output '{file}' is {what}, which predict would replace; give another file name such as predictions.csv");
             foreach (var ext in new[] { ".png", ".svg" })
-                Cli.Require(!SamePath(plot + ext, real), $"the plot '{plot}{ext}' that --output '{file}' puts beside it would replace {what}; give another file name");
+                Cli.Require(!Paths.Same(plot + ext, input), $"the plot '{plot}{ext}' that --output '{file}' puts beside it would replace {what}; give another file name");
         }
         Cli.Require(!target.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase),
             $"--output '{file}' names a model file (.safetensors); predictions are CSV text: give a file name such as predictions.csv");
         foreach (var ext in new[] { ".png", ".svg" })
-            Cli.Require(!SamePath(target, plot + ext), $"--output '{file}' would be replaced by its own plot ({ext}); give a file name ending in .csv");
+            Cli.Require(!Paths.Same(target, plot + ext), $"--output '{file}' would be replaced by its own plot ({ext}); give a file name ending in .csv");
         // An earlier run's plots sit beside its predictions CSV; plots of that name without one are someone else's files.
         foreach (var ext in new[] { ".png", ".svg" })
             Cli.Require(File.Exists(target) || !File.Exists(plot + ext),
@@ -84,17 +84,6 @@ static class ForecastPredict
         Cli.Require(!File.Exists(target) || IsPredictions(target),
             $"--output '{file}' exists and is not a predictions CSV (its first line is not date,actual,...); give another file name or remove it first");
     }
-
-    /// <summary>The full path, through a symbolic link at the end (the input CSV may be a link to the output).</summary>
-    static string RealPath(string path)
-    {
-        string full = Path.GetFullPath(path);
-        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
-        catch (IOException) { return full; }
-    }
-
-    static bool SamePath(string a, string b) =>
-        string.Equals(a, b, OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>True for an empty file or one that starts as <see cref="ForecastCommand.PredictionCsv"/> writes it.</summary>
     static bool IsPredictions(string path)
