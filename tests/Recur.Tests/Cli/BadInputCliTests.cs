@@ -121,6 +121,14 @@ public class BadInputCliTests
         var underFile = RecurProcess.Run("train", corpus, "-o", Path.Combine(corpus, "run"), "--steps", "2", "--batch", "4", "--seq", "16");
         underFile.AssertCleanError("cannot write to the run directory");
         Assert.Contains("make it writable or choose another", underFile.Err);
+        // -o naming the corpus itself, or a corpus named as a file the run writes, is refused (train has no --force).
+        string text = File.ReadAllText(corpus);
+        RecurProcess.Run("train", corpus, "-o", corpus, "--steps", "2").AssertCleanError("is a file; the run directory must be a directory");
+        Directory.CreateDirectory(tmp.File("texts"));
+        string plotCorpus = tmp.Write("texts/loss.svg", text);
+        RecurProcess.Run("train", plotCorpus, "-o", tmp.File("texts"), "--steps", "2").AssertCleanError($"'{plotCorpus}' already exists");
+        Assert.Equal(text, File.ReadAllText(corpus));
+        Assert.Equal(text, File.ReadAllText(plotCorpus));
 
         string numbers = tmp.File("numbers");
         Directory.CreateDirectory(numbers);
