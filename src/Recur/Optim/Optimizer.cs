@@ -93,7 +93,7 @@ public abstract class Optimizer
         foreach (var key in state.Keys)
             if (!expected.Contains(key)) problems.Add($"unexpected '{key}'");
         if (problems.Count > 0)
-            throw new FormatException($"optimizer state does not fit this {GetType().Name}: " + string.Join("; ", problems.Take(8)) +
+            throw new FormatException($"optimizer state does not fit this {GetType().Name.ToLowerInvariant()} optimizer: " + string.Join("; ", problems.Take(8)) +
                 (problems.Count > 8 ? $"; and {problems.Count - 8} more" : ""));
 
         StepCount = state["step"].Longs![0];
