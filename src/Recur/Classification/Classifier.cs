@@ -113,15 +113,15 @@ public sealed class Classifier
         int? maxLen;
         try
         {
-            config = ClassifierConfig.FromJson(configJson);
-            vocab = new ClassifierVocabulary(JsonSerializer.Deserialize<string[]>(vocabJson) ?? throw new JsonException("null vocabulary"));
-            var names = JsonSerializer.Deserialize<string[]>(labelsJson);
-            if (names is not { Length: 2 }) throw new JsonException("labels must be a list of two names");
+            try { config = ClassifierConfig.FromJson(configJson); }
+            catch (InvalidDataException e) when (e.InnerException is JsonException j) { throw new InvalidDataException(ErrorText.Metadata("config", j), e); }
+            vocab = new ClassifierVocabulary(Strings("vocab", vocabJson));
+            var names = Strings("labels", labelsJson);
+            if (names.Length != 2) throw new InvalidDataException($"'labels' should be a list of two names, not {names.Length}");
             labels = new LabelMap(names[0], names[1]);
-            maxLen = m.Length == 0 ? null : int.Parse(m, System.Globalization.CultureInfo.InvariantCulture);
-            if (maxLen is < 1) throw new FormatException("max_len must be at least 1");
+            maxLen = ParseMaxLen(m);
         }
-        catch (Exception e) when (e is JsonException or ArgumentException or FormatException or OverflowException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
             throw new InvalidDataException($"{path}: damaged classifier metadata: {ErrorText.FirstLine(e.Message)}", e);
         }
@@ -134,4 +134,17 @@ public sealed class Classifier
         model.Eval();
         return new Classifier(model, vocab, labels, maxLen, meta);
     }
+
+    /// <summary>A metadata value that is a JSON list of strings (its entries may still be null).</summary>
+    static string[] Strings(string key, string json)
+    {
+        try { return JsonSerializer.Deserialize<string[]>(json) ?? throw new InvalidDataException($"'{key}' should be a list of strings, not null"); }
+        catch (JsonException e) { throw new InvalidDataException(ErrorText.Metadata(key, e), e); }
+    }
+
+    /// <summary>max_len: "" for whole texts, else a whole number of 1 or more.</summary>
+    static int? ParseMaxLen(string m) =>
+        m.Length == 0 ? null
+        : int.TryParse(m, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 ? n
+        : throw new InvalidDataException($"'max_len' should be empty (whole texts) or a whole number of 1 or more, not {ErrorText.Quote(m, 40)}");
 }

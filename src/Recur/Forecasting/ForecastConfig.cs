@@ -97,7 +97,7 @@ public sealed record ForecastConfig
             using var doc = JsonDocument.Parse(json);
             missing = [.. Keys.Where(k => !doc.RootElement.TryGetProperty(k, out _))];
         }
-        catch (JsonException e) { throw new InvalidDataException($"forecast config is not valid: {Recur.IO.ErrorText.Json(e)}"); }
+        catch (JsonException e) { throw new InvalidDataException($"forecast config is not valid: {Recur.IO.ErrorText.Json(e)}", e); }
         if (missing.Length > 0)
             throw new InvalidDataException($"forecast config lacks {string.Join(", ", missing)}: the file is damaged or not a forecaster made by 'recur forecast train'");
         try { config.Validate(); }

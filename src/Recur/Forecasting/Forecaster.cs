@@ -165,15 +165,13 @@ public sealed class Forecaster
         string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw Bad($"no '{key}' in the metadata: not a forecast model (made by 'recur forecast train')");
         T Parse<T>(string key)
         {
-            try { return JsonSerializer.Deserialize<T>(Get(key)) ?? throw Bad($"metadata '{key}' is null"); }
-            catch (JsonException e) { throw Bad($"metadata '{key}' is not valid JSON: {ErrorText.Json(e)}"); }
+            try { return JsonSerializer.Deserialize<T>(Get(key)) ?? throw Bad($"metadata '{key}' is null; the file is damaged"); }
+            catch (JsonException e) { throw Bad($"metadata {ErrorText.Metadata(key, e)}; the file is damaged"); }
         }
         if (ModelKind.Mismatch(path, meta, ModelKind.Forecaster) is { } wrong) throw wrong;
         if (Get("format") != Format) throw Bad($"format {ErrorText.Quote(Get("format"))} is not {Format}");
         string configJson = Get("config");   // outside the try: its message already names the file
-        ForecastConfig config;
-        try { config = ForecastConfig.FromJson(configJson); }
-        catch (InvalidDataException e) { throw Bad(e.Message); }
+        var config = ErrorText.ReadMetadata(path, "config", configJson, ForecastConfig.FromJson);
         var features = Parse<string[]>("features");
         if (!features.SequenceEqual(StockFeatures.Names))
             throw Bad($"its {features.Length} features are not the {StockFeatures.Names.Count} this version computes");

@@ -35,7 +35,7 @@ internal static class SafetensorsHeader
         if (!Utf8.IsValid(header)) throw Bad("header is not valid UTF-8 text");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = MaxDepth }); }
-        catch (JsonException e) { throw Bad($"header is not valid JSON ({ErrorText.FirstLine(e.Message)})"); }
+        catch (JsonException e) { throw Bad($"header {ErrorText.Predicate(e)}"); }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)

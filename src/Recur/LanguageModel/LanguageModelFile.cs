@@ -27,14 +27,8 @@ public static class LanguageModelFile
         if (ModelKind.Mismatch(path, contents.Metadata, ModelKind.LanguageModel) is { } wrong) throw wrong;
         if (!contents.Metadata.TryGetValue("recur.config", out var configJson) || !contents.Metadata.TryGetValue("recur.vocab", out var vocabJson))
             throw new InvalidDataException($"{path}: not a Recur language model (its metadata has no recur.config and recur.vocab)");
-        ModelConfig config;
-        Vocabulary vocab;
-        try
-        {
-            config = ModelConfig.FromJson(configJson);
-            vocab = Vocabulary.FromJson(vocabJson);
-        }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        var config = ErrorText.ReadMetadata(path, "recur.config", configJson, ModelConfig.FromJson);
+        var vocab = ErrorText.ReadMetadata(path, "recur.vocab", vocabJson, Vocabulary.FromJson);
         if (vocab.Count != config.VocabSize)
             throw new InvalidDataException($"{path}: the vocabulary has {vocab.Count} tokens but the config says {config.VocabSize}");
         if (config.Tokens == ModelConfig.Words && !vocab.TryGetId(Vocabulary.Unknown, out _))

@@ -107,15 +107,15 @@ public sealed partial class TrainingRun
         Vocabulary vocab;
         try
         {
-            model = ModelConfig.FromJson(modelJson);
-            saved = TrainConfig.FromJson(trainJson);
-            progress = TrainingProgress.FromJson(progressJson);
-            vocab = Vocabulary.FromJson(vocabJson);
+            model = ErrorText.ReadMetadata(path, "recur.config", modelJson, ModelConfig.FromJson);
+            saved = ErrorText.ReadMetadata(path, "recur.train_config", trainJson, TrainConfig.FromJson);
+            progress = ErrorText.ReadMetadata(path, "recur.progress", progressJson, TrainingProgress.FromJson);
+            vocab = ErrorText.ReadMetadata(path, "recur.vocab", vocabJson, Vocabulary.FromJson);
         }
         catch (InvalidDataException e)
         {
             // "training config is not valid JSON (...)" alone did not say which file, nor that the weights survive.
-            throw Damaged(dir, $"{path}: {e.Message}", e) ?? new InvalidDataException($"{path}: {e.Message}", e);
+            throw Damaged(dir, e.Message, e) ?? e;
         }
         var config = update(saved);
         RefuseKeptChanges(saved, config);
@@ -212,8 +212,10 @@ public sealed partial class TrainingRun
             return;
         }
         var meta = ModelFile.Load(path).Metadata;
+        // A damaged one is named as such (it once said "model config cannot be read", naming no file).
         bool same = meta.TryGetValue("recur.config", out var c) && meta.TryGetValue("recur.vocab", out var v)
-            && ModelConfig.FromJson(c) == model && Vocabulary.FromJson(v).Tokens.SequenceEqual(vocab.Tokens);
+            && ErrorText.ReadMetadata(path, "recur.config", c, ModelConfig.FromJson) == model
+            && ErrorText.ReadMetadata(path, "recur.vocab", v, Vocabulary.FromJson).Tokens.SequenceEqual(vocab.Tokens);
         if (!same)
             throw new InvalidDataException($"{dir}: {StateFileName} and {ModelFileName} come from different runs (their models or vocabularies differ); put back the run's own state, or start a new run");
     }

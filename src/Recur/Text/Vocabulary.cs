@@ -187,8 +187,11 @@ public sealed class Vocabulary
     {
         string[]? list;
         try { list = JsonSerializer.Deserialize<string[]>(json); }
-        catch (JsonException e) { throw new InvalidDataException($"vocabulary is not a JSON array of strings ({e.Message})"); }
-        if (list == null || list.Any(t => t == null)) throw new InvalidDataException("vocabulary is not a JSON array of strings");
+        catch (JsonException e) { throw new InvalidDataException($"vocabulary is not a JSON array of strings ({IO.ErrorText.Json(e)})", e); }
+        // JSON null reads without complaint, as the list or as an entry: only a damaged file holds one.
+        if (list == null) throw new InvalidDataException("metadata 'recur.vocab' is null, not a list of strings; the file is damaged");
+        int none = Array.IndexOf(list, null);
+        if (none >= 0) throw new InvalidDataException($"metadata 'recur.vocab' entry {none + 1} is null, not a string; the file is damaged");
         return new Vocabulary(list);
     }
 

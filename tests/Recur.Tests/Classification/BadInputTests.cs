@@ -150,7 +150,7 @@ public class BadInputTests
     // InvalidDataException: a caller reading a file had to catch three kinds for one "the file is damaged".
     [Theory]
     [InlineData("{\"hidden\": 8", "model config cannot be read (")]   // cut short
-    [InlineData("{\"hidden\": \"eight\"}", "model config cannot be read (The JSON value could not be converted to System.Int32. Path: $.hidden")]
+    [InlineData("{\"hidden\": \"eight\"}", "model config cannot be read (field 'hidden' should be a whole number within range)")]
     [InlineData("{\"hidden\": 8, \"bogus\": 1}", "model config cannot be read (unknown field 'bogus': written by a newer version of Recur, or damaged)")]
     [InlineData("null", "model config is empty (JSON null)")]
     [InlineData("{\"hidden\": 0}", "model config is invalid: --hidden must be at least 1 (got 0)")]

@@ -268,6 +268,85 @@ public class BadInputCliTests
         RecurProcess.Run("sample", damaged).AssertCleanError("tensor fc.bias holds NaN or infinite values");
     }
 
+    // Metadata of the wrong JSON type once reached the user in .NET's words ("could not be converted to
+    // System.String. Path: $[0] | LineNumber: 0 ..."; "System.DateOnly"; "The input string 'abc' was not in a
+    // correct format"): each now names the file, the metadata key, the field and what it should be, and says damaged.
+    [Fact]
+    public void DamagedMetadataSaysWhichFieldAndWhatItShouldBe()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "2", "--hidden", "8", "--layers", "1", "--batch", "4", "--seq", "10").ExitCode);
+        string lm = Path.Combine(run, "model.safetensors");
+        string csv = tmp.Write("d.csv", "label,text\n1,good fine\n0,bad awful\n1,great\n0,poor\n");
+        Assert.Equal(0, RecurProcess.Run("classify", "train", csv, "-o", tmp.File("cl"), "--epochs", "1", "--embed", "4", "--hidden", "4", "--fc", "4").ExitCode);
+        string classifier = tmp.File("cl/model.safetensors");
+        string prices = Forecasting.ForecastTestData.Write(tmp.Path, "walk.csv", Forecasting.ForecastTestData.WalkLines(600));
+        Assert.Equal(0, RecurProcess.Run("forecast", "train", prices, "-o", tmp.File("fc"), "--epochs", "1", "--hidden", "4",
+            "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30").ExitCode);
+        string forecaster = tmp.File("fc/model.safetensors");
+
+        int n = 0;
+        string Damage(string model, string key, Func<string, string> edit)
+        {
+            var contents = ModelFile.Load(model);
+            string path = tmp.File($"damaged-{n++}.safetensors");
+            Safetensors.Write(path, contents.Tensors.Select(kv => (kv.Key, kv.Value)),
+                new Dictionary<string, string>(contents.Metadata) { [key] = edit(contents.Metadata[key]) });
+            return path;
+        }
+        void Refused(string[] command, string path, string message)
+        {
+            var r = RecurProcess.Run(command);
+            r.AssertCleanError($"recur: error: {path}: {message}");
+            Assert.DoesNotContain("System.", r.Err);
+            Assert.DoesNotContain("LineNumber", r.Err);
+        }
+
+        foreach (var (key, edit, message) in new (string, Func<string, string>, string)[]
+        {
+            ("recur.vocab", v => "[1, 2]", "metadata 'recur.vocab' entry 1 should be a string; the file is damaged"),
+            ("recur.vocab", v => "\"abc\"", "metadata 'recur.vocab' should be a list of strings; the file is damaged"),
+            ("recur.config", c => c.Replace("\"hidden\":8", "\"hidden\":\"many\""), "metadata 'recur.config' field 'hidden' should be a whole number within range; the file is damaged"),
+            ("recur.config", c => c.Replace("\"tie\":false", "\"tie\":0"), "metadata 'recur.config' field 'tie' should be true or false; the file is damaged"),
+            ("recur.config", c => c[..^1], "metadata 'recur.config' is not valid JSON"),
+            ("recur.config", c => "", "metadata 'recur.config' is empty; the file is damaged"),
+        })
+        {
+            string path = Damage(lm, key, edit);
+            Refused(["sample", path, "--length", "3"], path, message);
+            Refused(["info", path], path, message);
+        }
+
+        foreach (var (key, edit, message) in new (string, Func<string, string>, string)[]
+        {
+            ("config", c => c.Replace("\"train_end\":\"2001-12-31\"", "\"train_end\":\"2001-13-31\""), "metadata 'config' field 'train_end' should be a date (yyyy-mm-dd); the file is damaged"),
+            ("config", c => c.Replace("\"train_start\":null", "\"train_start\":\"soon\""), "metadata 'config' field 'train_start' should be a date (yyyy-mm-dd) or null; the file is damaged"),
+            ("config", c => c.Replace("\"cell\":\"lstm\"", "\"cell\":\"xyz\""), "metadata 'config' field 'cell' should be one of lstm, gru, rnn; the file is damaged"),
+            ("config", c => c.Replace("\"seed\":42", "\"seed\":-42"), "metadata 'config' field 'seed' should be a whole number of 0 or more, within range; the file is damaged"),
+            ("scaler_mean", m => "\"abc\"", "metadata 'scaler_mean' should be a list of numbers; the file is damaged"),
+            ("features", f => "[1]", "metadata 'features' entry 1 should be a string; the file is damaged"),
+        })
+        {
+            string path = Damage(forecaster, key, edit);
+            Refused(["forecast", "eval", path, prices], path, message);
+        }
+
+        foreach (var (key, edit, message) in new (string, Func<string, string>, string)[]
+        {
+            ("max_len", m => "abc", "damaged classifier metadata: 'max_len' should be empty (whole texts) or a whole number of 1 or more, not 'abc'"),
+            ("max_len", m => "99999999999", "damaged classifier metadata: 'max_len' should be empty (whole texts) or a whole number of 1 or more, not '99999999999'"),
+            ("vocab", v => "[1, 2]", "damaged classifier metadata: 'vocab' entry 1 should be a string"),
+            ("labels", l => "{}", "damaged classifier metadata: 'labels' should be a list of strings"),
+            ("config", c => c.Replace("\"bidirectional\":false", "\"bidirectional\":\"no\""), "damaged classifier metadata: 'config' field 'bidirectional' should be true or false"),
+        })
+        {
+            string path = Damage(classifier, key, edit);
+            Refused(["classify", "predict", path, "good"], path, message);
+        }
+    }
+
     // The fourth audit: a character model's vocabulary entry that is no single character ("" once crashed info
     // with "Index was out of range", naming no file; "zz" sampled and fine-tuned as if it were one character).
     [Fact]
@@ -364,7 +443,7 @@ public class BadInputCliTests
         // Saved settings that cannot be read at all name the state file and the weights to go on from.
         Safetensors.Write(state, saved.Tensors.Select(t => (t.Key, t.Value)),
             new Dictionary<string, string>(saved.Metadata) { ["recur.train_config"] = "{\"lr\": NaN}" });
-        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"recur: error: {state}: training config cannot be read (");
+        RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError($"recur: error: {state}: metadata 'recur.train_config' is not valid JSON ('N' is an invalid start of a value, at byte 7); the file is damaged");
         RecurProcess.Run("train", "--resume", a, "--steps", "9").AssertCleanError("the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from");
         File.WriteAllBytes(state, intact);
 

@@ -99,7 +99,7 @@ public class BadInputTests
         Assert.Contains("forecast config lacks hidden: the file is damaged", e.Message);
 
         Recur.IO.ModelFile.Save(path, f.Model, new Dictionary<string, string>(meta) { ["config"] = "null" });
-        Assert.Contains("forecast config is null", Assert.Throws<InvalidDataException>(() => Forecaster.Load(path)).Message);
+        Assert.Equal($"{path}: metadata 'config' is null; the file is damaged", Assert.Throws<InvalidDataException>(() => Forecaster.Load(path)).Message);
 
         // No config at all: not a forecaster, said once (the audit saw the path twice).
         Recur.IO.ModelFile.Save(path, f.Model, meta.Where(kv => kv.Key != "config").ToDictionary());

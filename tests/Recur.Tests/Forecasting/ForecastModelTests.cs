@@ -148,7 +148,7 @@ public class ForecastModelTests
         meta = new Dictionary<string, string>(meta) { ["scaler_std"] = JsonSerializer.Serialize(f.Scaler.Std), ["config"] = "{\"hidden\": 3, \"bogus\": 1}" };
         Recur.IO.ModelFile.Save(path, f.Model, meta);
         e = Assert.Throws<InvalidDataException>(() => Forecaster.Load(path));
-        Assert.Contains("forecast config is not valid", e.Message);
+        Assert.Equal($"{path}: metadata 'config' has an unknown field 'bogus': written by a newer version of Recur, or damaged", e.Message);
 
         meta = new Dictionary<string, string>(meta) { ["config"] = (f.Config with { Hidden = 3 }).ToJson() };
         Recur.IO.ModelFile.Save(path, f.Model, meta);
