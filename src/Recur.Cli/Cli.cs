@@ -34,6 +34,11 @@ static partial class Cli
             Console.Error.WriteLine($"recur: error: {empty} is empty; give a value (run 'recur {CommandPath(parsed)} --help' for its options)");
             return Usage;
         }
+        if (DecimalComma(parsed) is var (option, value))
+        {
+            Console.Error.WriteLine($"recur: error: {option} '{value}' has a comma: write a decimal point ({value.Replace(',', '.')} if the comma was one) and no thousands separators");
+            return Usage;
+        }
         if (OptionLikeArgument(parsed) is var (token, argument))
         {
             string hint = argument == "TEXT" ? " (to classify such a text, use --file)" : "";
@@ -79,6 +84,21 @@ static partial class Cli
             if (child is System.CommandLine.Parsing.ArgumentResult a)
                 foreach (var t in a.Tokens)
                     if (OptionLike().IsMatch(t.Value) && !File.Exists(t.Value) && !Directory.Exists(t.Value)) return (t.Value, a.Argument.Name);
+        return null;
+    }
+
+    /// <summary>
+    /// The first real-number option (--lr, --dropout, --temperature ...) given with a comma. The parser reads numbers
+    /// in the invariant culture, where a comma separates thousands, so `--lr 0,002` (as a German or French user
+    /// writes it) was read as 2 and `--temperature 0,8` as 8; no such value needs a thousands separator.
+    /// </summary>
+    static (string Option, string Value)? DecimalComma(ParseResult parsed)
+    {
+        foreach (var child in parsed.CommandResult.Children)
+            if (child is System.CommandLine.Parsing.OptionResult o
+                && (Nullable.GetUnderlyingType(o.Option.ValueType) ?? o.Option.ValueType) is var type && (type == typeof(double) || type == typeof(float)))
+                foreach (var t in o.Tokens)
+                    if (t.Value.Contains(',')) return (o.Option.Name, t.Value);
         return null;
     }
 

@@ -53,6 +53,26 @@ public class BadInputCliTests
     }
 
     [Fact]
+    public void ADecimalCommaIsRefusedNotReadAsThousands()
+    {
+        // The parser reads numbers in the invariant culture, where "0,002" is 2 (a comma groups thousands): a user
+        // whose own culture writes decimal commas (German, French) trained at lr 2 and sampled at temperature 8.
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string run = tmp.File("run");
+        var lr = RecurProcess.Run("train", corpus, "-o", run, "--lr", "0,002", "--steps", "2", "--hidden", "8", "--batch", "4", "--seq", "10");
+        lr.AssertCleanError("--lr '0,002' has a comma: write a decimal point (0.002 if the comma was one)");
+        Assert.Equal(2, lr.ExitCode);
+        RecurProcess.Run("train", corpus, "-o", run, "--epochs", "1,000").AssertCleanError("--epochs '1,000' has a comma");
+        RecurProcess.Run("sample", run, "--temperature", "0,8").AssertCleanError("--temperature '0,8' has a comma");
+        RecurProcess.Run("classify", "train", corpus, "-o", run, "--dropout", "0,5").AssertCleanError("--dropout '0,5' has a comma");
+        RecurProcess.Run("forecast", "train", corpus, "-o", run, "--lr", "0,01").AssertCleanError("--lr '0,01' has a comma");
+        Assert.False(Directory.Exists(run));
+        // A decimal point, and an exponent, are still numbers.
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--lr", "2e-3", "--dropout", "0.1", "--steps", "2", "--hidden", "8", "--batch", "4", "--seq", "10").ExitCode);
+    }
+
+    [Fact]
     public void ADurationNamesEachUnitOnceLargestFirst()
     {
         using var tmp = new TempDir();
