@@ -58,7 +58,7 @@ static class Plots
         try
         {
             write(temp);
-            File.Move(temp, path, overwrite: true);
+            Recur.IO.AtomicFile.MoveOver(temp, path);   // waits on Windows while a viewer or Explorer's preview has the plot open
         }
         finally { if (File.Exists(temp)) File.Delete(temp); }
     }

@@ -2,6 +2,9 @@
 // flush it to disk, then rename it over the target (atomic on POSIX and NTFS). On any failure the
 // temporary file is removed and the old target, if any, is untouched. The rename replaces a symbolic
 // link at the target rather than the file it points to.
+// Windows will not replace a file that another program has open (MoveFileEx fails with access denied even
+// where the holder allows deletion), and such holds are mostly brief: a reader loading the model, a virus
+// scanner, Explorer's preview. There the rename is retried for a few seconds before the error is thrown.
 namespace Recur.IO;
 
 /// <summary>Atomic file replacement.</summary>
@@ -25,7 +28,7 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
+            MoveOver(temp, full);
         }
         catch
         {
@@ -33,6 +36,38 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Renames <paramref name="source"/> over <paramref name="target"/> (File.Move with overwrite). On Windows, while another
+    /// program has <paramref name="target"/> open (or <paramref name="source"/>: a virus scanner reading a new file), the
+    /// rename is retried for up to 3 s before the last error is thrown; elsewhere an open file is no obstacle, and an
+    /// error is thrown at once.
+    /// </summary>
+    public static void MoveOver(string source, string target)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int delayMs = 10; ; delayMs = Math.Min(2 * delayMs, 250))
+        {
+            try
+            {
+                File.Move(source, target, overwrite: true);
+                return;
+            }
+            catch (Exception e) when (OperatingSystem.IsWindows() && IsInUse(e) && waited.Elapsed.TotalSeconds < RetrySeconds)
+            {
+                Thread.Sleep(delayMs);
+            }
+        }
+    }
+
+    const double RetrySeconds = 3;
+
+    /// <summary>
+    /// Windows' errors for a file another handle holds: ERROR_ACCESS_DENIED (MoveFileEx onto an open target), a sharing
+    /// or lock violation. Access denied is also a real permission problem, which the retries only delay.
+    /// </summary>
+    static bool IsInUse(Exception e) =>
+        e is UnauthorizedAccessException || e is IOException { HResult: unchecked((int)0x80070020) or unchecked((int)0x80070021) };
 
     /// <summary>
     /// Creates <paramref name="dir"/> if needed and writes and deletes a probe file in it, so a run learns

@@ -133,7 +133,12 @@ public sealed class DirectoryLock : IDisposable
     static (int? Pid, DateTime? Started) Owner(string dir)
     {
         string[] lines;
-        try { lines = File.ReadAllLines(Path.Combine(dir, OwnerFileName)); }
+        try
+        {
+            // Sharing deletion, so that on Windows this read cannot keep the holder from removing the file as it ends.
+            using var reader = new StreamReader(new FileStream(Path.Combine(dir, OwnerFileName), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete));
+            lines = reader.ReadToEnd().Split('\n');
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return (null, null); }
         string? Value(string key) => lines.FirstOrDefault(l => l.StartsWith(key + " ", StringComparison.Ordinal))?[(key.Length + 1)..];
         int? pid = int.TryParse(Value("pid"), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null;

@@ -54,7 +54,8 @@ public static class ModelFile
         CheckPath(path);
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // FileShare.Delete: on Windows a reader that does not share deletion keeps a trainer from deleting an old snapshot.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
             return read(stream);
         }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
@@ -90,7 +91,10 @@ public static class ModelFile
             e is DirectoryNotFoundException ? (writing
                 ? $"cannot write: directory '{Path.GetDirectoryName(Path.GetFullPath(path))}' does not exist"
                 : "no such file (its directory does not exist)") :
-            e is UnauthorizedAccessException ? $"permission denied (cannot {verb} it)" :
+            e is UnauthorizedAccessException ? (writing && OperatingSystem.IsWindows() && File.Exists(path)
+                // Windows refuses to replace a file another program has open with the same error as a permission.
+                ? "cannot replace it: another program has it open (close it there), or permission is denied"
+                : $"permission denied (cannot {verb} it)") :
             e is PathTooLongException ? "path is too long" :
             $"cannot {verb}: {ErrorText.FirstLine(e.Message)}";
         return new InvalidDataException($"{path}: {what}", e);

@@ -27,7 +27,8 @@ public static partial class Safetensors
     /// </summary>
     public static Contents Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
+        // FileShare.Delete: on Windows a reader that does not share deletion keeps a trainer from deleting an old snapshot.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, ChunkBytes);
         try { return Read(stream); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
     }

@@ -42,7 +42,10 @@ public sealed partial class TrainingRun
     {
         ThrowIfDisposed();
         if (Config.Keep > 0) SaveModel(SnapshotPath(Progress.Step));
-        foreach (var path in Snapshots(Directory).Reverse().Skip(Config.Keep)) File.Delete(path);
+        // On Windows a snapshot another program has open (a `recur sample` of it, a script's memory map) cannot be
+        // deleted; it is left for the next checkpoint to try again, rather than ending the run.
+        foreach (var path in Snapshots(Directory).Reverse().Skip(Config.Keep))
+            try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>The model snapshot of step <paramref name="step"/>: RUN_DIR/checkpoint-STEP.safetensors (written only at checkpoints and at the end).</summary>
