@@ -45,9 +45,9 @@ static partial class Cli
             Console.Error.WriteLine($"recur: error: unknown option '{(token.Length > 80 ? token[..80] + "..." : token)}'; run 'recur {CommandPath(parsed)} --help' for its options{hint}");
             return Usage;
         }
-        Output.StandardOutput.UseUnixStream();
+        Output.StandardOutput.UseOwnStream();
         try { return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
-        catch (IOException e) when (e.HResult == Output.StandardOutput.BrokenPipe)
+        catch (IOException e) when (Output.StandardOutput.IsBrokenPipe(e))
         {
             return Ok; // the reader went away (`recur sample ... | head`): stop quietly, as cat and grep do
         }
