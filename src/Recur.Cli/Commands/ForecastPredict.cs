@@ -64,6 +64,8 @@ static class ForecastPredict
     /// </summary>
     static void CheckOutput(string file, string csv, string modelPath)
     {
+        Cli.Require(Path.GetDirectoryName(Path.GetFullPath(file)) != null,
+            $"--output '{file}' names a Windows device (CON, NUL, AUX ...), not a file; give a file name such as predictions.csv");
         // Compared through symbolic links: the input CSV may be a link to the output.
         string target = Paths.Real(file), plot = Path.GetFullPath(PlotBase(file));
         Cli.Require(!Directory.Exists(target), $"--output '{file}' is a directory; give a file name such as predictions.csv");

@@ -17,9 +17,13 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' names no file");
-        // Hidden, unique, and short enough that a long target name cannot push it past NAME_MAX.
+        // On Windows a device name (CON, NUL, AUX, COM1 ...) with any extension is the device, \\.\CON, in no directory.
+        string dir = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' names no file (on Windows: a device such as CON or NUL); choose another name");
         string name = Path.GetFileName(full);
+        // Checked here, or the error would name the temporary file (Windows forbids " * : < > ? | in a name).
+        if (name.IndexOfAny(Path.GetInvalidFileNameChars()) is int bad and >= 0)
+            throw new IOException($"'{path}': a file name cannot hold '{name[bad]}' here; choose another name");
+        // Hidden, unique, and short enough that a long target name cannot push it past NAME_MAX.
         string temp = Path.Combine(dir, $".{(name.Length > 64 ? name[..64] : name)}.{Guid.NewGuid():N}.tmp");
         try
         {
