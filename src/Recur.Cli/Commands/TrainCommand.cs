@@ -204,7 +204,7 @@ static class TrainCommand
     static TrainingRun Reopen(ParseResult p, string dir, Reporter reporter)
     {
         if (p.GetValue(Output) is string o)
-            Cli.Require(Path.GetFullPath(o) == Path.GetFullPath(dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
+            Cli.Require(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
         Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         // runs/a/state.safetensors for runs/a is an easy slip; the library's "no state.safetensors here" would advise -o FILE.
         // Only a file inside a run points to its directory: the corpus's directory holds no run.

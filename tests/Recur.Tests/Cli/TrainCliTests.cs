@@ -293,6 +293,10 @@ public class TrainCliTests
         var done = RecurProcess.Run("train", "--resume", run, "--steps", "2");
         Assert.Equal(0, done.ExitCode);
         Assert.Contains("already at step 3 (--steps 2): nothing to train", done.Out + done.Err);
+        // -o may name the run directory too, written another way: with a trailing separator (or, on Windows, another case).
+        var same = RecurProcess.Run("train", "--resume", run, "-o", run + Path.DirectorySeparatorChar, "--steps", "2");
+        Assert.True(same.ExitCode == 0, same.Err);
+        RecurProcess.Run("train", "--resume", run, "-o", tmp.File("other"), "--steps", "2").AssertCleanError("--resume continues in its own directory; drop -o");
         // A spent --time stays in force beside a new --steps; the resume says so instead of silently training nothing.
         string timed = tmp.File("timed");
         Assert.Equal(0, RecurProcess.Run([.. Train(corpus, timed, "--time", "0.001s")]).ExitCode);
