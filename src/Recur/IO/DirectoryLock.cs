@@ -124,7 +124,8 @@ public sealed class DirectoryLock : IDisposable
             return new($"{dir} is in use by another training run in this process; dispose that run (or let it finish) before starting another here");
         if (pid is int other && IsRunning(other))
             return new($"{dir} is in use by another recur process (pid {other}, started at {started:yyyy-MM-dd HH:mm:ss}); " +
-                $"wait for it to finish or stop it (Ctrl-C in its terminal, or kill {other})");
+                // Windows has no SIGTERM: its `kill` (PowerShell's Stop-Process) and taskkill /F end a process without the save.
+                (OperatingSystem.IsWindows() ? "wait for it to finish or stop it (Ctrl-C in its window)" : $"wait for it to finish or stop it (Ctrl-C in its terminal, or kill {other})"));
         // Its holder has not recorded itself yet, or the record is a crashed holder's.
         return new($"{dir} is in use by another recur process; wait for it to finish or stop it");
     }
