@@ -71,20 +71,35 @@ public static class TextFile
     public static string DecodeUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
     {
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
-            throw new InvalidDataException($"{name}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first (e.g. iconv -f utf-32 -t utf-8)");
+            throw new InvalidDataException($"{name}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-32", OperatingSystem.IsWindows())})");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
-            throw new InvalidDataException($"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first (e.g. iconv -f utf-16 -t utf-8)");
+            throw new InvalidDataException($"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-16", OperatingSystem.IsWindows())})");
         int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         var body = bytes[start..];
         int nul = body.IndexOf((byte)0);
         if (nul >= 0 && Utf16WithoutMark(body) is string order)
-            throw new InvalidDataException($"{name}: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first (e.g. iconv -f utf-16{order} -t utf-8)");
+            throw new InvalidDataException($"{name}: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first ({HowToConvert(name, "utf-16" + order, OperatingSystem.IsWindows())})");
         if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))
-            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first (e.g. iconv -f windows-1252 -t utf-8 for a Windows or Latin-1 file)");
+            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first ({HowToConvert(name, "windows-1252", OperatingSystem.IsWindows())})");
         if (body.Length > MaxChars) CheckLength(Strict.GetCharCount(body), name);   // at least one byte per character
         return Strict.GetString(body);
+    }
+
+    /// <summary>
+    /// How to convert <paramref name="name"/> from <paramref name="encoding"/> (iconv's name) to UTF-8: iconv, or on
+    /// Windows, which has no iconv, PowerShell (Windows PowerShell 5.1 and PowerShell 7 alike; 5.1's `>` writes UTF-16),
+    /// or Notepad for a Windows-1252 file (which the two PowerShells read differently) and for what is not a file (stdin).
+    /// </summary>
+    internal static string HowToConvert(string name, string encoding, bool windows)
+    {
+        if (!windows) return $"e.g. iconv -f {encoding} -t utf-8" + (encoding == "windows-1252" ? " for a Windows or Latin-1 file" : "");
+        if (encoding == "windows-1252" || !File.Exists(name)) return "e.g. open it in Notepad and save it with the encoding UTF-8";
+        string from = encoding switch { "utf-16le" => "-Encoding Unicode ", "utf-16be" => "-Encoding BigEndianUnicode ", _ => "" }; // else a byte-order mark says
+        static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
+        string converted = Path.Combine(Path.GetDirectoryName(name) ?? "", Path.GetFileNameWithoutExtension(name) + "-utf8" + Path.GetExtension(name));
+        return $"e.g. in PowerShell: Get-Content {from}{Quoted(name)} | Set-Content -Encoding UTF8 {Quoted(converted)}";
     }
 
     /// <summary>Offset of the first byte that does not start a valid UTF-8 sequence, or -1.</summary>

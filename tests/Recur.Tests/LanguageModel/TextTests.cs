@@ -2,6 +2,7 @@
 // clear refusals of binary, non-UTF-8 and empty input.
 using System.Text;
 using Recur.LanguageModel;
+using Recur.Tests.Support;
 using Recur.Text;
 
 namespace Recur.Tests.LanguageModel;
@@ -69,6 +70,22 @@ public class TextTests
         var e = Assert.Throws<InvalidDataException>(() => Decode([0x61, 0x62, 0x63, 0xE9, 0x20]));
         Assert.Contains("byte offset 3", e.Message);
         Assert.Contains("UTF-8", e.Message);
+    }
+
+    [Fact]
+    public void OnWindowsTheConversionAdviceNeedsNoIconv()
+    {
+        // Windows has no iconv, and Windows PowerShell's `>` writes UTF-16: the advice there is PowerShell's (the same
+        // command in 5.1 and 7) or Notepad's.
+        using var tmp = new TempDir();
+        string file = tmp.Write("it's.txt", "x");
+        Assert.Equal($"e.g. in PowerShell: Get-Content -Encoding Unicode '{tmp.File("it''s.txt")}' | Set-Content -Encoding UTF8 '{tmp.File("it''s-utf8.txt")}'",
+            TextFile.HowToConvert(file, "utf-16le", windows: true));
+        Assert.StartsWith("e.g. in PowerShell: Get-Content -Encoding BigEndianUnicode '", TextFile.HowToConvert(file, "utf-16be", windows: true));
+        Assert.StartsWith($"e.g. in PowerShell: Get-Content '{tmp.File("it''s.txt")}' |", TextFile.HowToConvert(file, "utf-16", windows: true));
+        Assert.Equal("e.g. open it in Notepad and save it with the encoding UTF-8", TextFile.HowToConvert(file, "windows-1252", windows: true));
+        Assert.Equal("e.g. open it in Notepad and save it with the encoding UTF-8", TextFile.HowToConvert("stdin", "utf-16le", windows: true));
+        Assert.Equal("e.g. iconv -f utf-16le -t utf-8", TextFile.HowToConvert(file, "utf-16le", windows: false));
     }
 
     [Fact]
