@@ -253,6 +253,34 @@ static partial class Cli
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
+    /// <summary>
+    /// Corpus files as given: each an existing file, or a pattern with * or ? in its file name (books/*.txt), matched
+    /// here in name order, as a Unix shell expands it before recur runs; Windows shells pass a pattern on as it is.
+    /// </summary>
+    public static string[] CorpusFiles(IEnumerable<string> given)
+    {
+        var files = new List<string>();
+        foreach (var path in given)
+        {
+            string name = Path.GetFileName(path);
+            if (File.Exists(path) || name.IndexOfAny(['*', '?']) < 0)
+            {
+                if (Directory.Exists(path))
+                    throw new CliError($"corpus '{path}' is a directory, not a file; give the files in it (e.g. {Path.Combine(path, "*.txt")})");
+                files.Add(ExistingFile(path, "corpus"));
+                continue;
+            }
+            string dir = Path.GetDirectoryName(path) is { Length: > 0 } d ? d : ".";
+            // Simple: * and ? alone, without Windows' old rule that "*.txt" also matches "a.txt~"; hidden files skipped, as a shell does.
+            var options = new EnumerationOptions { MatchType = MatchType.Simple };
+            string[] matches = Directory.Exists(dir) ? Directory.GetFiles(dir, name, options) : [];
+            if (matches.Length == 0) throw new CliError($"no file matches the corpus pattern '{path}'");
+            Array.Sort(matches, StringComparer.Ordinal);
+            files.AddRange(matches);
+        }
+        return [.. files];
+    }
+
     /// <summary>An existing readable file, or a clear error naming the path.</summary>
     public static string ExistingFile(string path, string what)
     {

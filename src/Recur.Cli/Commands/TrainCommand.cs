@@ -8,7 +8,7 @@ namespace Recur.Cli.Commands;
 
 static class TrainCommand
 {
-    static readonly Argument<string[]> Corpus = new("CORPUS") { Description = "UTF-8 text files to train on (concatenated)", Arity = ArgumentArity.ZeroOrMore };
+    static readonly Argument<string[]> Corpus = new("CORPUS") { Description = "UTF-8 text files to train on, joined in the order given; a pattern such as books/*.txt is expanded in name order", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<string?> Output = new("--output", "-o") { Description = "Run directory for the model, training state and plots", HelpName = "RUN_DIR" };
     static readonly Option<string> Cell = new Option<string>("--cell")
     {
@@ -153,9 +153,8 @@ static class TrainCommand
     {
         string? dir = p.GetValue(Output);
         Cli.RequireUsage(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
-        var files = p.GetValue(Corpus) ?? [];
+        var files = Cli.CorpusFiles(p.GetValue(Corpus) ?? []);
         Cli.RequireUsage(files.Length > 0, "give at least one CORPUS text file to train on");
-        foreach (var f in files) Cli.ExistingFile(f, "corpus");
         // A new run writes its plots over whatever has their names; the library checks its own files.
         TrainingRun.CheckDirectory(dir);
         Cli.RequireNoFiles(dir, TrainMonitor.PlotFiles, "choose another -o RUN_DIR (or move it away)");
@@ -215,10 +214,9 @@ static class TrainCommand
                 ? $"give the run directory that holds it ({parent})" : "give the run directory that 'recur train -o DIR' made"));
         }
         // A corpus named again must be there: "the run's corpus is not there any more" would blame the saved path.
-        foreach (var f in p.GetValue(Corpus) ?? []) Cli.ExistingFile(f, "corpus");
+        var files = Cli.CorpusFiles(p.GetValue(Corpus) ?? []);
         var run = TrainingRun.Resume(dir, saved =>
         {
-            var files = p.GetValue(Corpus) ?? [];
             var updated = Budgets(p, saved) with { Corpus = files.Length > 0 ? files.Select(Path.GetFullPath).ToArray() : saved.Corpus };
             // A moved validation file may be named again; one cannot be added to or dropped from a run.
             if (p.GetValue(ValFile) is string valFile)

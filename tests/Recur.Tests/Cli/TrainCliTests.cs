@@ -100,6 +100,29 @@ public class TrainCliTests
         }
     }
 
+    // Windows shells pass books\*.txt on unexpanded ("corpus 'books\*.txt' does not exist"): recur matches a pattern in
+    // the file name itself, in name order and without hidden files, as a Unix shell would have.
+    [Fact]
+    public void ACorpusPatternIsExpandedInNameOrder()
+    {
+        using var tmp = new TempDir();
+        Directory.CreateDirectory(tmp.File("books"));
+        string a = tmp.Write("books/a.txt", TempDir.Corpus(2000, seed: 1)), b = tmp.Write("books/b.txt", TempDir.Corpus(2000, seed: 2));
+        tmp.Write("books/.hidden.txt", "never read");
+        tmp.Write("books/notes.md", "never read");
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(Path.Combine(tmp.File("books"), "*.txt"), run, "--steps", "1")]).ExitCode);
+        Assert.Contains($"corpus: {a}, {b}\n", RecurProcess.Run("info", run).Out);
+
+        RecurProcess.Run([.. Train(Path.Combine(tmp.File("books"), "*.csv"), tmp.File("r2"))])
+            .AssertCleanError($"no file matches the corpus pattern '{Path.Combine(tmp.File("books"), "*.csv")}'");
+        RecurProcess.Run([.. Train(tmp.File("books"), tmp.File("r2"))])
+            .AssertCleanError($"corpus '{tmp.File("books")}' is a directory, not a file; give the files in it (e.g. {Path.Combine(tmp.File("books"), "*.txt")})");
+        Assert.False(Directory.Exists(tmp.File("r2")));
+        // Named again on a resume, a pattern is expanded the same way.
+        Assert.Equal(0, RecurProcess.Run("train", Path.Combine(tmp.File("books"), "?.txt"), "--resume", run, "--steps", "2").ExitCode);
+    }
+
     // 300 held-out characters read every 2 steps of 2×10: a validation is about the work of 300 / 3 / 20 = 5 steps. The note
     // gives the split and the interval that bring it to a tenth of the training between validations; a resume, only the interval.
     [Fact]
