@@ -100,16 +100,8 @@ public sealed class ClassifierTraining
         var valIdx = order[..valCount].Order().ToArray();
         var trainIdx = order[valCount..].Order().ToArray();
 
-        var tokens = new List<string>[items.Count];
-        Parallel.For(0, items.Count, i => tokens[i] = Tokenizer.Tokenize(items[i].Text));
-        var vocab = ClassifierVocabulary.Build(trainIdx.Select(i => (IReadOnlyList<string>)tokens[i]), config.MinFreq, config.MaxVocab);
-        int[] Encode(int i)
-        {
-            var t = tokens[i];
-            var ids = new int[t.Count];
-            for (int k = 0; k < ids.Length; k++) ids[k] = vocab.Id(t[k]);
-            return Classifier.Cut(ids, config.MaxLen);
-        }
+        var vocab = ClassifierVocabulary.ReadTexts(items.Select(t => t.Text).ToArray(), trainIdx, config.MinFreq, config.MaxVocab, out var ids);
+        int[] Encode(int i) => Classifier.Cut(ids[i], config.MaxLen);
         var targets = labels.Targets(items);
         ModelSize.CheckParameters(model, vocab.Count);
         var trainSeqs = trainIdx.Select(Encode).ToArray();
