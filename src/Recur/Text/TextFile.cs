@@ -70,6 +70,17 @@ public static class TextFile
     /// </summary>
     public static string DecodeUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
     {
+        var body = bytes[CheckUtf8(bytes, name, expected)..];
+        if (body.Length > MaxChars) CheckLength(Strict.GetCharCount(body), name);   // at least one byte per character
+        return Strict.GetString(body);
+    }
+
+    /// <summary>
+    /// Checks UTF-8 bytes as <see cref="DecodeUtf8"/> does, without decoding them (a CSV file is decoded field by field);
+    /// returns the length of a leading byte-order mark, 3 or 0.
+    /// </summary>
+    internal static int CheckUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
+    {
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
             throw new InvalidDataException($"{name}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-32", OperatingSystem.IsWindows())})");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
@@ -83,8 +94,7 @@ public static class TextFile
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))
             throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first ({HowToConvert(name, "windows-1252", OperatingSystem.IsWindows())})");
-        if (body.Length > MaxChars) CheckLength(Strict.GetCharCount(body), name);   // at least one byte per character
-        return Strict.GetString(body);
+        return start;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ public class CsvReaderTests
 {
     static List<CsvRecord> Read(string text, char delimiter = ',')
     {
-        var csv = new CsvReader(new StringReader(text), "t.csv", delimiter);
+        var csv = new CsvReader(System.Text.Encoding.UTF8.GetBytes(text), "t.csv", delimiter);
         var records = new List<CsvRecord>();
         while (csv.Next() is { } r) records.Add(r);
         return records;
