@@ -1,6 +1,7 @@
 // `recur classify predict MODEL TEXT... | --file F`: the probability of the positive class and the
 // predicted label of each text. A file holds one text per line (a table: its text column).
 using System.CommandLine;
+using System.Text;
 using Recur.Classification;
 using Recur.Cli.Output;
 
@@ -87,9 +88,21 @@ static class ClassifyPredict
         return lines;
     }
 
+    /// <summary>
+    /// The text on one line, each run of whitespace one space, cut to 67 characters and "..." when longer than 70:
+    /// string.Join(' ', text.Split(null, RemoveEmptyEntries)), built only as far as the cut (a text may be a whole review).
+    /// </summary>
     static string Snippet(string text)
     {
-        string flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return flat.Length <= 70 ? flat : flat[..67] + "...";
+        var flat = new StringBuilder(71);
+        bool gap = false;   // whitespace since the last word
+        foreach (char c in text)
+        {
+            if (char.IsWhiteSpace(c)) { gap = flat.Length > 0; continue; }
+            if (gap) { flat.Append(' '); gap = false; }
+            flat.Append(c);
+            if (flat.Length > 70) return flat.ToString(0, 67) + "...";
+        }
+        return flat.ToString();
     }
 }
