@@ -1,5 +1,6 @@
-// Reading the classifier's input files (a CSV file, a class folder's text files, predict's --file or
-// stdin) as UTF-8, checked by the corpus reader's own decoder (Text/TextFile.DecodeUtf8): a NUL byte means
+// Reading the classifier's input files (a class folder's text files, predict's --file or stdin; a CSV
+// file is checked by the same rules, TextFile.CheckUtf8, and decoded field by field in CsvReader) as
+// UTF-8, checked by the corpus reader's own decoder (Text/TextFile.DecodeUtf8): a NUL byte means
 // a binary file (an image, an archive, a model given by mistake) and invalid UTF-8 means another
 // encoding (Latin-1, UTF-16); both are refused with the byte offset and a fix, rather than decoded
 // into U+FFFD and classified. A leading UTF-8 byte-order mark is dropped. Whole files are read: the
