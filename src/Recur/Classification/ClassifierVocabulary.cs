@@ -58,8 +58,7 @@ public sealed class ClassifierVocabulary
     /// </summary>
     public static ClassifierVocabulary Build(IEnumerable<IReadOnlyList<string>> tokenizedTexts, int minFreq = 1, int? maxWords = null)
     {
-        if (minFreq < 1) throw new ArgumentOutOfRangeException(nameof(minFreq), $"min-freq {minFreq} must be at least 1");
-        if (maxWords is < 1) throw new ArgumentOutOfRangeException(nameof(maxWords), $"max-vocab {maxWords} must be at least 1");
+        CheckLimits(minFreq, maxWords);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var text in tokenizedTexts)
@@ -70,6 +69,13 @@ public sealed class ClassifierVocabulary
                 n++;
             }
         return Ranked(order.Select(t => (t, counts[t])), minFreq, maxWords);
+    }
+
+    /// <summary>Refuses a min-freq or max-vocab below 1 before any counting.</summary>
+    static void CheckLimits(int minFreq, int? maxWords)
+    {
+        if (minFreq < 1) throw new ArgumentOutOfRangeException(nameof(minFreq), $"min-freq {minFreq} must be at least 1");
+        if (maxWords is < 1) throw new ArgumentOutOfRangeException(nameof(maxWords), $"max-vocab {maxWords} must be at least 1");
     }
 
     /// <summary>The vocabulary of tokens counted in first-seen order: most frequent first, ties in that order.</summary>
@@ -91,8 +97,7 @@ public sealed class ClassifierVocabulary
     /// </summary>
     internal static ClassifierVocabulary ReadTexts(IReadOnlyList<string> texts, IReadOnlyList<int> train, int minFreq, int? maxWords, out int[][] ids)
     {
-        if (minFreq < 1) throw new ArgumentOutOfRangeException(nameof(minFreq), $"min-freq {minFreq} must be at least 1");
-        if (maxWords is < 1) throw new ArgumentOutOfRangeException(nameof(maxWords), $"max-vocab {maxWords} must be at least 1");
+        CheckLimits(minFreq, maxWords);
         // Each text as ids in a table of distinct tokens, numbered in whatever order the threads meet them.
         var table = new TokenTable();
         var seqs = new int[texts.Count][];
