@@ -1,6 +1,7 @@
 // Line plots (PNG and SVG) with ScottPlot, written atomically beside a run's files. ScottPlot draws with
 // SkiaSharp, whose native library ships in its NuGet packages for Linux, Windows and macOS; where it
-// cannot load (another platform) or a file cannot be written, a plot is a warning, never a failed run.
+// cannot load (another platform) or a file cannot be written, a plot is a warning, never a failed run;
+// so is a machine with no font (PlotFonts).
 using ScottPlot;
 
 namespace Recur.Cli.Output;
@@ -20,6 +21,7 @@ static class Plots
             line.LegendText = s.Name;
             line.MarkerSize = s.X.Length > 60 ? 0 : 4;
         }
+        if (PlotFonts.Family != null) plot.Font.Set(PlotFonts.Family);   // titles and labels too, not only the ticks
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -28,7 +30,7 @@ static class Plots
         Save(basePath + ".svg", p => plot.SaveSvg(p, 900, 540));
     }
 
-    static bool disabled;
+    static bool disabled, fontChecked;
 
     /// <summary>
     /// Runs <paramref name="draw"/> (calls of <see cref="Lines"/>); if a plot cannot be drawn, says why through
@@ -38,7 +40,15 @@ static class Plots
     public static void Try(Action draw, Action<string> warn)
     {
         if (disabled) return;
-        try { draw(); }
+        try
+        {
+            if (!fontChecked)
+            {
+                fontChecked = true;
+                if (PlotFonts.Prepare(Environment.GetEnvironmentVariable(PlotFonts.Variable)) is { } fontWarning) warn(fontWarning);
+            }
+            draw();
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException
             or TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {

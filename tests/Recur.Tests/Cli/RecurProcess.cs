@@ -41,7 +41,7 @@ static class RecurProcess
         return Run(info);
     }
 
-    static RecurResult Run(ProcessStartInfo info)
+    public static RecurResult Run(ProcessStartInfo info)
     {
         var args = info.ArgumentList.Skip(1);
         using var p = Process.Start(info)!;
