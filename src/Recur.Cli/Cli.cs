@@ -266,7 +266,13 @@ static partial class Cli
             if (File.Exists(path) || name.IndexOfAny(['*', '?']) < 0)
             {
                 if (Directory.Exists(path))
-                    throw new CliError($"corpus '{path}' is a directory, not a file; give the files in it (e.g. {Path.Combine(path, "*.txt")})");
+                {
+                    // books/*.txt stays bare for the shell to expand; a folder that needs quoting is quoted with its
+                    // pattern (recur expands one itself), as "my books"\*.txt is two arguments to PowerShell.
+                    string pattern = Path.Combine(path, "*.txt");
+                    throw new CliError($"corpus '{path}' is a directory, not a file; give the files in it (e.g. " +
+                        $"{(IO.PathText.Arg(path) == IO.PathText.Show(path) ? IO.PathText.Show(pattern) : IO.PathText.Arg(pattern))})");
+                }
                 files.Add(ExistingFile(path, "corpus"));
                 continue;
             }

@@ -74,7 +74,7 @@ static class DemoCommand
             var text = new Sampler(loaded.Model, loaded.Vocabulary).Generate(new SampleOptions { Prime = "Recur ", Length = 600, Temperature = 0.8, Seed = 1 })[0];
             reporter.Line(text);
             reporter.Line("");
-            reporter.Line(keep != null ? $"The run is in {run.Directory}; try: recur sample {run.Directory} --prime \"The \"" : "Next: train on a book, e.g. recur train ../shared/data/tinyshakespeare.txt -o runs/shakespeare --time 30m");
+            reporter.Line(keep != null ? $"The run is in {IO.PathText.Show(run.Directory)}; try: recur sample {IO.PathText.Arg(run.Directory)} --prime \"The \"" : "Next: train on a book, e.g. recur train ../shared/data/tinyshakespeare.txt -o runs/shakespeare --time 30m");
             done = true;
             return Cli.Ok;
         }

@@ -38,7 +38,7 @@ static class NumbersCommand
         foreach (var (path, _, _, text) in files) AtomicFile.WriteAllText(path, text);
         foreach (var (path, first, last, text) in files)
             reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
-        reporter.Line($"train a model on it with e.g.: recur train {Path.Combine(dir!, "train.txt")} --val-file {Path.Combine(dir!, "valid.txt")} --tokens words --cell gru -o runs/numbers-gru");
+        reporter.Line($"train a model on it with e.g.: recur train {PathText.Arg(files[0].Path)} --val-file {PathText.Arg(files[1].Path)} --tokens words --cell gru -o runs/numbers-gru");
         return Cli.Ok;
     }
 }

@@ -203,15 +203,15 @@ static class TrainCommand
     static TrainingRun Reopen(ParseResult p, string dir, Reporter reporter)
     {
         if (p.GetValue(Output) is string o)
-            Cli.Require(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {o} or make it {dir}");
+            Cli.Require(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {IO.PathText.Arg(o)} or make it {IO.PathText.Arg(dir)}");
         Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         // runs/a/state.safetensors for runs/a is an easy slip; the library's "no state.safetensors here" would advise -o FILE.
         // Only a file inside a run points to its directory: the corpus's directory holds no run.
         if (File.Exists(dir))
         {
             string parent = Path.GetDirectoryName(dir) is { Length: > 0 } d ? d : ".";
-            throw new CliError($"--resume {dir} is a file, not a run directory: " + (File.Exists(Path.Combine(parent, TrainingRun.StateFileName))
-                ? $"give the run directory that holds it ({parent})" : "give the run directory that 'recur train -o DIR' made"));
+            throw new CliError($"--resume {IO.PathText.Arg(dir)} is a file, not a run directory: " + (File.Exists(Path.Combine(parent, TrainingRun.StateFileName))
+                ? $"give the run directory that holds it ({IO.PathText.Arg(parent)})" : "give the run directory that 'recur train -o DIR' made"));
         }
         // A corpus named again must be there: "the run's corpus is not there any more" would blame the saved path.
         var files = Cli.CorpusFiles(p.GetValue(Corpus) ?? []);
@@ -221,7 +221,7 @@ static class TrainCommand
             // A moved validation file may be named again; one cannot be added to or dropped from a run.
             if (p.GetValue(ValFile) is string valFile)
             {
-                Cli.Require(saved.ValFile != null, $"--val-file {valFile} contradicts the saved run, which validates on a split of its corpus; drop it to resume");
+                Cli.Require(saved.ValFile != null, $"--val-file {IO.PathText.Arg(valFile)} contradicts the saved run, which validates on a split of its corpus; drop it to resume");
                 updated = updated with { ValFile = Path.GetFullPath(Cli.ExistingFile(valFile, "validation file")) };
             }
             if (CommonOptions.Given(p, Lr)) updated = updated with { Lr = p.GetValue(Lr) };
@@ -332,7 +332,7 @@ static class TrainCommand
             case TrainStop.Cancelled:
                 // Stopped before a new run's first step: there is no state to resume.
                 Console.Error.WriteLine(File.Exists(run.PathOf(TrainingRun.StateFileName))
-                    ? $"recur: interrupted at step {outcome.Steps:N0}; state saved — continue with: recur train --resume {run.Directory}"
+                    ? $"recur: interrupted at step {outcome.Steps:N0}; state saved — continue with: recur train --resume {IO.PathText.Arg(run.Directory)}"
                     : "recur: interrupted before the first step; nothing was saved, so run the same command to start again");
                 return Cli.Interrupted;
             case TrainStop.Diverged:

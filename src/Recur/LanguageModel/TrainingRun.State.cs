@@ -72,7 +72,7 @@ public sealed partial class TrainingRun
         string path = Path.Combine(dir, StateFileName);
         if (!File.Exists(path))
             throw new InvalidDataException($"{dir}: {(System.IO.Directory.Exists(dir) ? $"no {StateFileName} here" : "no such directory")}, so there is no run to resume " +
-                $"(start one with 'recur train CORPUS -o {dir}')");
+                $"(start one with: recur train CORPUS -o {PathText.Arg(dir)})");
         // Resuming saves into the run: a directory that cannot be written is refused now, not after training up to the first save.
         try { IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -134,7 +134,7 @@ public sealed partial class TrainingRun
         CheckModelFile(dir, model, vocab, progress);
 
         foreach (var f in config.Corpus)
-            if (!File.Exists(f)) throw new InvalidDataException($"{f}: the run's corpus is not there any more; if it moved, give its new path: recur train NEW_PATH --resume {dir}");
+            if (!File.Exists(f)) throw new InvalidDataException($"{f}: the run's corpus is not there any more; if it moved, give its new path: recur train NEW_PATH --resume {PathText.Arg(dir)}");
         if (config.ValFile != null && !File.Exists(config.ValFile))
             throw new InvalidDataException($"{config.ValFile}: the run's validation file is not there any more; if it moved, give its new path with --val-file");
         var corpus = Corpus.Load(config, model.Tokens, new TextOptions(model.Lowercase, model.Ascii), vocab);
@@ -198,7 +198,7 @@ public sealed partial class TrainingRun
     static InvalidDataException? Damaged(string dir, string what, Exception inner)
     {
         string? weights = File.Exists(Path.Combine(dir, ModelFileName)) ? Path.Combine(dir, ModelFileName) : Snapshots(dir).LastOrDefault();
-        return weights == null ? null : new InvalidDataException($"{what}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {weights}", inner);
+        return weights == null ? null : new InvalidDataException($"{what}; the run cannot resume, but its weights can start a new one: recur train CORPUS -o NEW_DIR --init-from {PathText.Arg(weights)}", inner);
     }
 
     /// <summary>

@@ -216,7 +216,7 @@ public sealed partial class TrainingRun : IDisposable
     {
         if (File.Exists(dir)) throw new InvalidDataException($"{dir}: is a file; the run directory must be a directory");
         if (File.Exists(Path.Combine(dir, StateFileName)))
-            throw new InvalidDataException($"{dir} already holds a training run; continue it with --resume {dir}, or choose another directory");
+            throw new InvalidDataException($"{dir} already holds a training run; continue it with --resume {PathText.Arg(dir)}, or choose another directory");
         // A model without a state (copied in, or another command's model) would be overwritten at the first validation.
         if (File.Exists(Path.Combine(dir, ModelFileName)))
             throw new InvalidDataException($"{dir} already holds a {ModelFileName} that is not a resumable run; choose another directory (or move the model away)");

@@ -442,10 +442,10 @@ public class BadInputCliTests
             .AssertCleanError("recur: error: --resume moved.txt is a file, not a run directory: give the run directory that 'recur train -o DIR' made");
         Directory.CreateDirectory(tmp.File("empty"));
         RecurProcess.RunIn(tmp.Path, "train", "--resume", "empty")
-            .AssertCleanError("recur: error: empty: no state.safetensors here, so there is no run to resume (start one with 'recur train CORPUS -o empty')");
+            .AssertCleanError("recur: error: empty: no state.safetensors here, so there is no run to resume (start one with: recur train CORPUS -o empty)");
         // A path that is not there at all says so (it read as a directory without a state file).
         RecurProcess.RunIn(tmp.Path, "train", "--resume", "nosuch")
-            .AssertCleanError("recur: error: nosuch: no such directory, so there is no run to resume (start one with 'recur train CORPUS -o nosuch')");
+            .AssertCleanError("recur: error: nosuch: no such directory, so there is no run to resume (start one with: recur train CORPUS -o nosuch)");
 
         // A setting out of range in an edited state is the saved run's: giving the option again cannot mend it (it
         // once read "--lr-decay must be in (0, 1] (got -0.5)", as if the command line had said so). One this command

@@ -53,6 +53,21 @@ static class RecurProcess
     }
 
     /// <summary>
+    /// Runs <paramref name="script"/> in bash in <paramref name="directory"/>, with `recur` a function that runs the built
+    /// tool: a command line a message suggests, pasted as a user would.
+    /// </summary>
+    public static RecurResult Bash(string directory, string script)
+    {
+        var shell = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = directory };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add("recur() { dotnet \"$RECUR_DLL\" \"$@\"; }\n" + script);
+        shell.Environment["RECUR_DLL"] = Dll;
+        shell.Environment["CI"] = "true";
+        shell.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        return Run(shell);
+    }
+
+    /// <summary>
     /// Runs recur with its stdout on Linux's /dev/full, where every write fails (ENOSPC): the command fails at
     /// its first line of output. Only where /dev/full exists; Out is empty.
     /// </summary>
