@@ -237,7 +237,7 @@ static partial class Cli
         foreach (var name in names)
         {
             string path = Path.Combine(dir, name);
-            Require(!File.Exists(path), $"'{path}' already exists; {advice}");
+            Require(!File.Exists(path), $"'{IO.PathText.Show(path)}' already exists; {advice}");
         }
     }
 

@@ -45,7 +45,7 @@ static class ClassifyEval
             var m = BinaryMetrics.Compute(p, targets, th);
             var labels = classifier.Labels;
 
-            reporter.Line($"model      {modelPath}");
+            reporter.Line($"model      {IO.PathText.Show(modelPath)}");
             reporter.Line($"data       {dataPath}: {m.Count:N0} texts ({m.TruePositives + m.FalseNegatives:N0} '{labels.Positive}', {m.TrueNegatives + m.FalsePositives:N0} '{labels.Negative}')");
             reporter.Line($"accuracy   {ClassifyCommand.Percent(m.Accuracy)}");
             reporter.Line($"precision  {ClassifyCommand.Percent(m.Precision)}   (of '{labels.Positive}')");

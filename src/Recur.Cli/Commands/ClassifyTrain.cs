@@ -148,8 +148,8 @@ static class ClassifyTrain
             if (saved) held?.Dispose();
             else Cli.RemoveCreated(created, held);
             if (e is not TrainingDivergedException) throw;
-            string kept = saved ? $"{modelPath} keeps the model of epoch {training.BestEpoch}"
-                : hadModel ? $"nothing was saved; {modelPath} is left as it was" : "no model was saved";
+            string kept = saved ? $"{PathText.Show(modelPath)} keeps the model of epoch {training.BestEpoch}"
+                : hadModel ? $"nothing was saved; {PathText.Show(modelPath)} is left as it was" : "no model was saved";
             throw new TrainingDivergedException($"{e.Message}; {kept}");
         }
         finally { ctrlC.Dispose(); }
@@ -162,8 +162,8 @@ static class ClassifyTrain
         var last = training.History[^1];
         var best = training.History[training.BestEpoch - 1];
         reporter.Line(training.ValCount > 0
-            ? $"kept epoch {best.Epoch} (validation accuracy {ClassifyCommand.Percent(best.ValAccuracy!.Value)}); saved {modelPath}"
-            : $"saved {modelPath} (epoch {last.Epoch}); total {clock.Elapsed.TotalSeconds:F0} s");
+            ? $"kept epoch {best.Epoch} (validation accuracy {ClassifyCommand.Percent(best.ValAccuracy!.Value)}); saved {PathText.Show(modelPath)}"
+            : $"saved {PathText.Show(modelPath)} (epoch {last.Epoch}); total {clock.Elapsed.TotalSeconds:F0} s");
         reporter.Result(new Dictionary<string, object?>
         {
             ["model"] = modelPath,

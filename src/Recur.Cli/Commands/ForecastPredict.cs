@@ -47,7 +47,7 @@ static class ForecastPredict
                 var reporter = new Reporter(json: false);
                 string plot = PlotBase(file);
                 ForecastCommand.PlotPrediction(reporter, plot, $"{Path.GetFileNameWithoutExtension(csvPath)}: {ForecastCommand.Range(set)}", set, ("predicted", predicted));
-                reporter.Line($"wrote {file} ({ForecastCommand.Days(set.Count)}) and {plot}.png/.svg");
+                reporter.Line($"wrote {IO.PathText.Show(file)} ({ForecastCommand.Days(set.Count)}) and {IO.PathText.Show(plot)}.png/.svg");
                 return Cli.Ok;
             });
         });

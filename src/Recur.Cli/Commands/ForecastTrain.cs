@@ -187,7 +187,7 @@ static class ForecastTrain
         }
         reporter.Line($"test     {metrics}");
         reporter.Line($"linear   {baselineMetrics} (least squares on the last day's scaled features)");
-        reporter.Line($"saved    {modelPath}; training took {trainSeconds:F1} s");
+        reporter.Line($"saved    {IO.PathText.Show(modelPath)}; training took {trainSeconds:F1} s");
         reporter.Result(result);
         return Cli.Ok;
     }

@@ -39,7 +39,7 @@ static class InfoCommand
         var c = loaded.Model.Config;
         long parameters = loaded.Model.ParameterCount();
         var run = loaded.Metadata.TryGetValue("recur.run", out var runJson) ? RunSummary(runJson, reporter) : null;
-        reporter.Line($"model file: {loaded.Path}");
+        reporter.Line($"model file: {PathText.Show(loaded.Path)}");
         reporter.Line($"architecture: {Architecture(c)}; {parameters:N0} parameters");
         reporter.Line($"text: {c.Tokens}{(c.Lowercase ? ", lowercased" : "")}{(c.Ascii ? ", ASCII only" : "")}");
         var tokens = loaded.Vocabulary.Tokens;

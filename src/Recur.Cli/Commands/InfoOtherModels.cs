@@ -18,7 +18,7 @@ static class InfoOtherModels
         var meta = classifier.Metadata;
         long parameters = classifier.Model.ParameterCount();
         string rnn = $"{c.Cell} {c.Layers}×{c.Hidden}{(c.Bidirectional ? ", bidirectional" : "")}";
-        reporter.Line($"model file: {path}");
+        reporter.Line($"model file: {IO.PathText.Show(path)}");
         reporter.Line($"text classifier (recur classify): embedding {c.Embed} → {rnn} → linear {c.Fc} → ReLU → linear 1 → sigmoid, " +
             $"dropout {c.Dropout}; {parameters:N0} parameters");
         reporter.Line($"labels: {classifier.Labels}");
@@ -70,7 +70,7 @@ static class InfoOtherModels
         string models = c.Ensemble > 1
             ? $"; {c.Ensemble} models (seeds {c.Seed} to {c.Member(c.Ensemble - 1).Seed}) of {each:N0} parameters, forecasting their mean"
             : $"; {each:N0} parameters";
-        reporter.Line($"model file: {path}");
+        reporter.Line($"model file: {IO.PathText.Show(path)}");
         reporter.Line($"forecaster (recur forecast): {c.Cell.ToString().ToLowerInvariant()} {c.Layers}×{c.Hidden} → linear {c.FcHidden} → ReLU → linear 1, " +
             $"dropout {c.Dropout}{models}");
         reporter.Line($"input: windows of {c.Window} days of the {StockFeatures.Names.Count} features, scaled by the training range's mean and deviation; " +

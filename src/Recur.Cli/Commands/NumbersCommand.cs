@@ -30,14 +30,14 @@ static class NumbersCommand
         // Both are checked before either is written, so a refused valid.txt leaves no new train.txt behind.
         foreach (var (path, _, _, text) in files)
         {
-            Cli.Require(!Directory.Exists(path), $"{path} is a directory; give an output directory without train.txt and valid.txt directories in it");
+            Cli.Require(!Directory.Exists(path), $"{PathText.Show(path)} is a directory; give an output directory without train.txt and valid.txt directories in it");
             // Writing the same corpus again is harmless; anything else in its place is the user's file.
-            Cli.Require(!File.Exists(path) || File.ReadAllText(path) == text, $"{path} already exists and holds other text; choose another directory or move it away");
+            Cli.Require(!File.Exists(path) || File.ReadAllText(path) == text, $"{PathText.Show(path)} already exists and holds other text; choose another directory or move it away");
         }
         // Both are written before anything is printed: a stdout that fails (a full disk) must not leave train.txt alone.
         foreach (var (path, _, _, text) in files) AtomicFile.WriteAllText(path, text);
         foreach (var (path, first, last, text) in files)
-            reporter.Line($"{path}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
+            reporter.Line($"{PathText.Show(path)}: {first:N0}..{last:N0}, {WordTokenizer.Tokenize(text).Count:N0} word tokens");
         reporter.Line($"train a model on it with e.g.: recur train {PathText.Arg(files[0].Path)} --val-file {PathText.Arg(files[1].Path)} --tokens words --cell gru -o runs/numbers-gru");
         return Cli.Ok;
     }

@@ -116,7 +116,7 @@ static class TrainCommand
                 reporter.Line($"characters: {leftOut.Values.Sum():N0} outside the model's vocabulary are left out of the {what}: " +
                     string.Join(", ", leftOut.OrderByDescending(kv => kv.Value).Take(8).Select(kv => $"{Vocabulary.Describe(kv.Key)} ×{kv.Value:N0}")));
         foreach (var (file, next) in run.Corpus.Unterminated)
-            reporter.Warn($"{file} does not end with a line break, so its last line runs into the first line of {next} (the files are joined as they are); end it with one to keep them apart");
+            reporter.Warn($"{IO.PathText.Show(file)} does not end with a line break, so its last line runs into the first line of {IO.PathText.Show(next)} (the files are joined as they are); end it with one to keep them apart");
         foreach (var (file, count) in run.Corpus.CarriageReturns)
             reporter.Warn(TokenText.CarriageReturnNote(m.Tokens, file, count)!);
         foreach (var note in new[] { TrainNotes.ShortValidation(run, unit), TrainNotes.ValidationCost(run, unit) })
@@ -164,7 +164,7 @@ static class TrainCommand
             foreach (var option in Architecture)
                 Cli.Require(!CommonOptions.Given(p, option), $"{option.Name} is fixed by the --init-from model, which keeps its architecture, vocabulary and text options; leave it out");
             start = LanguageModelFile.Load(init);
-            reporter.Line($"fine-tuning: starting from the weights of {start.Path}");
+            reporter.Line($"fine-tuning: starting from the weights of {IO.PathText.Show(start.Path)}");
         }
         var model = new ModelConfig
         {
@@ -339,7 +339,7 @@ static class TrainCommand
                 Console.Error.WriteLine($"recur: error: {outcome.Message}");
                 return Cli.Failed;
             default:
-                reporter.Line($"model: {run.PathOf(TrainingRun.ModelFileName)}" + (last != null ? $"; final weights: {last}" : ""));
+                reporter.Line($"model: {IO.PathText.Show(run.PathOf(TrainingRun.ModelFileName))}" + (last != null ? $"; final weights: {IO.PathText.Show(last)}" : ""));
                 return Cli.Ok;
         }
     }

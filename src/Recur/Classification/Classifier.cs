@@ -99,12 +99,12 @@ public sealed class Classifier
         var contents = ModelFile.Load(path);
         var meta = contents.Metadata;
         string Key(string key) => meta.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{path}: not a recur classifier model (no '{key}' in its metadata)");
+            : throw new InvalidDataException($"{PathText.Show(path)}: not a recur classifier model (no '{key}' in its metadata)");
         if (ModelKind.Mismatch(path, meta, ModelKind.Classifier) is { } wrong) throw wrong;
         if (Key("format") != Format)
-            throw new InvalidDataException($"{path}: model format {ErrorText.Quote(Key("format"))} is not {Format}");
+            throw new InvalidDataException($"{PathText.Show(path)}: model format {ErrorText.Quote(Key("format"))} is not {Format}");
         if (Key("tokenizer") != TokenizerName)
-            throw new InvalidDataException($"{path}: unknown tokenizer {ErrorText.Quote(Key("tokenizer"))} (this recur knows {TokenizerName})");
+            throw new InvalidDataException($"{PathText.Show(path)}: unknown tokenizer {ErrorText.Quote(Key("tokenizer"))} (this recur knows {TokenizerName})");
         // Read outside the try: a missing key is not damage, and its message already names the file.
         string configJson = Key("config"), vocabJson = Key("vocab"), labelsJson = Key("labels"), m = Key("max_len");
         ClassifierConfig config;
@@ -123,14 +123,14 @@ public sealed class Classifier
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            throw new InvalidDataException($"{path}: damaged classifier metadata: {ErrorText.FirstLine(e.Message)}", e);
+            throw new InvalidDataException($"{PathText.Show(path)}: damaged classifier metadata: {ErrorText.FirstLine(e.Message)}", e);
         }
         var model = new TextClassifier(config, vocab.Count, new Rng(0));
         try { model.LoadStateDict(contents.Tensors); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e); }
         // A NaN or infinite weight makes every probability NaN, which would read as label 0 and as metrics.
         if (model.DescribeNonFinite() is { } bad)
-            throw new InvalidDataException($"{path}: {bad}: the model is damaged; retrain it");
+            throw new InvalidDataException($"{PathText.Show(path)}: {bad}: the model is damaged; retrain it");
         model.Eval();
         return new Classifier(model, vocab, labels, maxLen, meta);
     }

@@ -105,18 +105,18 @@ public static class TextData
         var classes = Listing(path, Directory.GetDirectories).Where(d => !Path.GetFileName(d).StartsWith('.'))
             .OrderBy(d => Path.GetFileName(d), StringComparer.Ordinal).ToList();
         if (classes.Count == 0)
-            throw new InvalidDataException($"{path}: no class sub-folders (expected one folder of text files per class, e.g. {path}/neg and {path}/pos)");
+            throw new InvalidDataException($"{path}: no class sub-folders (expected one folder of text files per class, e.g. {PathText.Show(path + "/neg")} and {PathText.Show(path + "/pos")})");
         var items = new List<LabeledText>();
         foreach (var dir in classes)
         {
             string label = Path.GetFileName(dir);
             var files = Listing(dir, Directory.GetFiles).Where(f => !Path.GetFileName(f).StartsWith('.'))
                 .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new InvalidDataException($"{dir}: class folder '{label}' holds no files");
+            if (files.Count == 0) throw new InvalidDataException($"{PathText.Show(dir)}: class folder '{label}' holds no files");
             foreach (var file in files)
             {
                 string text = TextInput.ReadFile(file, "a UTF-8 text file (one text per file)");
-                if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{file}: empty text");
+                if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{PathText.Show(file)}: empty text");
                 items.Add(new LabeledText(label, text, file));
             }
         }
@@ -139,6 +139,6 @@ public static class TextData
     static string[] Listing(string dir, Func<string, string[]> list)
     {
         try { return list(dir); }
-        catch (UnauthorizedAccessException e) { throw new InvalidDataException($"{dir}: permission denied (cannot list the folder)", e); }
+        catch (UnauthorizedAccessException e) { throw new InvalidDataException($"{PathText.Show(dir)}: permission denied (cannot list the folder)", e); }
     }
 }

@@ -161,7 +161,7 @@ public sealed class Forecaster
     {
         var contents = ModelFile.Load(path);
         var meta = metadata = contents.Metadata;
-        InvalidDataException Bad(string what) => new($"{path}: {what}");
+        InvalidDataException Bad(string what) => new($"{PathText.Show(path)}: {what}");
         string Get(string key) => meta.TryGetValue(key, out var v) ? v : throw Bad($"no '{key}' in the metadata: not a forecast model (made by 'recur forecast train')");
         T Parse<T>(string key)
         {

@@ -57,14 +57,14 @@ internal static class ErrorText
     public static T ReadMetadata<T>(string path, string key, string json, Func<string, T> read)
     {
         // JSON null reads as no value at all, which each FromJson words its own way.
-        if (json.Trim() == "null") throw new InvalidDataException($"{path}: metadata {Quote(key)} is null; the file is damaged");
+        if (json.Trim() == "null") throw new InvalidDataException($"{PathText.Show(path)}: metadata {Quote(key)} is null; the file is damaged");
         try { return read(json); }
         catch (InvalidDataException e) when (e.InnerException is JsonException j)
         {
             string what = Metadata(key, j);
-            throw new InvalidDataException($"{path}: metadata {what}{(what.EndsWith(Damaged, StringComparison.Ordinal) ? "" : "; the file is damaged")}", e);
+            throw new InvalidDataException($"{PathText.Show(path)}: metadata {what}{(what.EndsWith(Damaged, StringComparison.Ordinal) ? "" : "; the file is damaged")}", e);
         }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e); }
     }
 
     const string Damaged = "or damaged";

@@ -58,7 +58,7 @@ public static class ModelFile
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
             return read(stream);
         }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e); }
         catch (Exception e) when (IsIo(e)) { throw IoError(path, e, writing: false); }
     }
 
@@ -70,7 +70,7 @@ public static class ModelFile
     {
         var contents = Load(path);
         try { model.LoadStateDict(contents.Tensors, strict); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e); }
         return contents.Metadata;
     }
 
@@ -97,6 +97,6 @@ public static class ModelFile
                 : $"permission denied (cannot {verb} it)") :
             e is PathTooLongException ? "path is too long" :
             $"cannot {verb}: {ErrorText.FirstLine(e.Message)}";
-        return new InvalidDataException($"{path}: {what}", e);
+        return new InvalidDataException($"{PathText.Show(path)}: {what}", e);
     }
 }

@@ -22,5 +22,5 @@ public static class ModelKind
 
     /// <summary>The error for a file of recur's that is another kind of model than <paramref name="wanted"/>; null otherwise.</summary>
     public static InvalidDataException? Mismatch(string path, IReadOnlyDictionary<string, string> meta, string wanted) =>
-        Of(meta) is var (kind, use) && kind != wanted ? new($"{path}: {kind}, not {wanted}; use it with {use}") : null;
+        Of(meta) is var (kind, use) && kind != wanted ? new($"{PathText.Show(path)}: {kind}, not {wanted}; use it with {use}") : null;
 }

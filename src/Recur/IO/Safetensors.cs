@@ -30,7 +30,7 @@ public static partial class Safetensors
         // FileShare.Delete: on Windows a reader that does not share deletion keeps a trainer from deleting an old snapshot.
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, ChunkBytes);
         try { return Read(stream); }
-        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e); }
     }
 
     /// <summary>Reads a safetensors image from the stream's current position to its end (the stream must be seekable).</summary>

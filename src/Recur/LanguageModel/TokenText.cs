@@ -41,7 +41,7 @@ public static class TokenText
         if (count == 0) return null;
         string them = count == 1 ? "carriage return (CR) with no line feed after it is" : "carriage returns (CR) with no line feed after them are";
         string read = kind == ModelConfig.Words ? $"read as spaces, not as line ends ({WordTokenizer.EndOfLine})" : "kept as the character '\\r', not read as line ends";
-        return $"{name}: {count:N0} {them} {read}; if the file has classic Mac line ends, convert them first (e.g. tr '\\r' '\\n' < {IO.PathText.Arg(name)} > fixed.txt)";
+        return $"{IO.PathText.Show(name)}: {count:N0} {them} {read}; if the file has classic Mac line ends, convert them first (e.g. tr '\\r' '\\n' < {IO.PathText.Arg(name)} > fixed.txt)";
     }
 
     /// <summary>How many carriage returns text read by TextFile keeps: every one has no line feed after it in the file.</summary>

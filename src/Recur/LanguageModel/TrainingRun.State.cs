@@ -101,7 +101,7 @@ public sealed partial class TrainingRun
         try { contents = ModelFile.Load(path); }
         catch (InvalidDataException e) { throw Damaged(dir, e.Message, e) ?? e; }
         string Meta(string key) => contents.Metadata.TryGetValue(key, out var v) ? v
-            : throw new InvalidDataException($"{path}: metadata '{key}' is missing; this is not a Recur training state");
+            : throw new InvalidDataException($"{PathText.Show(path)}: metadata '{key}' is missing; this is not a Recur training state");
         string modelJson = Meta("recur.config"), trainJson = Meta("recur.train_config");
         string progressJson = Meta("recur.progress"), vocabJson = Meta("recur.vocab");
         ModelConfig model;
@@ -128,7 +128,7 @@ public sealed partial class TrainingRun
             // An edited or damaged state can hold a value no command line gives (--lr-decay -0.5), and a fixed option
             // cannot be given again to correct it: say that the value is the saved run's. A value this command line
             // gave (--lr, --clip, a budget) keeps the option's own words.
-            string what = $"{path}: the saved training settings are out of range ({e.Message}), so the state was edited or is damaged";
+            string what = $"{PathText.Show(path)}: the saved training settings are out of range ({e.Message}), so the state was edited or is damaged";
             throw Damaged(dir, what, e) ?? new InvalidDataException($"{what}; the run cannot resume: start a new one", e);
         }
         CheckModelFile(dir, model, vocab, progress);
@@ -250,12 +250,12 @@ public sealed partial class TrainingRun
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new InvalidDataException($"{PathText.Show(path)}: {e.Message}", e);
         }
         if (tensors.TryGetValue("history.train_loss", out var history) && history.Floats != null) TrainLoss.AddRange(history.Floats);
         LoadHistory(tensors, "history.train_accuracy", TrainAccuracy);
         LoadHistory(tensors, "history.train_last_accuracy", TrainLastAccuracy);
-        if (Progress.BatchInEpoch >= Batches.PerEpoch) throw new InvalidDataException($"{path}: batch position {Progress.BatchInEpoch} is past the epoch's {Batches.PerEpoch} batches");
+        if (Progress.BatchInEpoch >= Batches.PerEpoch) throw new InvalidDataException($"{PathText.Show(path)}: batch position {Progress.BatchInEpoch} is past the epoch's {Batches.PerEpoch} batches");
         Batches.StartEpoch(Progress.EpochSeed);
     }
 

@@ -34,7 +34,7 @@ public static class TextFile
             string what = Directory.Exists(path) ? "is a directory, not a text file"
                 : e is FileNotFoundException or DirectoryNotFoundException ? "no such file"
                 : e is UnauthorizedAccessException ? "permission denied (cannot read it)" : $"cannot read: {IO.ErrorText.FirstLine(e.Message)}";
-            throw new InvalidDataException($"{path}: {what}", e);
+            throw new InvalidDataException($"{IO.PathText.Show(path)}: {what}", e);
         }
     }
 
@@ -42,11 +42,11 @@ public static class TextFile
     public static string Decode(ReadOnlySpan<byte> bytes, string name, TextOptions options)
     {
         int bom = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        if (bytes.Length == bom) throw new InvalidDataException($"{name}: the file is empty");
+        if (bytes.Length == bom) throw new InvalidDataException($"{IO.PathText.Show(name)}: the file is empty");
         string text = DecodeUtf8(bytes, name, "UTF-8 text").Replace("\r\n", "\n");
         if (options.Ascii) text = AsciiFold.Fold(text);
         if (options.Lowercase) text = text.ToLowerInvariant();
-        if (text.Length == 0) throw new InvalidDataException($"{name}: no text left after --ascii");
+        if (text.Length == 0) throw new InvalidDataException($"{IO.PathText.Show(name)}: no text left after --ascii");
         return text;
     }
 
@@ -82,18 +82,18 @@ public static class TextFile
     internal static int CheckUtf8(ReadOnlySpan<byte> bytes, string name, string expected)
     {
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0, 0]) || bytes.StartsWith((ReadOnlySpan<byte>)[0, 0, 0xFE, 0xFF]))
-            throw new InvalidDataException($"{name}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-32", OperatingSystem.IsWindows())})");
+            throw new InvalidDataException($"{IO.PathText.Show(name)}: is UTF-32 (it starts with a UTF-32 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-32", OperatingSystem.IsWindows())})");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
-            throw new InvalidDataException($"{name}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-16", OperatingSystem.IsWindows())})");
+            throw new InvalidDataException($"{IO.PathText.Show(name)}: is UTF-16 (it starts with a UTF-16 byte-order mark); convert it to UTF-8 first ({HowToConvert(name, "utf-16", OperatingSystem.IsWindows())})");
         int start = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
         var body = bytes[start..];
         int nul = body.IndexOf((byte)0);
         if (nul >= 0 && Utf16WithoutMark(body) is string order)
-            throw new InvalidDataException($"{name}: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first ({HowToConvert(name, "utf-16" + order, OperatingSystem.IsWindows())})");
-        if (nul >= 0) throw new InvalidDataException($"{name}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
+            throw new InvalidDataException($"{IO.PathText.Show(name)}: looks like UTF-16 without a byte-order mark (every other byte is NUL); convert it to UTF-8 first ({HowToConvert(name, "utf-16" + order, OperatingSystem.IsWindows())})");
+        if (nul >= 0) throw new InvalidDataException($"{IO.PathText.Show(name)}: looks binary (NUL byte at offset {nul + start}); expected {expected}");
         // Utf8.IsValid is vectorized; the rune-by-rune search runs only to find the offset of a bad byte.
         if (!System.Text.Unicode.Utf8.IsValid(body))
-            throw new InvalidDataException($"{name}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first ({HowToConvert(name, "windows-1252", OperatingSystem.IsWindows())})");
+            throw new InvalidDataException($"{IO.PathText.Show(name)}: not valid UTF-8 at byte offset {FirstInvalidUtf8(body) + start}; convert the file to UTF-8 first ({HowToConvert(name, "windows-1252", OperatingSystem.IsWindows())})");
         return start;
     }
 
