@@ -109,7 +109,8 @@ public static class TextFile
         string from = encoding switch { "utf-16le" => "-Encoding Unicode ", "utf-16be" => "-Encoding BigEndianUnicode ", _ => "" }; // else a byte-order mark says
         static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
         string converted = Path.Combine(Path.GetDirectoryName(name) ?? "", Path.GetFileNameWithoutExtension(name) + "-utf8" + Path.GetExtension(name));
-        return $"e.g. in PowerShell: Get-Content {from}{Quoted(name)} | Set-Content -Encoding UTF8 {Quoted(converted)}";
+        // -LiteralPath: a positional path is a wildcard pattern to PowerShell, where [ and ] in a file name match other names.
+        return $"e.g. in PowerShell: Get-Content {from}-LiteralPath {Quoted(name)} | Set-Content -Encoding UTF8 -LiteralPath {Quoted(converted)}";
     }
 
     /// <summary>Offset of the first byte that does not start a valid UTF-8 sequence, or -1.</summary>

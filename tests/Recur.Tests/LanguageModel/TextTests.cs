@@ -79,10 +79,10 @@ public class TextTests
         // command in 5.1 and 7) or Notepad's.
         using var tmp = new TempDir();
         string file = tmp.Write("it's.txt", "x");
-        Assert.Equal($"e.g. in PowerShell: Get-Content -Encoding Unicode '{tmp.File("it''s.txt")}' | Set-Content -Encoding UTF8 '{tmp.File("it''s-utf8.txt")}'",
+        Assert.Equal($"e.g. in PowerShell: Get-Content -Encoding Unicode -LiteralPath '{tmp.File("it''s.txt")}' | Set-Content -Encoding UTF8 -LiteralPath '{tmp.File("it''s-utf8.txt")}'",
             TextFile.HowToConvert(file, "utf-16le", windows: true));
-        Assert.StartsWith("e.g. in PowerShell: Get-Content -Encoding BigEndianUnicode '", TextFile.HowToConvert(file, "utf-16be", windows: true));
-        Assert.StartsWith($"e.g. in PowerShell: Get-Content '{tmp.File("it''s.txt")}' |", TextFile.HowToConvert(file, "utf-16", windows: true));
+        Assert.StartsWith("e.g. in PowerShell: Get-Content -Encoding BigEndianUnicode -LiteralPath '", TextFile.HowToConvert(file, "utf-16be", windows: true));
+        Assert.StartsWith($"e.g. in PowerShell: Get-Content -LiteralPath '{tmp.File("it''s.txt")}' |", TextFile.HowToConvert(file, "utf-16", windows: true));
         Assert.Equal("e.g. open it in Notepad and save it with the encoding UTF-8", TextFile.HowToConvert(file, "windows-1252", windows: true));
         Assert.Equal("e.g. open it in Notepad and save it with the encoding UTF-8", TextFile.HowToConvert("stdin", "utf-16le", windows: true));
         Assert.Equal("e.g. iconv -f utf-16le -t utf-8", TextFile.HowToConvert(file, "utf-16le", windows: false));
