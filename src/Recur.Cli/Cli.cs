@@ -168,7 +168,7 @@ static partial class Cli
     {
         string? top = TopMissing(dir);
         try { OutputDirectory(dir, what); }
-        catch { RemoveCreated(top); throw; }
+        catch { RemoveCreated(top, dir); throw; }
         return top;
     }
 
@@ -188,8 +188,8 @@ static partial class Cli
     /// DirectoryLock) for as long as it writes there. <paramref name="checkAgain"/> repeats, under the lock, the
     /// command's first look at what the directory holds: another process may have trained there since. A refusal
     /// leaves the directory alone (another process is in it, maybe the one that made it). Returns the lock and the
-    /// folder this made, which a command that fails later removes (<see cref="RemoveCreated"/>) once it has
-    /// released the lock.
+    /// folder this made, which a command that fails later removes with <see cref="RemoveCreated"/>, which releases
+    /// the lock.
     /// </summary>
     public static (Recur.IO.DirectoryLock Lock, string? Created) CreateLockedDirectory(string dir, string what, Action checkAgain)
     {
@@ -198,7 +198,7 @@ static partial class Cli
         try { held = Recur.IO.DirectoryLock.Acquire(dir); }
         catch (Exception e) when (e is not Recur.IO.DirectoryInUseException)
         {
-            RemoveCreated(created);
+            RemoveCreated(created, dir);
             throw;
         }
         try { checkAgain(); }
@@ -242,15 +242,32 @@ static partial class Cli
     }
 
     /// <summary>
-    /// Removes a folder that <see cref="CreateOutputDirectory"/> made, with what this command wrote in it, after
-    /// releasing <paramref name="held"/>, its lock, if any (Windows cannot remove a directory whose lock file is open).
+    /// Removes a folder that <see cref="CreateOutputDirectory"/> made (<paramref name="top"/>: <paramref name="dir"/> or a
+    /// parent of it), with what this command wrote in <paramref name="dir"/>, and releases <paramref name="held"/>, the
+    /// directory's lock, if any. What is in <paramref name="dir"/> is deleted while the lock is still held; then the lock
+    /// goes (it removes its own files: Windows cannot delete an open one) and the folders from <paramref name="dir"/> up to
+    /// <paramref name="top"/> are removed only if empty. A process that takes the directory as the lock goes (it found the
+    /// directory there) keeps what it writes: its lock file alone keeps the folder.
     /// </summary>
-    public static void RemoveCreated(string? top, Recur.IO.DirectoryLock? held = null)
+    public static void RemoveCreated(string? top, string dir, IDisposable? held = null)
     {
+        if (top != null)
+            try
+            {
+                foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+                    if (entry is DirectoryInfo sub && sub.LinkTarget == null) sub.Delete(recursive: true);
+                    else if (!Recur.IO.DirectoryLock.IsLockFile(entry.FullName)) entry.Delete();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         held?.Dispose();
         if (top == null) return;
-        try { Directory.Delete(top, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        string last = Path.GetFullPath(top);
+        for (var d = new DirectoryInfo(Path.GetFullPath(dir)); d != null; d = d.Parent)
+        {
+            try { if (d.Exists) d.Delete(); }   // one the failure stopped short of making is not there
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+            if (Paths.Same(d.FullName, last)) return;
+        }
     }
 
     /// <summary>

@@ -146,7 +146,7 @@ static class ClassifyTrain
             // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
             // its history.csv), and a model already there (--force) stays as it was.
             if (saved) held?.Dispose();
-            else Cli.RemoveCreated(created, held);
+            else Cli.RemoveCreated(created, runDir, held);
             if (e is not TrainingDivergedException) throw;
             string kept = saved ? $"{PathText.Show(modelPath)} keeps the model of epoch {training.BestEpoch}"
                 : hadModel ? $"nothing was saved; {PathText.Show(modelPath)} is left as it was" : "no model was saved";
@@ -193,7 +193,7 @@ static class ClassifyTrain
         int epoch = training.History.Count + 1;
         if (!saved)
         {
-            Cli.RemoveCreated(created, held);
+            Cli.RemoveCreated(created, runDir, held);
             Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
             return Cli.Interrupted;
         }

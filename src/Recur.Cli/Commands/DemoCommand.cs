@@ -80,10 +80,11 @@ static class DemoCommand
         }
         finally
         {
-            // A temporary directory always goes; a kept one only when this demo made it and failed.
-            held?.Dispose();   // first: Windows cannot remove a directory whose lock file is open
+            // A temporary directory always goes; a kept one only when this demo made it and failed, removed
+            // while the demo still holds it (Cli.RemoveCreated releases the lock).
             if (keep == null) try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
-            else if (!done) Cli.RemoveCreated(made);
+            else if (!done) Cli.RemoveCreated(made, dir, held);
+            else held?.Dispose();
         }
     }
 }

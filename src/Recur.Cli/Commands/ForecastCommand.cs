@@ -179,13 +179,13 @@ static class ForecastCommand
         try { return body(ctrlC.Token); }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {
-            Cli.RemoveCreated(created, held);
+            Cli.RemoveCreated(created, dir, held);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
             return Cli.Interrupted;
         }
         catch
         {
-            Cli.RemoveCreated(created, held);
+            Cli.RemoveCreated(created, dir, held);
             throw;
         }
         finally { held?.Dispose(); }

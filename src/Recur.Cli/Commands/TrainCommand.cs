@@ -92,8 +92,9 @@ static class TrainCommand
         }
         finally
         {
-            run?.Dispose();
-            if (run != null && created != null && code != Cli.Ok && !Saved(run)) Cli.RemoveCreated(created);
+            // Removed while the run still holds its directory, then released (Cli.RemoveCreated).
+            if (run != null && created != null && code != Cli.Ok && !Saved(run)) Cli.RemoveCreated(created, run.Directory, run);
+            else run?.Dispose();
         }
     }
 
