@@ -1,8 +1,9 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
-// (after every epoch that is the best so far), history.csv, and loss/accuracy plots; without --force, a
-// directory already holding any of them is refused, as is one another process is training in (the run
+// (after every epoch that is the best so far), history.csv, and loss/accuracy plots, into a staging folder
+// (StagedRun) put in place when the run ends (or stops, or diverges, after a saved epoch); without --force,
+// a directory already holding any of them is refused, as is one another process is training in (the run
 // holds the directory's lock while it writes there), and so is one inside a data folder of class folders.
-// A run that fails or is stopped with Ctrl-C before saving a model removes the run directory if it made it.
+// A run that fails otherwise leaves the directory as it was, and removes it if it made it.
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -110,54 +111,67 @@ static class ClassifyTrain
         var classifier = training.Classifier;
         string? created = null;
         DirectoryLock? held = null;   // the run directory's, from its creation to the last file written there
+        StagedRun? staged = null;     // the run's files until they are put in place together, at the end or at a stop
         bool hadModel = File.Exists(modelPath), saved = false;
-        // Ctrl-C is heard during the epochs; during the final save and plots it ends the process (files are atomic).
-        var ctrlC = new CtrlC("recur: stopping after this batch");
+        // Ctrl-C is heard until the files are in place; after training, a first press lets the end finish.
+        using var ctrlC = new CtrlC("recur: stopping after this batch");
         try
         {
-            (held, created) = Cli.CreateLockedDirectory(runDir, "run directory", () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
-            reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
-            reporter.Line($"labels   {classifier.Labels}");
-            reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
-                $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
-            reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
-            reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
-            reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
-
-            foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
+            try
             {
-                ClassifierEpochReport report = null!;
-                reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update, ctrlC.Token));
-                reporter.Line(Describe(report, trainConfig.Epochs));
-                if (report.Best)
+                (held, created) = Cli.CreateLockedDirectory(runDir, "run directory", () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
+                staged = new StagedRun(runDir, RunFiles);
+                reporter.Line($"data     {dataPath}: {items.Count:N0} texts read and tokenized in {clock.Elapsed.TotalSeconds:F1} s");
+                reporter.Line($"labels   {classifier.Labels}");
+                reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
+                    $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
+                reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
+                reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
+                reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
+
+                foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))
                 {
-                    classifier.Save(modelPath, training.TrainingMetadata());
-                    saved = true;
+                    ClassifierEpochReport report = null!;
+                    reporter.WithProgress($"epoch {training.History.Count + 1}/{trainConfig.Epochs}", sink => report = training.RunEpoch(sink.Update, ctrlC.Token));
+                    reporter.Line(Describe(report, trainConfig.Epochs));
+                    if (report.Best)
+                    {
+                        classifier.Save(staged.PathOf(ClassifyCommand.ModelFileName), training.TrainingMetadata());
+                        saved = true;
+                    }
+                    WriteHistory(staged.Folder, training.History);
                 }
-                WriteHistory(runDir, training.History);
             }
+            catch (OperationCanceledException) when (ctrlC.Pressed)
+            {
+                return Interrupted(reporter, training, staged!, modelPath, saved);
+            }
+            catch (TrainingDivergedException e)
+            {
+                // A run that saved an epoch keeps it, as a stop does (with its history and plots); one that saved
+                // nothing leaves the directory as it was (a model already there, --force, stays).
+                if (saved)
+                {
+                    TryPlot(reporter, staged!.Folder, training.History);
+                    staged.Commit();
+                }
+                string kept = saved ? $"{PathText.Show(modelPath)} keeps the model of epoch {training.BestEpoch}"
+                    : hadModel ? $"nothing was saved; {PathText.Show(modelPath)} is left as it was" : "no model was saved";
+                throw new TrainingDivergedException($"{e.Message}; {kept}");
+            }
+            training.Finish();
+            // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
+            classifier.Save(staged.PathOf(ClassifyCommand.ModelFileName), training.TrainingMetadata());
+            TryPlot(reporter, staged.Folder, training.History);
+            staged.Commit();
         }
-        catch (OperationCanceledException) when (ctrlC.Pressed)
+        finally
         {
-            using (held) return Interrupted(reporter, training, runDir, modelPath, created, saved, held);
+            // Any other failure, or a stop before an epoch was saved, leaves the directory as it was: the staged files
+            // go, and so does a directory this run made (while it is still locked).
+            staged?.Dispose();
+            Cli.RemoveCreated(staged?.Committed == true ? null : created, runDir, held);
         }
-        catch (Exception e)
-        {
-            // A run that saved nothing leaves no directory it made; one that saved a model keeps it (and
-            // its history.csv), and a model already there (--force) stays as it was.
-            if (saved) held?.Dispose();
-            else Cli.RemoveCreated(created, runDir, held);
-            if (e is not TrainingDivergedException) throw;
-            string kept = saved ? $"{PathText.Show(modelPath)} keeps the model of epoch {training.BestEpoch}"
-                : hadModel ? $"nothing was saved; {PathText.Show(modelPath)} is left as it was" : "no model was saved";
-            throw new TrainingDivergedException($"{e.Message}; {kept}");
-        }
-        finally { ctrlC.Dispose(); }
-        using var unlock = held!;
-        training.Finish();
-        // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
-        classifier.Save(modelPath, training.TrainingMetadata());
-        TryPlot(reporter, runDir, training.History);
 
         var last = training.History[^1];
         var best = training.History[training.BestEpoch - 1];
@@ -183,21 +197,21 @@ static class ClassifyTrain
     }
 
     /// <summary>
-    /// Ctrl-C: the epoch under way is dropped. The model file already holds the best finished epoch (its
-    /// weights are not saved again: after a dropped epoch's first steps, the weights in memory are neither),
-    /// history.csv every finished epoch; the plots are drawn. Before any model was saved, a directory
-    /// this run made is removed.
+    /// Ctrl-C: the epoch under way is dropped. The model file holds the best finished epoch (its weights are not
+    /// saved again: after a dropped epoch's first steps, the weights in memory are neither), history.csv every
+    /// finished epoch; the plots are drawn and the files put in place. Before any model was saved, nothing is
+    /// (the caller removes a directory this run made).
     /// </summary>
-    static int Interrupted(Reporter reporter, ClassifierTraining training, string runDir, string modelPath, string? created, bool saved, DirectoryLock? held)
+    static int Interrupted(Reporter reporter, ClassifierTraining training, StagedRun staged, string modelPath, bool saved)
     {
         int epoch = training.History.Count + 1;
         if (!saved)
         {
-            Cli.RemoveCreated(created, runDir, held);
             Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
             return Cli.Interrupted;
         }
-        TryPlot(reporter, runDir, training.History);
+        TryPlot(reporter, staged.Folder, training.History);
+        staged.Commit();
         Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; {modelPath} keeps the model of epoch {training.BestEpoch}");
         return Cli.Interrupted;
     }

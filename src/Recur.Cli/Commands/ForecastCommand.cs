@@ -166,28 +166,22 @@ static class ForecastCommand
     /// Runs <paramref name="body"/> after creating <paramref name="dir"/> if missing. When the body fails, or
     /// stops at Ctrl-C (through its token, and then this returns <see cref="Cli.Interrupted"/>), a directory
     /// this made is removed with what the body wrote in it; an existing one is left to the body's atomic writes.
-    /// With <paramref name="checkUnderLock"/> (a run directory), the directory is locked while the body runs and
-    /// that check repeated under the lock (<see cref="Cli.CreateLockedDirectory"/>).
     /// </summary>
-    internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body, Action? checkUnderLock = null)
+    internal static int WithOutputDirectory(string dir, string what, Func<CancellationToken, int> body)
     {
         using var ctrlC = new CtrlC();   // listening before the directory exists: a press in between cannot leave it behind
-        DirectoryLock? held = null;
-        string? created;
-        if (checkUnderLock == null) created = Cli.CreateOutputDirectory(dir, what);
-        else (held, created) = Cli.CreateLockedDirectory(dir, what, checkUnderLock);
+        string? created = Cli.CreateOutputDirectory(dir, what);
         try { return body(ctrlC.Token); }
         catch (OperationCanceledException) when (ctrlC.Pressed)
         {
-            Cli.RemoveCreated(created, dir, held);
+            Cli.RemoveCreated(created, dir);
             Console.Error.WriteLine("recur: interrupted; nothing was saved");
             return Cli.Interrupted;
         }
         catch
         {
-            Cli.RemoveCreated(created, dir, held);
+            Cli.RemoveCreated(created, dir);
             throw;
         }
-        finally { held?.Dispose(); }
     }
 }

@@ -1,7 +1,7 @@
 // `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
-// metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}; without --force, a directory
-// already holding any of them is refused, and the CSV may not be one of them. The test range is scored
+// metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}, put in place together at the end
+// (StagedRun); without --force, a directory already holding any of them is refused, and the CSV may not be one of them. The test range is scored
 // at the end, beside a linear-regression baseline fit on the same training days. With --ensemble K,
 // K models (seeds --seed, --seed + 1, ...) are trained, up to --threads at a time, and the forecast is
 // their mean.
@@ -99,18 +99,36 @@ static class ForecastTrain
         // the baseline fit at the end needs a window per coefficient, and a batch must fit in memory.
         LinearBaseline.RequireEnough(train);
         ForecastTrainer.Check(forecaster, train);
-        // Nothing is written until training has succeeded, so a failed or interrupted run leaves an
-        // existing directory (--force) as it was, and removes one it made. The directory is locked from
-        // before training to the last file, so that no other process trains there meanwhile.
-        return ForecastCommand.WithOutputDirectory(runDir, "run directory", cancel =>
-            Train(reporter, csv, table, forecaster, train, test, runDir, logEvery, cancel), () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
+        // The files are written once training has succeeded, into a staging folder, and put in place together
+        // (StagedRun): a run that fails or is interrupted before then leaves an existing directory (--force) as it
+        // was, and removes one it made; once they are in place, a later failure (printing the summary) keeps them.
+        // The directory is locked from before training to the last file, so that no other process trains there meanwhile.
+        using var ctrlC = new CtrlC();   // listening before the directory exists: a press in between cannot leave it behind
+        var (held, created) = Cli.CreateLockedDirectory(runDir, "run directory", () => Cli.RequireNoRunFiles(runDir, force, RunFiles));
+        StagedRun? staged = null;
+        try
+        {
+            staged = new StagedRun(runDir, RunFiles);
+            return Train(reporter, csv, table, forecaster, train, test, runDir, staged, logEvery, ctrlC.Token);
+        }
+        catch (OperationCanceledException) when (ctrlC.Pressed && staged?.Committed != true)
+        {
+            Console.Error.WriteLine("recur: interrupted; nothing was saved");
+            return Cli.Interrupted;
+        }
+        finally
+        {
+            staged?.Dispose();
+            Cli.RemoveCreated(staged?.Committed == true ? null : created, runDir, held);
+        }
     }
 
-    static int Train(Reporter reporter, string csv, FeatureTable table, Forecaster forecaster, WindowSet train, WindowSet test, string runDir, int logEvery, CancellationToken cancel)
+    static int Train(Reporter reporter, string csv, FeatureTable table, Forecaster forecaster, WindowSet train, WindowSet test, string runDir, StagedRun staged,
+        int logEvery, CancellationToken cancel)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var config = forecaster.Config;
-        string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);
+        string modelPath = Path.Combine(runDir, ForecastCommand.ModelFileName);   // as the summary names it, once in place
         reporter.Line($"data     {csv}: {table.Count:N0} days with all {table.FeatureCount} features, {table.Dates[0]:yyyy-MM-dd} to {table.Dates[^1]:yyyy-MM-dd}");
         reporter.Line($"split    train {train.Rows:N0} days ({train.Dates[0]:yyyy-MM-dd} to {train.Dates[^1]:yyyy-MM-dd}) → {train.Count:N0} windows of {config.Window}; " +
             $"test {ForecastCommand.Days(test.Rows)} → {test.Count:N0} window{(test.Count == 1 ? "" : "s")} ({ForecastCommand.Range(test)})");
@@ -154,9 +172,9 @@ static class ForecastTrain
             ["final_loss"] = losses.Length > 0 ? losses[^1].ToString("R", CultureInfo.InvariantCulture) : "",
             ["test_r2"] = metrics.R2?.ToString("R", CultureInfo.InvariantCulture) ?? "",
         };
-        forecaster.Save(modelPath, extra);
-        WriteLosses(Path.Combine(runDir, "loss.csv"), losses, config.Ensemble > 1 ? memberLosses : []);
-        ForecastCommand.WriteText(Path.Combine(runDir, "predictions.csv"), ForecastCommand.PredictionCsv(test,
+        forecaster.Save(staged.PathOf(ForecastCommand.ModelFileName), extra);
+        WriteLosses(staged.PathOf("loss.csv"), losses, config.Ensemble > 1 ? memberLosses : []);
+        ForecastCommand.WriteText(staged.PathOf("predictions.csv"), ForecastCommand.PredictionCsv(test,
             [("predicted", predicted), ("linear_baseline", baselinePredicted), .. ForecastCommand.MemberColumns(each)]));
         var result = new Dictionary<string, object?>
         {
@@ -171,14 +189,15 @@ static class ForecastTrain
         };
         if (config.Ensemble > 1)
             result["members"] = ForecastCommand.MembersJson(memberMetrics, config);
-        ForecastCommand.WriteText(Path.Combine(runDir, "metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions(Reporter.JsonOptions) { WriteIndented = true }) + "\n");
+        ForecastCommand.WriteText(staged.PathOf("metrics.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions(Reporter.JsonOptions) { WriteIndented = true }) + "\n");
         string cellName = config.Cell.ToString().ToUpperInvariant() + (config.Ensemble > 1 ? $" ×{config.Ensemble}" : "");
         static string R2(RegressionMetrics m) => m.R2 is double r ? $"{r:F3}" : "undefined";
-        ForecastCommand.PlotPrediction(reporter, Path.Combine(runDir, "prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {R2(metrics)}",
+        ForecastCommand.PlotPrediction(reporter, staged.PathOf("prediction"), $"{Path.GetFileNameWithoutExtension(csv)}: test range, {cellName} R² {R2(metrics)}",
             test, ($"{cellName} (R² {R2(metrics)})", predicted), ($"linear (R² {R2(baselineMetrics)})", baselinePredicted));
         if (losses.Length > 0)
-            Plots.Try(() => Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "log10 of the training MSE",
+            Plots.Try(() => Plots.Lines(staged.PathOf("loss"), "Training loss", "epoch", "log10 of the training MSE",
                 new Series("train", Enumerable.Range(1, losses.Length).Select(e => (double)e).ToArray(), losses.Select(Math.Log10).ToArray())), reporter.Warn);
+        staged.Commit();
 
         if (config.Ensemble > 1)
         {

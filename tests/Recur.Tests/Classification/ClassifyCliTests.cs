@@ -322,6 +322,42 @@ public class ClassifyCliTests
         Assert.Equal(history, File.ReadAllText(Path.Combine(run, "history.csv")));
     }
 
+    /// <summary>Every file and folder under <paramref name="dir"/> (a folder's bytes: none) with its bytes.</summary>
+    internal static Dictionary<string, byte[]> Tree(string dir) =>
+        Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => File.Exists(f) ? File.ReadAllBytes(f) : []);
+
+    internal static void AssertSameTree(Dictionary<string, byte[]> before, string dir)
+    {
+        var after = Tree(dir);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[file]), $"{file} changed");
+    }
+
+    // A run that fails after its first epoch was saved (here history.csv cannot be written: a folder has its
+    // name) leaves the directory exactly as it was: with --force, the old run whole, not its model replaced
+    // beside the old history and plots; in a directory without a run, no model without its history and plots.
+    [Fact]
+    public void ARunThatFailsLeavesTheDirectoryAsItWas()
+    {
+        using var dir = new TempDir();
+        string run = TinyRun(dir);
+        File.Delete(Path.Combine(run, "history.csv"));
+        Directory.CreateDirectory(Path.Combine(run, "history.csv"));
+        File.WriteAllText(Path.Combine(run, "history.csv", "mine.txt"), "mine");
+        string other = dir.File("other");
+        Directory.CreateDirectory(Path.Combine(other, "history.csv"));
+        File.WriteAllText(Path.Combine(other, "history.csv", "mine.txt"), "mine");
+        foreach (var (target, force) in new[] { (run, new[] { "--force" }), (other, []) })
+        {
+            var before = Tree(target);
+            var r = global::Recur.Tests.Cli.RecurProcess.Run(["classify", "train", dir.File("train.csv"), "-o", target, .. force, "--epochs", "2",
+                "--embed", "4", "--hidden", "4", "--fc", "4", "--seed", "5"]);
+            r.AssertCleanError("history.csv");
+            Assert.Equal(1, r.ExitCode);
+            AssertSameTree(before, target);
+        }
+    }
+
     // A directory holding any file a run writes (another run's history or plots, not only its model) is
     // refused before training unless --force; an empty one, or one of other files, is used as it is.
     [Fact]
@@ -466,7 +502,7 @@ public class ClassifyCliTests
         string train = WriteCsv(dir, "train.csv", TrainingTests.Synthetic(256, 1));
         string run = dir.File("run");
         string[] tiny = ["--embed", "8", "--hidden", "8", "--fc", "8", "--epochs", "1000000"];
-        var (code, err) = await global::Recur.Tests.Cli.RecurProcess.Interrupt(["classify", "train", train, "-o", run, .. tiny], () => File.Exists(Path.Combine(run, "history.csv")));
+        var (code, err) = await global::Recur.Tests.Cli.RecurProcess.Interrupt(["classify", "train", train, "-o", run, .. tiny], () => Directory.Exists(run) && Directory.EnumerateFiles(run, "history.csv", SearchOption.AllDirectories).Any());
         Assert.Equal(130, code);
         Assert.Matches(@"^recur: stopping after this batch \(Ctrl-C again to quit at once\)\nrecur: interrupted in epoch \d+; .*model\.safetensors keeps the model of epoch \d+\n$", err);
         Assert.True(File.Exists(Path.Combine(run, "loss.png")));

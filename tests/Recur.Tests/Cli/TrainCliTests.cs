@@ -180,6 +180,36 @@ public class TrainCliTests
         Assert.False(Directory.Exists(tmp.File("new")));
     }
 
+    // A run whose files are all saved stays when only the end fails: under --json stdout carries nothing but the
+    // summary, so a stdout that fails (Linux's /dev/full) fails the last thing the command does. forecast train
+    // once removed the directory it had made, with the run just saved in it.
+    [Fact]
+    public void ARunWhoseFilesAreAllSavedStaysWhenPrintingTheSummaryFails()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var tmp = new TempDir();
+        const string Full = "recur: error: cannot write to standard output: No space left on device";
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(3000));
+        string texts = tmp.Write("texts.csv", "label,text\n1,good fine\n0,bad awful\n1,great\n0,poor\n");
+        string csv = Forecasting.ForecastTestData.Write(tmp.Path, "walk.csv", Forecasting.ForecastTestData.WalkLines(600));
+        foreach (var (args, run, files) in new (string[], string, string[])[]
+        {
+            (Train(corpus, tmp.File("new/lm"), "--steps", "2", "--json"), tmp.File("new/lm"), ["checkpoint-2.safetensors", "model.safetensors", "state.safetensors"]),
+            (["classify", "train", texts, "-o", tmp.File("new/classifier"), "--epochs", "1", "--json"], tmp.File("new/classifier"), ["history.csv", "model.safetensors"]),
+            (["forecast", "train", csv, "-o", tmp.File("new/forecaster"), "--epochs", "1", "--hidden", "4", "--json",
+              "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30"], tmp.File("new/forecaster"),
+             ["loss.csv", "metrics.json", "model.safetensors", "predictions.csv"]),
+        })
+        {
+            var r = RecurProcess.RunWithFullStdout(args);
+            Assert.Equal(1, r.ExitCode);
+            Assert.EndsWith(Full, r.Err.Trim());
+            Assert.True(Directory.Exists(run), $"{args[0]}: the saved run was removed");
+            foreach (var f in files) Assert.True(File.Exists(Path.Combine(run, f)), $"{args[0]}: no {f}");
+            Assert.Empty(Directory.GetFileSystemEntries(run, ".recur*"));
+        }
+    }
+
     [Fact]
     public void ValidationShorterThanAWindowHasNoLastTokenAccuracy()
     {

@@ -81,6 +81,25 @@ public class BadInputCliTests
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
     }
 
+    // A --force run that fails after its first file was written (here predictions.csv cannot be: a folder has its
+    // name) leaves the old run exactly as it was; it once left a new model and loss.csv beside the old predictions.
+    [Fact]
+    public void AForcedRunThatFailsLeavesTheOldRunAsItWas()
+    {
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run)).ExitCode);
+        File.Delete(Path.Combine(run, "predictions.csv"));
+        Directory.CreateDirectory(Path.Combine(run, "predictions.csv"));
+        File.WriteAllText(Path.Combine(run, "predictions.csv", "mine.txt"), "mine");
+        var before = Classification.ClassifyCliTests.Tree(run);
+        var r = RecurProcess.Run(Train(csv, run, "--force", "--seed", "5"));
+        r.AssertCleanError("predictions.csv");
+        Assert.Equal(1, r.ExitCode);
+        Classification.ClassifyCliTests.AssertSameTree(before, run);
+    }
+
     // The CSV may sit in the run directory, but not as a file the run writes there: --force once trained on it
     // and then wrote predictions.csv over it.
     [Fact]
