@@ -41,15 +41,17 @@ static class ForecastPredict
                 Console.Out.Write(text);
                 return Cli.Ok;
             }
-            return ForecastCommand.WithOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--output's directory", _ =>
+            var reporter = new Reporter(json: false);
+            string plot = PlotBase(file);
+            int code = ForecastCommand.WithOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!, "--output's directory", _ =>
             {
                 ForecastCommand.WriteText(file, text);
-                var reporter = new Reporter(json: false);
-                string plot = PlotBase(file);
                 ForecastCommand.PlotPrediction(reporter, plot, $"{Path.GetFileNameWithoutExtension(csvPath)}: {ForecastCommand.Range(set)}", set, ("predicted", predicted));
-                reporter.Line($"wrote {IO.PathText.Show(file)} ({ForecastCommand.Days(set.Count)}) and {IO.PathText.Show(plot)}.png/.svg");
                 return Cli.Ok;
             });
+            // Said once the files are written, outside: a stdout that fails then must not remove them with the folder.
+            if (code == Cli.Ok) reporter.Line($"wrote {IO.PathText.Show(file)} ({ForecastCommand.Days(set.Count)}) and {IO.PathText.Show(plot)}.png/.svg");
+            return code;
         });
         return command;
     }

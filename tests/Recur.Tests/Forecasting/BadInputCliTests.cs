@@ -81,6 +81,22 @@ public class BadInputCliTests
         foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(file)), $"{file} changed");
     }
 
+    // predict -o into a folder it makes keeps its files when only the line saying so fails (Linux's /dev/full);
+    // it once removed the folder with them.
+    [Fact]
+    public void PredictKeepsItsFilesWhenPrintingFails()
+    {
+        if (!File.Exists("/dev/full")) return;
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600));
+        string run = dir.File("run"), output = dir.File("new/p.csv");
+        Assert.Equal(0, RecurProcess.Run(Train(csv, run)).ExitCode);
+        var r = RecurProcess.RunWithFullStdout("forecast", "predict", run, csv, "-o", output);
+        r.AssertCleanError("cannot write to standard output");
+        Assert.StartsWith("date,actual,predicted", File.ReadAllText(output));
+        Assert.True(File.Exists(dir.File("new/p.png")));
+    }
+
     // A --force run that fails after its first file was written (here predictions.csv cannot be: a folder has its
     // name) leaves the old run exactly as it was; it once left a new model and loss.csv beside the old predictions.
     [Fact]
