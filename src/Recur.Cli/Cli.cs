@@ -151,12 +151,35 @@ static partial class Cli
     public static string OutputDirectory(string dir, string what)
     {
         if (File.Exists(dir)) throw new CliError($"{what} '{dir}' is a file; give a directory");
+        if (FileOnPath(dir) is string file) throw new CliError($"{what} '{dir}' is inside '{file}', which is a file; give a directory");
         try { Recur.IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliError($"{what} '{dir}' cannot be written ({OneLine(e.Message)}); choose another");
         }
         return dir;
+    }
+
+    /// <summary>
+    /// Refuses a run directory (-o) that cannot be one, before any data is read. One that names an input of the command
+    /// (<paramref name="inputs"/>: its path, or null, and what it is) contradicts the rest of the command line: exit
+    /// code 2, as a malformed one. One the file system refuses, an existing file or a path through one, is exit code 1,
+    /// as an input that does not exist is.
+    /// </summary>
+    public static void RequireRunDirectory(string dir, params (string? Path, string What)[] inputs)
+    {
+        foreach (var (path, what) in inputs)
+            if (path != null) RequireUsage(!Paths.Same(dir, path), $"--output '{dir}' is {what}; give a directory for the run");
+        Require(!File.Exists(dir), $"--output '{dir}' is a file; give a directory for the run");
+        if (FileOnPath(dir) is string file) throw new CliError($"--output '{dir}' is inside '{file}', which is a file; give a directory for the run");
+    }
+
+    /// <summary>The file that the path <paramref name="dir"/> runs through (a parent that is a file), as written in it; or null.</summary>
+    static string? FileOnPath(string dir)
+    {
+        for (string? d = Path.GetDirectoryName(dir); !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
+            if (File.Exists(d)) return d;
+        return null;
     }
 
     /// <summary>

@@ -74,8 +74,8 @@ static class ClassifyTrain
             CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
             string modelPath = Path.Combine(runDir, ClassifyCommand.ModelFileName);
-            Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
             RequireApart(runDir, parse.GetValue(data)!);
+            Cli.RequireRunDirectory(runDir, (parse.GetValue(data), "the data"));
             DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             Cli.RequireNoRunFiles(runDir, parse.GetValue(force), RunFiles);
             return Run(reporter, parse.GetValue(data)!, layout.Get(parse, parse.GetValue(data)!), parse.GetValue(positive), modelConfig, trainConfig, runDir, modelPath, parse.GetValue(force));

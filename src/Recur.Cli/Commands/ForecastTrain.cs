@@ -76,7 +76,7 @@ static class ForecastTrain
             Cli.Require(every >= 0, $"--log-every {every} must not be negative");
             CommonOptions.UseThreads(parse.GetValue(threads));
             string runDir = parse.GetValue(output)!;
-            Cli.Require(!File.Exists(runDir), $"--output '{runDir}' is a file; give a directory for the run");
+            Cli.RequireRunDirectory(runDir, (parse.GetValue(csv), "the CSV"));
             Cli.RequireDataIsNoRunFile(parse.GetValue(csv)!, runDir, RunFiles);
             Recur.IO.DirectoryLock.ThrowIfInUse(runDir);   // at once, not after reading the data
             bool overwrite = parse.GetValue(force);

@@ -147,6 +147,9 @@ static class TrainCommand
         return Finish(run, outcome, reporter);
     }
 
+    /// <summary>The files a new run writes under fixed names, which its corpus and validation file must not be.</summary>
+    static readonly string[] RunFiles = [TrainingRun.ModelFileName, TrainingRun.StateFileName, .. TrainMonitor.PlotFiles];
+
     /// <summary>Options that define the architecture, vocabulary or text rules: a fine-tuned model keeps its own.</summary>
     static readonly Option[] Architecture = [Cell, Layers, Hidden, Embed, Tie, TokensOpt, MaxVocab, Lowercase, Ascii];
 
@@ -156,6 +159,10 @@ static class TrainCommand
         Cli.RequireUsage(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
         var files = Cli.CorpusFiles(p.GetValue(Corpus) ?? []);
         Cli.RequireUsage(files.Length > 0, "give at least one CORPUS text file to train on");
+        string? valFile = p.GetValue(ValFile);
+        Cli.RequireRunDirectory(dir!, [.. files.Select(f => ((string?)f, "the corpus")), (valFile, "the validation file")]);
+        foreach (var input in valFile != null ? [.. files, valFile] : files)
+            Cli.RequireDataIsNoRunFile(input, dir!, RunFiles);
         // A new run writes its plots over whatever has their names; the library checks its own files.
         TrainingRun.CheckDirectory(dir);
         Cli.RequireNoFiles(dir, TrainMonitor.PlotFiles, "choose another -o RUN_DIR (or move it away)");
@@ -179,7 +186,6 @@ static class TrainCommand
                 Layers = CommonOptions.Given(p, Layers) ? model.Layers : 1,
                 Embed = CommonOptions.Given(p, Embed) ? model.Embed : model.Hidden,
             };
-        string? valFile = p.GetValue(ValFile);
         if (valFile != null)
         {
             Cli.ExistingFile(valFile, "validation file");
@@ -204,7 +210,7 @@ static class TrainCommand
     static TrainingRun Reopen(ParseResult p, string dir, Reporter reporter)
     {
         if (p.GetValue(Output) is string o)
-            Cli.Require(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {IO.PathText.Arg(o)} or make it {IO.PathText.Arg(dir)}");
+            Cli.RequireUsage(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {IO.PathText.Arg(o)} or make it {IO.PathText.Arg(dir)}");
         Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         // runs/a/state.safetensors for runs/a is an easy slip; the library's "no state.safetensors here" would advise -o FILE.
         // Only a file inside a run points to its directory: the corpus's directory holds no run.

@@ -111,6 +111,52 @@ public class BadInputCliTests
         Assert.False(Directory.Exists(run) || Directory.Exists(tmp.File("demo")));
     }
 
+    // -o misuse has one exit code whatever the command: 2 where the arguments contradict each other (-o names the
+    // command's own input, an input is a file the run writes, --resume with another -o), as for a malformed command
+    // line; 1 where the file system refuses the -o (a file, a path through one, a directory holding a run), as
+    // for an input that does not exist. train's were 1 throughout, -o through a file was found only after the
+    // corpus was read ("too short for one batch" came first), and "cannot be written (Could not find a part of the path ...)".
+    [Fact]
+    public void OutputMisuseHasOneExitCodeAcrossCommands()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string reviews = tmp.Write("r.csv", "label,text\n1,a good film\n0,a bad film\n");
+        string bars = Forecasting.ForecastTestData.Write(tmp.Path, "bars.csv", Forecasting.ForecastTestData.WalkLines(600));
+        string file = tmp.Write("notes.txt", "mine"), under = Path.Combine(file, "run");
+        Directory.CreateDirectory(tmp.File("texts"));
+        string plotCorpus = tmp.Write("texts/loss.svg", "a corpus named as a plot\n"), modelCorpus = tmp.Write("texts/model.safetensors", "a corpus\n");
+        string run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "1", "--batch", "4", "--seq", "10", "--hidden", "8").ExitCode);
+        var before = Directory.GetFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories).Order().ToArray();
+        foreach (var (args, code, message) in new (string[], int, string)[]
+        {
+            (["train", corpus, "-o", corpus], 2, $"--output '{corpus}' is the corpus; give a directory for the run"),
+            (["train", corpus, "--val-file", reviews, "-o", reviews], 2, $"--output '{reviews}' is the validation file; give a directory for the run"),
+            (["train", plotCorpus, "-o", tmp.File("texts")], 2, $"the data '{plotCorpus}' is the run's loss.svg, which the run would overwrite"),
+            (["train", modelCorpus, "-o", tmp.File("texts")], 2, $"the data '{modelCorpus}' is the run's model.safetensors, which the run would overwrite"),
+            (["train", "--resume", run, "-o", tmp.File("other")], 2, $"--resume continues in its own directory; drop -o {tmp.File("other")} or make it {run}"),
+            (["classify", "train", reviews, "-o", reviews], 2, $"--output '{reviews}' is the data; give a directory for the run"),
+            (["forecast", "train", bars, "-o", bars], 2, $"--output '{bars}' is the CSV; give a directory for the run"),
+            (["train", corpus, "-o", file], 1, $"--output '{file}' is a file; give a directory for the run"),
+            (["classify", "train", reviews, "-o", file], 1, $"--output '{file}' is a file; give a directory for the run"),
+            (["forecast", "train", bars, "-o", file], 1, $"--output '{file}' is a file; give a directory for the run"),
+            (["numbers", "-o", file], 1, $"output directory '{file}' is a file; give a directory"),
+            (["train", corpus, "-o", under], 1, $"--output '{under}' is inside '{file}', which is a file; give a directory for the run"),
+            (["classify", "train", reviews, "-o", under], 1, $"--output '{under}' is inside '{file}', which is a file; give a directory for the run"),
+            (["forecast", "train", bars, "-o", under], 1, $"--output '{under}' is inside '{file}', which is a file; give a directory for the run"),
+            (["numbers", "-o", under], 1, $"output directory '{under}' is inside '{file}', which is a file; give a directory"),
+            (["train", corpus, "-o", run], 1, $"{run} already holds a training run"),
+        })
+        {
+            var r = RecurProcess.Run(args);
+            r.AssertCleanError(message);
+            Assert.True(r.ExitCode == code, $"recur {string.Join(' ', args)}: exit code {r.ExitCode}, not {code}");
+        }
+        Assert.Equal(before, Directory.GetFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories).Order().ToArray());
+        Assert.Equal("mine", File.ReadAllText(file));
+    }
+
     [Fact]
     public void NothingTheUserHadIsOverwritten()
     {
@@ -139,14 +185,13 @@ public class BadInputCliTests
         tmp.Write("notes/notes.txt", "mine");
         Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", notes, "--steps", "2", "--batch", "4", "--seq", "16").ExitCode);
         var underFile = RecurProcess.Run("train", corpus, "-o", Path.Combine(corpus, "run"), "--steps", "2", "--batch", "4", "--seq", "16");
-        underFile.AssertCleanError("cannot write to the run directory");
-        Assert.Contains("make it writable or choose another", underFile.Err);
+        underFile.AssertCleanError($"is inside '{corpus}', which is a file; give a directory for the run");
         // -o naming the corpus itself, or a corpus named as a file the run writes, is refused (train has no --force).
         string text = File.ReadAllText(corpus);
-        RecurProcess.Run("train", corpus, "-o", corpus, "--steps", "2").AssertCleanError("is a file; the run directory must be a directory");
+        RecurProcess.Run("train", corpus, "-o", corpus, "--steps", "2").AssertCleanError("is the corpus; give a directory for the run");
         Directory.CreateDirectory(tmp.File("texts"));
         string plotCorpus = tmp.Write("texts/loss.svg", text);
-        RecurProcess.Run("train", plotCorpus, "-o", tmp.File("texts"), "--steps", "2").AssertCleanError($"'{plotCorpus}' already exists");
+        RecurProcess.Run("train", plotCorpus, "-o", tmp.File("texts"), "--steps", "2").AssertCleanError("is the run's loss.svg, which the run would overwrite");
         Assert.Equal(text, File.ReadAllText(corpus));
         Assert.Equal(text, File.ReadAllText(plotCorpus));
 

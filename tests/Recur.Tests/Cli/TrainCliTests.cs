@@ -336,7 +336,7 @@ public class TrainCliTests
         RecurProcess.Run([.. Train(corpus, run, "--hidden", "0")]).AssertCleanError("--hidden must be at least 1");
         RecurProcess.Run([.. Train(corpus, run, "--batch", "-2")]).AssertCleanError("--batch must be at least 1");
         RecurProcess.Run([.. Train(corpus, run, "--time", "soon")]).AssertCleanError("not a duration");
-        RecurProcess.Run([.. Train(corpus, Path.Combine(corpus, "run"))]).AssertCleanError("run directory");
+        RecurProcess.Run([.. Train(corpus, Path.Combine(corpus, "run"))]).AssertCleanError($"is inside '{corpus}', which is a file; give a directory for the run");
         Assert.False(Directory.Exists(run), "a refused start created the run directory");
 
         RecurProcess.Run("sample", tmp.Write("fake.safetensors", "not a model at all")).AssertCleanError("fake.safetensors");

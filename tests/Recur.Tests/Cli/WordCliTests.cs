@@ -183,7 +183,7 @@ public class WordCliTests
             Assert.Equal(0, RecurProcess.Run("sample", run, "--stop", stop, "--length", "5").ExitCode);
         RecurProcess.Run("numbers").AssertCleanError("-o DIR");
         RecurProcess.Run("numbers", "-o", corpus).AssertCleanError("is a file");
-        RecurProcess.Run("numbers", "-o", Path.Combine(corpus, "sub")).AssertCleanError("cannot be written");
+        RecurProcess.Run("numbers", "-o", Path.Combine(corpus, "sub")).AssertCleanError($"is inside '{corpus}', which is a file; give a directory");
         var unknown = RecurProcess.Run("eval", run, tmp.Write("o.txt", "the zebra sat on the quagga."), "--json");
         Assert.Equal(0, unknown.ExitCode);
         Assert.Equal(2, JsonDocument.Parse(unknown.Out).RootElement.GetProperty("unknown").GetInt32());

@@ -168,7 +168,7 @@ public class ForecastCliTests
         var unwritable = Recur("forecast", "train", ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(600)),
             "-o", Path.Combine(csv, "run"), "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2002-04-30");
         Assert.Equal(1, unwritable.Code);
-        Assert.StartsWith($"recur: error: run directory '{Path.Combine(csv, "run")}' cannot be written", unwritable.Err);
+        Assert.StartsWith($"recur: error: --output '{Path.Combine(csv, "run")}' is inside '{csv}', which is a file; give a directory for the run", unwritable.Err);
 
         string zip = dir.File("prices.zip");
         File.WriteAllBytes(zip, [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00]);
