@@ -86,6 +86,27 @@ static class RecurProcess
     }
 
     /// <summary>
+    /// Runs recur with a limit on the size of a file it writes (bash's ulimit -f, in KiB), Linux only: a write past it
+    /// fails with EFBIG (an IOException, as a full disk gives), or, with <paramref name="killed"/>, the default action
+    /// of SIGXFSZ ends the process in the middle of the write, as a crash would (exit code 153). .NET's double mapping
+    /// of generated code (W^X) needs a file larger than such a limit, so it is turned off.
+    /// </summary>
+    public static RecurResult RunWithFileSizeLimit(int kib, bool killed, params string[] args)
+    {
+        var shell = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add($"{(killed ? "" : "trap '' XFSZ; ")}ulimit -f {kib}; exec \"$@\"");
+        shell.ArgumentList.Add("recur");
+        shell.ArgumentList.Add("dotnet");
+        shell.ArgumentList.Add(Dll);
+        foreach (var a in args) shell.ArgumentList.Add(a);
+        shell.Environment["CI"] = "true";
+        shell.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        shell.Environment["DOTNET_EnableWriteXorExecute"] = "0";
+        return Run(shell);
+    }
+
+    /// <summary>
     /// Runs recur, sends it Ctrl-C (SIGINT, or <paramref name="signal"/>) once <paramref name="ready"/> holds (or
     /// after 60 s), and returns its exit code and stderr (line ends as \n); a process still running 60 s later is killed.
     /// </summary>

@@ -180,6 +180,52 @@ public class TrainCliTests
         Assert.False(Directory.Exists(tmp.File("new")));
     }
 
+    // A save that fails (here the file grows past a size limit, as on a full disk) or a process killed in the
+    // middle of one: a resume leaves the state it resumed from whole, and resuming again trains to the same model
+    // as a run never stopped; a new run that had saved its model and plots but not yet its state, which nothing can
+    // resume, removes the directory it made (it was left looking like a finished run, and refused the same command).
+    [Fact]
+    public void AFailedSaveLeavesTheStateItResumesFromWhole()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(20000));
+        // Model and plots under 200 KiB, the state (weights, two Adam moments, history) over it.
+        string[] size = ["--batch", "4", "--seq", "20", "--hidden", "64", "--layers", "1", "--eval-every", "2", "--checkpoint-every", "2"];
+        string once = tmp.File("once"), run = tmp.File("run");
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, once, [.. size, "--steps", "2"])]).ExitCode);
+        Assert.True(new FileInfo(Path.Combine(once, "state.safetensors")).Length > 200 * 1024);
+        CopyRun(once, run);
+        Assert.Equal(0, RecurProcess.Run("train", "--resume", once, "--steps", "4").ExitCode);
+
+        byte[] state = File.ReadAllBytes(Path.Combine(run, "state.safetensors"));
+        foreach (bool killed in new[] { false, true })
+        {
+            var r = RecurProcess.RunWithFileSizeLimit(200, killed, "train", "--resume", run, "--steps", "4");
+            if (killed) Assert.Equal(128 + 25, r.ExitCode);   // SIGXFSZ
+            else r.AssertCleanError("too large");
+            Assert.Equal(state, File.ReadAllBytes(Path.Combine(run, "state.safetensors")));
+            // A failed write takes its temporary file with it; a killed one's is left, and removed by the next resume.
+            Assert.Equal(killed ? 1 : 0, Directory.GetFiles(run, ".state.safetensors.*.tmp").Length);
+        }
+        var resumed = RecurProcess.Run("train", "--resume", run, "--steps", "4");
+        Assert.True(resumed.ExitCode == 0, resumed.Err);
+        Assert.Empty(Directory.GetFiles(run, ".*"));
+        foreach (var name in new[] { "model.safetensors", "checkpoint-4.safetensors" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(once, name)), File.ReadAllBytes(Path.Combine(run, name)));
+
+        var fresh = RecurProcess.RunWithFileSizeLimit(200, false, [.. Train(corpus, tmp.File("new/run"), [.. size, "--steps", "4"])]);
+        fresh.AssertCleanError("too large");
+        Assert.False(Directory.Exists(tmp.File("new")), "a new run that failed before its first state was saved left its directory");
+    }
+
+    /// <summary>Copies a run's files (its corpus paths are absolute, so the copy resumes on the same text).</summary>
+    static void CopyRun(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+    }
+
     // A run whose files are all saved stays when only the end fails: under --json stdout carries nothing but the
     // summary, so a stdout that fails (Linux's /dev/full) fails the last thing the command does. forecast train
     // once removed the directory it had made, with the run just saved in it.
