@@ -116,6 +116,26 @@ public class BadInputCliTests
         Classification.ClassifyCliTests.AssertSameTree(before, run);
     }
 
+    // The disk filling while predictions.csv is written (here a file size limit: the model and loss.csv fit under
+    // it, the 3,000 days of predictions do not) leaves an old run (--force) exactly as it was and no staging folder.
+    [Fact]
+    public void AForcedRunWhoseWriteFailsLeavesTheOldRunAsItWas()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDir();
+        string csv = ForecastTestData.Write(dir.Path, "walk.csv", ForecastTestData.WalkLines(3600));
+        string run = dir.File("run");
+        string[] longTest = ["forecast", "train", csv, "-o", run, "--train-end", "2001-12-31", "--test-start", "2002-01-01", "--test-end", "2013-12-31",
+            "--epochs", "1", "--hidden", "4"];
+        Assert.Equal(0, RecurProcess.Run(longTest).ExitCode);
+        Assert.True(new FileInfo(Path.Combine(run, "predictions.csv")).Length > 120 * 1024);
+        Assert.True(new FileInfo(Path.Combine(run, "model.safetensors")).Length < 100 * 1024);
+        var before = Classification.ClassifyCliTests.Tree(run);
+        var r = RecurProcess.RunWithFileSizeLimit(100, false, [.. longTest, "--force", "--seed", "5"]);
+        r.AssertCleanError("too large");
+        Classification.ClassifyCliTests.AssertSameTree(before, run);
+    }
+
     // The CSV may sit in the run directory, but not as a file the run writes there: --force once trained on it
     // and then wrote predictions.csv over it.
     [Fact]
