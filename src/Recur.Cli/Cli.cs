@@ -7,7 +7,8 @@ namespace Recur.Cli;
 /// <summary>
 /// A mistake the user can fix: the message says what is wrong and what to do. <paramref name="usage"/>: the
 /// command line itself is malformed (an unknown option, a missing required one, a value that does not
-/// parse), exit code 2 as for the parser's own errors; otherwise exit code 1.
+/// parse) or its arguments contradict each other (an -o that names the command's own input), exit code 2 as
+/// for the parser's own errors; otherwise exit code 1 (an -o that is a file: the file system refuses it).
 /// </summary>
 class CliError(string message, bool usage = false) : Exception(message)
 {
@@ -138,7 +139,7 @@ static partial class Cli
         if (!ok) throw new CliError(message);
     }
 
-    /// <summary>Fails as a malformed command line (exit code 2) unless <paramref name="ok"/>.</summary>
+    /// <summary>Fails as a malformed or self-contradictory command line (exit code 2) unless <paramref name="ok"/>.</summary>
     public static void RequireUsage([System.Diagnostics.CodeAnalysis.DoesNotReturnIf(false)] bool ok, string message)
     {
         if (!ok) throw new CliError(message, usage: true);
@@ -244,14 +245,15 @@ static partial class Cli
     }
 
     /// <summary>
-    /// Refuses (exit code 2) a data file that is one of <paramref name="names"/>, the files a run writes in
-    /// <paramref name="runDir"/>: with --force the run would overwrite the data it trains on.
+    /// Refuses (exit code 2) an input file that is one of <paramref name="names"/>, the files a run writes in
+    /// <paramref name="runDir"/>: the run would overwrite what it trains on (with --force, or with no check at all).
+    /// <paramref name="what"/> names the input in the message.
     /// </summary>
-    public static void RequireDataIsNoRunFile(string data, string runDir, IEnumerable<string> names)
+    public static void RequireDataIsNoRunFile(string data, string runDir, IEnumerable<string> names, string what = "the data")
     {
         foreach (var name in names)
             RequireUsage(!Paths.Same(data, Path.Combine(runDir, name)),
-                $"the data '{data}' is the run's {name}, which the run would overwrite; move it out of '{runDir}' or choose another --output");
+                $"{what} '{data}' is the run's {name}, which the run would overwrite; move it out of '{runDir}' or choose another --output");
     }
 
     /// <summary>Refuses <paramref name="dir"/> if it holds one of <paramref name="names"/>: the message names the first and ends with <paramref name="advice"/>.</summary>

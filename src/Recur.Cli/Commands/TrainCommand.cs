@@ -152,8 +152,13 @@ static class TrainCommand
         return Finish(run, outcome, reporter);
     }
 
-    /// <summary>The files a new run writes under fixed names, which its corpus and validation file must not be.</summary>
+    /// <summary>The files a new run writes under fixed names, which its inputs must not be; its snapshots too (<see cref="IsSnapshot"/>).</summary>
     static readonly string[] RunFiles = [TrainingRun.ModelFileName, TrainingRun.StateFileName, .. TrainMonitor.PlotFiles];
+
+    /// <summary>A name a run's model snapshot has (checkpoint-STEP.safetensors), which a new run overwrites or removes beyond --keep.</summary>
+    static bool IsSnapshot(string path) =>
+        Path.GetFileName(path) is var name && name.StartsWith("checkpoint-", StringComparison.Ordinal) && name.EndsWith(".safetensors", StringComparison.Ordinal)
+        && long.TryParse(name["checkpoint-".Length..^".safetensors".Length], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     /// <summary>Options that define the architecture, vocabulary or text rules: a fine-tuned model keeps its own.</summary>
     static readonly Option[] Architecture = [Cell, Layers, Hidden, Embed, Tie, TokensOpt, MaxVocab, Lowercase, Ascii];
@@ -164,15 +169,16 @@ static class TrainCommand
         Cli.RequireUsage(dir != null, "give a run directory with -o RUN_DIR (or --resume RUN_DIR to continue a run)");
         var files = Cli.CorpusFiles(p.GetValue(Corpus) ?? []);
         Cli.RequireUsage(files.Length > 0, "give at least one CORPUS text file to train on");
-        string? valFile = p.GetValue(ValFile);
-        Cli.RequireRunDirectory(dir!, [.. files.Select(f => ((string?)f, "the corpus")), (valFile, "the validation file")]);
-        foreach (var input in valFile != null ? [.. files, valFile] : files)
-            Cli.RequireDataIsNoRunFile(input, dir!, RunFiles);
+        string? valFile = p.GetValue(ValFile), init = p.GetValue(InitFrom);
+        Cli.RequireRunDirectory(dir!, [.. files.Select(f => ((string?)f, "the corpus")), (valFile, "the validation file"), (init, "the --init-from model")]);
+        (string? Path, string What)[] inputs = [.. files.Select(f => ((string?)f, "the corpus")), (valFile, "the validation file"), (init, "--init-from")];
+        foreach (var (input, what) in inputs)
+            if (input != null) Cli.RequireDataIsNoRunFile(input, dir!, IsSnapshot(input) ? [.. RunFiles, Path.GetFileName(input)] : RunFiles, what);
         // A new run writes its plots over whatever has their names; the library checks its own files.
         TrainingRun.CheckDirectory(dir);
         Cli.RequireNoFiles(dir, TrainMonitor.PlotFiles, "choose another -o RUN_DIR (or move it away)");
         LoadedModel? start = null;
-        if (p.GetValue(InitFrom) is string init)
+        if (init != null)
         {
             foreach (var option in Architecture)
                 Cli.Require(!CommonOptions.Given(p, option), $"{option.Name} is fixed by the --init-from model, which keeps its architecture, vocabulary and text options; leave it out");

@@ -133,8 +133,11 @@ public class BadInputCliTests
         {
             (["train", corpus, "-o", corpus], 2, $"--output '{corpus}' is the corpus; give a directory for the run"),
             (["train", corpus, "--val-file", reviews, "-o", reviews], 2, $"--output '{reviews}' is the validation file; give a directory for the run"),
-            (["train", plotCorpus, "-o", tmp.File("texts")], 2, $"the data '{plotCorpus}' is the run's loss.svg, which the run would overwrite"),
-            (["train", modelCorpus, "-o", tmp.File("texts")], 2, $"the data '{modelCorpus}' is the run's model.safetensors, which the run would overwrite"),
+            (["train", plotCorpus, "-o", tmp.File("texts")], 2, $"the corpus '{plotCorpus}' is the run's loss.svg, which the run would overwrite"),
+            (["train", modelCorpus, "-o", tmp.File("texts")], 2, $"the corpus '{modelCorpus}' is the run's model.safetensors, which the run would overwrite"),
+            (["train", corpus, "--init-from", Path.Combine(run, "model.safetensors"), "-o", run], 2,
+                $"--init-from '{Path.Combine(run, "model.safetensors")}' is the run's model.safetensors, which the run would overwrite; move it out of '{run}' or choose another --output"),
+            (["train", corpus, "--init-from", Path.Combine(run, "checkpoint-1.safetensors"), "-o", run], 2, "is the run's checkpoint-1.safetensors, which the run would overwrite"),
             (["train", "--resume", run, "-o", tmp.File("other")], 2, $"--resume continues in its own directory; drop -o {tmp.File("other")} or make it {run}"),
             (["classify", "train", reviews, "-o", reviews], 2, $"--output '{reviews}' is the data; give a directory for the run"),
             (["forecast", "train", bars, "-o", bars], 2, $"--output '{bars}' is the CSV; give a directory for the run"),
@@ -191,7 +194,7 @@ public class BadInputCliTests
         RecurProcess.Run("train", corpus, "-o", corpus, "--steps", "2").AssertCleanError("is the corpus; give a directory for the run");
         Directory.CreateDirectory(tmp.File("texts"));
         string plotCorpus = tmp.Write("texts/loss.svg", text);
-        RecurProcess.Run("train", plotCorpus, "-o", tmp.File("texts"), "--steps", "2").AssertCleanError("is the run's loss.svg, which the run would overwrite");
+        RecurProcess.Run("train", plotCorpus, "-o", tmp.File("texts"), "--steps", "2").AssertCleanError($"the corpus '{plotCorpus}' is the run's loss.svg, which the run would overwrite");
         Assert.Equal(text, File.ReadAllText(corpus));
         Assert.Equal(text, File.ReadAllText(plotCorpus));
 

@@ -38,6 +38,9 @@ public class RunLockCliTests
         string corpus = tmp.Write("c.txt", TempDir.Corpus(20000));
         string run = tmp.File("run");
         Assert.Equal(0, RecurProcess.Run(["train", corpus, "-o", run, "--steps", "20", .. Small]).ExitCode);
+        // A copy: the run's own model.safetensors, which the new run would overwrite, is refused before the lock is looked at.
+        string init = tmp.File("init.safetensors");
+        File.Copy(Path.Combine(run, "model.safetensors"), init);
         long step;
         using (var first = RecurProcess.Start(["train", "--resume", run, .. Quiet]))
         {
@@ -45,7 +48,7 @@ public class RunLockCliTests
             var before = Files(run);
             RecurProcess.Run("train", "--resume", run, "--steps", "40").AssertCleanError(InUse(run, first));
             RecurProcess.Run(["train", corpus, "-o", run, "--steps", "40", .. Small]).AssertCleanError(InUse(run, first));
-            RecurProcess.Run("train", corpus, "-o", run, "--steps", "40", "--init-from", Path.Combine(run, "model.safetensors")).AssertCleanError(InUse(run, first));
+            RecurProcess.Run("train", corpus, "-o", run, "--steps", "40", "--init-from", init).AssertCleanError(InUse(run, first));
             // Reading needs no lock: model.safetensors is only ever replaced whole.
             Assert.Equal(0, RecurProcess.Run("sample", run, "--length", "20").ExitCode);
             Assert.Equal(0, RecurProcess.Run("eval", run, corpus).ExitCode);
