@@ -1,8 +1,11 @@
-// A run's files (classify train, forecast train) are written into a hidden staging folder inside the run
-// directory and moved into place together when the run ends, so that a run that fails leaves the directory as it
-// was: an old run (--force) whole, never a new model beside the old run's history, predictions or plots. Inside
+// A run's files (classify train, forecast train) replacing an old run's (--force) are written into a hidden
+// staging folder inside the run directory and moved into place together when the run ends, so that a run that
+// fails leaves the old run whole, never a new model beside the old run's history, predictions or plots. Inside
 // the run directory rather than beside it: the moves are renames within one file system, the folder is under the
 // directory's lock, and it can be made wherever the run directory can be written (its parent need not be).
+// A directory that holds none of the run's files has no old run to keep: there the run writes in place, so a
+// classifier's best epoch can be read while it trains (sample, eval and predict take no lock) and outlasts a
+// process killed outright; a run that fails there still leaves none of its files.
 // Files in the directory that are not the run's (the data, the user's notes) are never touched.
 using Recur.IO;
 
@@ -19,8 +22,12 @@ sealed class StagedRun : IDisposable
 
     readonly string dir, old;
     readonly string[] names;
+    readonly bool inPlace;   // no old run: Folder is the run directory itself
 
-    /// <summary>The staging folder: the run writes its files here (same names as in the run directory) until Commit.</summary>
+    /// <summary>
+    /// Where the run writes its files (same names as in the run directory): the staging folder until Commit, or the run
+    /// directory itself when it held none of them.
+    /// </summary>
     public string Folder { get; }
 
     /// <summary>True once the run's files are in place in the run directory.</summary>
@@ -28,14 +35,21 @@ sealed class StagedRun : IDisposable
 
     /// <summary>
     /// Makes the staging folder in <paramref name="dir"/>, which this process must hold locked (DirectoryLock), for the
-    /// files <paramref name="names"/>, every file a run owns there. A staging folder that a killed run left behind (the
-    /// lock says that no run is using it) is removed first.
+    /// files <paramref name="names"/>, every file a run owns there, when the directory holds any of them; else the run
+    /// writes in place. A staging folder that a killed run left behind (the lock says that no run is using it) is
+    /// removed first.
     /// </summary>
     public StagedRun(string dir, IReadOnlyList<string> names)
     {
         this.dir = dir;
         this.names = [.. names];
         foreach (var leftover in Directory.GetDirectories(dir, NewPrefix + "*")) TryDelete(leftover);
+        inPlace = !this.names.Any(name => File.Exists(Path.Combine(dir, name)));
+        if (inPlace)
+        {
+            Folder = old = dir;
+            return;
+        }
         string id = Guid.NewGuid().ToString("N")[..12];
         Folder = Path.Combine(dir, NewPrefix + id);
         old = Path.Combine(dir, OldPrefix + id);
@@ -53,6 +67,11 @@ sealed class StagedRun : IDisposable
     /// </summary>
     public void Commit()
     {
+        if (inPlace)
+        {
+            Committed = true;
+            return;
+        }
         var aside = new List<string>();   // the old run's files now in the old folder
         var moved = new List<string>();   // the new run's files now in the directory
         try
@@ -95,10 +114,14 @@ sealed class StagedRun : IDisposable
         return restored;
     }
 
-    /// <summary>Removes the staging folder unless the files were put in place.</summary>
+    /// <summary>Unless the files were put in place, removes the staging folder, or in place the run's files (none were there before).</summary>
     public void Dispose()
     {
-        if (!Committed) TryDelete(Folder);
+        if (Committed) return;
+        if (!inPlace) TryDelete(Folder);
+        else
+            foreach (var name in names)
+                try { File.Delete(Path.Combine(dir, name)); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     static void TryDelete(string folder)

@@ -358,6 +358,28 @@ public class ClassifyCliTests
         }
     }
 
+    // A new run writes in place: its best epoch can be read while it trains, and outlasts a process killed outright.
+    [Fact]
+    public void ANewRunsBestEpochIsInItsDirectoryWhileItTrains()
+    {
+        using var dir = new TempDir();
+        string run = dir.File("run"), model = Path.Combine(run, "model.safetensors");
+        var info = global::Recur.Tests.Cli.RecurProcess.Info("classify", "train", WriteCsv(dir, "train.csv", TrainingTests.Synthetic(64, 1)),
+            "-o", run, "--epochs", "100000", "--embed", "4", "--hidden", "4", "--fc", "4");
+        using var p = System.Diagnostics.Process.Start(info)!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(model) && !p.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(20);
+        Assert.False(p.HasExited, "the run ended before it was killed");
+        Assert.True(File.Exists(model), "no model in the run directory while the run trains");
+        p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        var r = Recur("info", model);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("text classifier", r.Out);
+    }
+
     // A directory holding any file a run writes (another run's history or plots, not only its model) is
     // refused before training unless --force; an empty one, or one of other files, is used as it is.
     [Fact]

@@ -90,6 +90,35 @@ public class RunDirectoryTests
     }
 
     [Fact]
+    public void WithNoOldRunTheFilesAreWrittenInPlace()
+    {
+        using var tmp = new TempDir();
+        string run = tmp.Path;
+        File.WriteAllText(Path.Combine(run, "data.csv"), "the user's");
+        Directory.CreateDirectory(Path.Combine(run, global::Recur.Cli.StagedRun.NewPrefix + "killed"));   // a killed run's
+
+        // In place: a reader sees the model as soon as it is written (a classifier's best epoch, mid-run).
+        using (var staged = new global::Recur.Cli.StagedRun(run, Owned))
+        {
+            Assert.Equal(run, staged.Folder);
+            Assert.Equal(["data.csv"], Entries(run));
+            File.WriteAllText(staged.PathOf("model.safetensors"), "new model");
+            Assert.Equal("new model", File.ReadAllText(Path.Combine(run, "model.safetensors")));
+            staged.Commit();
+        }
+        Assert.Equal(["data.csv", "model.safetensors"], Entries(run));
+
+        // Not committed (the run failed): what it wrote goes, as there was no run before it.
+        File.Delete(Path.Combine(run, "model.safetensors"));
+        using (var failed = new global::Recur.Cli.StagedRun(run, Owned))
+        {
+            File.WriteAllText(failed.PathOf("model.safetensors"), "a failed run's model");
+            File.WriteAllText(failed.PathOf("history.csv"), "a failed run's history");
+        }
+        Assert.Equal(["data.csv"], Entries(run));
+    }
+
+    [Fact]
     public void AFailedCommitPutsTheOldRunBack()
     {
         using var tmp = new TempDir();
