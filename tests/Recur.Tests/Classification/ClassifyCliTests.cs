@@ -526,7 +526,7 @@ public class ClassifyCliTests
         string[] tiny = ["--embed", "8", "--hidden", "8", "--fc", "8", "--epochs", "1000000"];
         var (code, err) = await global::Recur.Tests.Cli.RecurProcess.Interrupt(["classify", "train", train, "-o", run, .. tiny], () => Directory.Exists(run) && Directory.EnumerateFiles(run, "history.csv", SearchOption.AllDirectories).Any());
         Assert.Equal(130, code);
-        Assert.Matches(@"^recur: stopping after this batch \(Ctrl-C again to quit at once\)\nrecur: interrupted in epoch \d+; .*model\.safetensors keeps the model of epoch \d+\n$", err);
+        Assert.Matches(@"^recur: stopping after this batch \(Ctrl-C again to quit at once\)\nrecur: interrupted in epoch \d+; .*model\.safetensors keeps the model of epoch \d+\n$", PlotText.WithoutFontWarning(err));
         Assert.True(File.Exists(Path.Combine(run, "loss.png")));
         Assert.Equal(0, Recur("classify", "eval", run, train).Code);
 
