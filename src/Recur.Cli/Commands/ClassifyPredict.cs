@@ -65,7 +65,7 @@ static class ClassifyPredict
     {
         if (path == "-")
         {
-            Cli.Require(!table, "--delimiter and --text-column read a table from a file; stdin is read as one text per line: save the table to a file and give it to --file");
+            Cli.RequireUsage(!table, "--delimiter and --text-column read a table from a file; stdin is read as one text per line: save the table to a file and give it to --file");
             using var stdin = Console.OpenStandardInput();
             var lines = Lines(TextInput.ReadStream(stdin, "stdin", "UTF-8 text, one text per line"));
             Cli.Require(lines.Count > 0, "no texts on stdin");

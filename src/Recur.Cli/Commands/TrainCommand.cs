@@ -181,7 +181,7 @@ static class TrainCommand
         if (init != null)
         {
             foreach (var option in Architecture)
-                Cli.Require(!CommonOptions.Given(p, option), $"{option.Name} is fixed by the --init-from model, which keeps its architecture, vocabulary and text options; leave it out");
+                Cli.RequireUsage(!CommonOptions.Given(p, option), $"{option.Name} is fixed by the --init-from model, which keeps its architecture, vocabulary and text options; leave it out");
             start = LanguageModelFile.Load(init);
             reporter.Line($"fine-tuning: starting from the weights of {IO.PathText.Show(start.Path)}");
         }
@@ -200,9 +200,9 @@ static class TrainCommand
         if (valFile != null)
         {
             Cli.ExistingFile(valFile, "validation file");
-            Cli.Require(!CommonOptions.Given(p, ValFrac), "--val-file replaces the validation split; leave --val-frac out");
+            Cli.RequireUsage(!CommonOptions.Given(p, ValFrac), "--val-file replaces the validation split; leave --val-frac out");
         }
-        Cli.Require(model.Tokens == ModelConfig.Words || !CommonOptions.Given(p, MaxVocab), "--max-vocab applies to --tokens words");
+        Cli.RequireUsage(model.Tokens == ModelConfig.Words || !CommonOptions.Given(p, MaxVocab), "--max-vocab applies to --tokens words");
         var train = new TrainConfig
         {
             Corpus = files, ValFile = valFile, MaxVocab = p.GetValue(MaxVocab), Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
@@ -222,7 +222,7 @@ static class TrainCommand
     {
         if (p.GetValue(Output) is string o)
             Cli.RequireUsage(Paths.Same(o, dir), $"--resume continues in its own directory; drop -o {IO.PathText.Arg(o)} or make it {IO.PathText.Arg(dir)}");
-        Cli.Require(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
+        Cli.RequireUsage(p.GetValue(InitFrom) == null, "--init-from starts a new run from a model; drop it to resume (the run keeps the weights it has trained)");
         // runs/a/state.safetensors for runs/a is an easy slip; the library's "no state.safetensors here" would advise -o FILE.
         // Only a file inside a run points to its directory: the corpus's directory holds no run.
         if (File.Exists(dir))

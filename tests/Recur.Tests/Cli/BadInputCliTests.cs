@@ -160,6 +160,36 @@ public class BadInputCliTests
         Assert.Equal("mine", File.ReadAllText(file));
     }
 
+    // Options that contradict each other make a malformed command line, as the -o cases above: exit code 2, and
+    // nothing written.
+    [Fact]
+    public void ContradictoryOptionsExitWithTwo()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(2000));
+        string run = tmp.File("run"), model = Path.Combine(run, "model.safetensors");
+        Assert.Equal(0, RecurProcess.Run("train", corpus, "-o", run, "--steps", "1", "--batch", "4", "--seq", "10", "--hidden", "8").ExitCode);
+        string reviews = tmp.Write("r.csv", "label,text\n1,a good film\n0,a bad film\n1,good\n0,bad\n");
+        string classifier = tmp.File("cls");
+        Assert.Equal(0, RecurProcess.Run("classify", "train", reviews, "-o", classifier, "--epochs", "1", "--embed", "4", "--hidden", "4", "--fc", "4").ExitCode);
+        var before = Directory.GetFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories).Order().ToArray();
+        string fresh = tmp.File("fresh");
+        foreach (var (args, message) in new (string[], string)[]
+        {
+            (["train", corpus, "-o", fresh, "--init-from", model, "--hidden", "16"], "--hidden is fixed by the --init-from model"),
+            (["train", corpus, "-o", fresh, "--val-file", corpus, "--val-frac", "0.2"], "--val-file replaces the validation split; leave --val-frac out"),
+            (["train", corpus, "-o", fresh, "--max-vocab", "50"], "--max-vocab applies to --tokens words"),
+            (["train", "--resume", run, "--init-from", model], "--init-from starts a new run from a model; drop it to resume"),
+            (["classify", "predict", classifier, "--file", "-", "--delimiter", ";"], "--delimiter and --text-column read a table from a file"),
+        })
+        {
+            var r = RecurProcess.Run(args);
+            r.AssertCleanError(message);
+            Assert.True(r.ExitCode == 2, $"recur {string.Join(' ', args)}: exit code {r.ExitCode}, not 2");
+        }
+        Assert.Equal(before, Directory.GetFileSystemEntries(tmp.Path, "*", SearchOption.AllDirectories).Order().ToArray());
+    }
+
     [Fact]
     public void NothingTheUserHadIsOverwritten()
     {
