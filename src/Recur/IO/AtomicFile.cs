@@ -34,9 +34,11 @@ public static class AtomicFile
             }
             MoveOver(temp, full);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            // .NET names the temporary file: say it of the file being written, and what to do.
+            if (DiskFullException.Is(e)) throw new DiskFullException(path, e);
             throw;
         }
     }

@@ -84,6 +84,7 @@ public static class ModelFile
     /// <summary>An I/O failure as one line a person can act on.</summary>
     internal static InvalidDataException IoError(string path, Exception e, bool writing)
     {
+        if (e is DiskFullException) return new InvalidDataException(e.Message, e);   // it names the file and what to do
         string verb = writing ? "write" : "read";
         string what =
             Directory.Exists(path) ? "is a directory, not a model file" :

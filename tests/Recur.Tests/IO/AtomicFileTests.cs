@@ -26,6 +26,27 @@ public class AtomicFileTests
         Assert.Equal(["model.safetensors"], dir.Entries());
     }
 
+    // A full disk (ENOSPC, as .NET reports it on Unix: HResult 28, naming the temporary file) is said of the
+    // file being written, with what to do; the old file stays and no temporary is left.
+    [Fact]
+    public void AFullDiskIsSaidOfTheFileBeingWritten()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("model.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        var e = Assert.Throws<DiskFullException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[10_000]);
+            throw new IOException($"No space left on device : '{dir.File(".model.safetensors.0123.tmp")}'", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28);
+        }));
+        Assert.Equal($"{path}: no space left on the device (or over the disk quota); free some space and try again", e.Message);
+        Assert.Equal(path, e.Path);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(path));
+        Assert.Equal(["model.safetensors"], dir.Entries());
+        // Another I/O error passes as it was.
+        Assert.Equal("writer failed midway", Assert.Throws<IOException>(() => AtomicFile.Write(path, FailMidway)).Message);
+    }
+
     [Fact]
     public void FailedWriteCreatesNothing()
     {
