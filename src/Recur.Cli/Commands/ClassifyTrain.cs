@@ -1,6 +1,7 @@
 // `recur classify train DATA -o RUN_DIR`: trains a text classifier and writes RUN_DIR/model.safetensors
-// (after every epoch that is the best so far), history.csv, and loss/accuracy plots, into a staging folder
-// (StagedRun) put in place when the run ends (or stops, or diverges, after a saved epoch); without --force,
+// (after every epoch that is the best so far), history.csv, and loss/accuracy plots: in place, or when they
+// replace an old run's (--force) into a staging folder (StagedRun) put in place when the run ends (or stops,
+// or diverges, after a saved epoch); without --force,
 // a directory already holding any of them is refused, as is one another process is training in (the run
 // holds the directory's lock while it writes there), and so is one inside a data folder of class folders.
 // A run that fails otherwise leaves the directory as it was, and removes it if it made it.

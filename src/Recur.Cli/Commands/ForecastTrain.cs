@@ -1,8 +1,9 @@
 // `recur forecast train CSV -o RUN_DIR`: computes the features, fits the scaler on the training range,
 // trains the model and writes RUN_DIR/model.safetensors, loss.csv, predictions.csv (test range),
 // metrics.json, and the plots prediction.{png,svg} and loss.{png,svg}, put in place together at the end
-// (StagedRun); without --force, a directory already holding any of them is refused, and the CSV may not be one of them. The test range is scored
-// at the end, beside a linear-regression baseline fit on the same training days. With --ensemble K,
+// (StagedRun); without --force, a directory already holding any of them is refused, and the CSV may not be
+// one of them. The test range is scored at the end, beside a linear-regression baseline fit on the same
+// training days. With --ensemble K,
 // K models (seeds --seed, --seed + 1, ...) are trained, up to --threads at a time, and the forecast is
 // their mean.
 using System.CommandLine;
@@ -99,8 +100,8 @@ static class ForecastTrain
         // the baseline fit at the end needs a window per coefficient, and a batch must fit in memory.
         LinearBaseline.RequireEnough(train);
         ForecastTrainer.Check(forecaster, train);
-        // The files are written once training has succeeded, into a staging folder, and put in place together
-        // (StagedRun): a run that fails or is interrupted before then leaves an existing directory (--force) as it
+        // The files are written once training has succeeded (replacing an old run: into a staging folder, put in
+        // place together; StagedRun): a run that fails or is interrupted before then leaves an existing directory (--force) as it
         // was, and removes one it made; once they are in place, a later failure (printing the summary) keeps them.
         // The directory is locked from before training to the last file, so that no other process trains there meanwhile.
         using var ctrlC = new CtrlC();   // listening before the directory exists: a press in between cannot leave it behind
