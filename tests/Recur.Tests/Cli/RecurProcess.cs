@@ -71,18 +71,16 @@ static class RecurProcess
     /// Runs recur with its stdout on Linux's /dev/full, where every write fails (ENOSPC): the command fails at
     /// its first line of output. Only where /dev/full exists; Out is empty.
     /// </summary>
-    public static RecurResult RunWithFullStdout(params string[] args)
+    public static RecurResult RunWithFullStdout(params string[] args) => Run(Under("\"$@\" > /dev/full", args));
+
+    /// <summary>bash running <paramref name="script"/>, in which "$@" is the recur command with <paramref name="args"/>.</summary>
+    static ProcessStartInfo Under(string script, string[] args)
     {
         var shell = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        shell.ArgumentList.Add("-c");
-        shell.ArgumentList.Add("\"$@\" > /dev/full");
-        shell.ArgumentList.Add("recur");
-        shell.ArgumentList.Add("dotnet");
-        shell.ArgumentList.Add(Dll);
-        foreach (var a in args) shell.ArgumentList.Add(a);
+        foreach (var a in (string[])["-c", script, "recur", "dotnet", Dll, .. args]) shell.ArgumentList.Add(a);
         shell.Environment["CI"] = "true";
         shell.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return Run(shell);
+        return shell;
     }
 
     /// <summary>
@@ -93,15 +91,7 @@ static class RecurProcess
     /// </summary>
     public static RecurResult RunWithFileSizeLimit(int kib, bool killed, params string[] args)
     {
-        var shell = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        shell.ArgumentList.Add("-c");
-        shell.ArgumentList.Add($"{(killed ? "" : "trap '' XFSZ; ")}ulimit -f {kib}; exec \"$@\"");
-        shell.ArgumentList.Add("recur");
-        shell.ArgumentList.Add("dotnet");
-        shell.ArgumentList.Add(Dll);
-        foreach (var a in args) shell.ArgumentList.Add(a);
-        shell.Environment["CI"] = "true";
-        shell.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        var shell = Under($"{(killed ? "" : "trap '' XFSZ; ")}ulimit -f {kib}; exec \"$@\"", args);
         shell.Environment["DOTNET_EnableWriteXorExecute"] = "0";
         return Run(shell);
     }
