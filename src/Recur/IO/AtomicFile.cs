@@ -44,6 +44,26 @@ public static class AtomicFile
     }
 
     /// <summary>
+    /// Deletes the temporary files of <see cref="Write"/> (.NAME.GUID.tmp) in <paramref name="dir"/>, which only a process
+    /// killed mid-write leaves; call it only where no other process can be writing there (holding the directory's lock).
+    /// Returns how many went.
+    /// </summary>
+    public static int RemoveLeftovers(string dir)
+    {
+        int removed = 0;
+        foreach (var file in Directory.EnumerateFiles(dir, ".*.tmp"))
+            if (IsTemporary(Path.GetFileName(file)))
+                try { File.Delete(file); removed++; }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return removed;
+    }
+
+    /// <summary>True for a name as <see cref="Write"/> makes its temporary files: '.', the target's name, '.', 32 hex digits, ".tmp".</summary>
+    static bool IsTemporary(string name) =>
+        name.Length >= 39 && name[0] == '.' && name.EndsWith(".tmp", StringComparison.Ordinal) && name[^37] == '.'
+        && name.AsSpan(name.Length - 36, 32).IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>
     /// Renames <paramref name="source"/> over <paramref name="target"/> (File.Move with overwrite). On Windows, while another
     /// program has <paramref name="target"/> open (or <paramref name="source"/>: a virus scanner reading a new file), the
     /// rename is retried for up to 3 s before the last error is thrown; elsewhere an open file is no obstacle, and an

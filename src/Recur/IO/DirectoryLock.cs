@@ -4,7 +4,8 @@
 // ends, even by SIGKILL, so a lock file a crash left behind blocks nobody.
 // A locked file cannot be read by another .NET process (every open asks for a flock), so the holder's pid and
 // start time, which the refusal quotes, are in a second file, DIR/.recur.lock.owner. Both files go when the
-// lock is released.
+// lock is released. Taking the lock removes the temporary files (AtomicFile's .NAME.GUID.tmp) that a process
+// killed mid-write left in DIR: recur writes there only under the lock, so none is being written.
 using System.Diagnostics;
 using System.Globalization;
 
@@ -57,6 +58,8 @@ public sealed class DirectoryLock : IDisposable
             var taken = new DirectoryLock(dir, stream);
             try { AtomicFile.WriteAllText(Path.Combine(dir, OwnerFileName), $"pid {Environment.ProcessId}\nstarted {DateTimeOffset.Now:O}\n"); }
             catch { taken.Dispose(); throw; }
+            // The holder is the directory's only writer now: a temporary file there is one a killed process left.
+            AtomicFile.RemoveLeftovers(dir);
             return taken;
         }
         throw new IOException($"{path}: could not take the lock (it kept being replaced); try again");

@@ -7,6 +7,20 @@ namespace Recur.Tests.IO;
 
 public class DirectoryLockTests
 {
+    // A process killed mid-save (kill -9, a power cut, SIGXFSZ) leaves AtomicFile's temporary beside the target, as
+    // large as the model it was writing; the next holder of the lock removes it, and nothing else.
+    [Fact]
+    public void TakingTheLockRemovesTemporariesThatAKilledWriterLeft()
+    {
+        using var dir = new TempDir();
+        string leftover = $".model.safetensors.{Guid.NewGuid():N}.tmp", shortName = $".a.{Guid.NewGuid():N}.tmp";
+        string[] others = [".notes.tmp", "draft.tmp", ".x.0123456789abcdef.tmp", $".model.safetensors.{Guid.NewGuid():N}.TMP",
+            $"model.safetensors.{Guid.NewGuid():N}.tmp", $".b.{Guid.NewGuid():N}.tmp.png"];
+        foreach (var name in (string[])[leftover, shortName, .. others]) File.WriteAllText(dir.File(name), "x");
+        using (DirectoryLock.Acquire(dir.Path))
+            Assert.Equal(others.Concat([DirectoryLock.FileName, DirectoryLock.OwnerFileName]).Order(StringComparer.Ordinal), dir.Entries());
+    }
+
     [Fact]
     public void ASecondHolderIsRefusedUntilTheFirstReleases()
     {
