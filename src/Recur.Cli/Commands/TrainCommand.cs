@@ -82,34 +82,32 @@ static class TrainCommand
         // the command fails before the run saved what it needs to go on (Kept), as classify and forecast train do.
         string? created = resume == null && p.GetValue(Output) is string o ? Cli.TopMissing(o) : null;
         TrainingRun? run = null;
-        TrainOutcome? outcome = null;   // how the trainer stopped, once it has
         int code = Cli.Failed;   // until Train returns: an exception is a failure too
         try
         {
             // The run locks its directory until disposed, after the last plot: no other process trains there meanwhile.
             run = resume != null ? Reopen(p, resume, reporter) : Start(p, reporter);
-            code = Train(run, reporter, stopped => outcome = stopped);
+            code = Train(run, reporter);
             return code;
         }
         finally
         {
             // Removed while the run still holds its directory, then released (Cli.RemoveCreated).
-            if (run != null && created != null && code != Cli.Ok && !Kept(run, outcome)) Cli.RemoveCreated(created, run.Directory, run);
+            if (run != null && created != null && code != Cli.Ok && !Kept(run)) Cli.RemoveCreated(created, run.Directory, run);
             else run?.Dispose();
         }
     }
 
     /// <summary>
     /// Whether a new run that failed keeps the directory it made: once it has saved its state, from which it resumes,
-    /// or when the trainer stopped it (diverged) after saving a model, since the trainer leaves consistent files on
-    /// every way out. An error that broke off the first checkpoint leaves a model and plots but no state: that would
-    /// look like a finished run that nothing can resume, and refuse the same command run again.
+    /// or a model. An error that broke off the first checkpoint (a full disk while the state was written) leaves a
+    /// validated model and its plots but no state: nothing can resume it, and the same command is refused there, but
+    /// the model is what the run trained, the user's to keep (to sample, or to move away and train there again).
     /// </summary>
-    static bool Kept(TrainingRun run, TrainOutcome? outcome) =>
-        File.Exists(run.PathOf(TrainingRun.StateFileName))
-        || (outcome?.Stop == TrainStop.Diverged && File.Exists(run.PathOf(TrainingRun.ModelFileName)));
+    static bool Kept(TrainingRun run) =>
+        File.Exists(run.PathOf(TrainingRun.StateFileName)) || File.Exists(run.PathOf(TrainingRun.ModelFileName));
 
-    static int Train(TrainingRun run, Reporter reporter, Action<TrainOutcome> stopped)
+    static int Train(TrainingRun run, Reporter reporter)
     {
         var cfg = run.Config;
         var m = run.ModelConfig;
@@ -145,7 +143,6 @@ static class TrainCommand
         TrainOutcome outcome = null!;
         using (var ctrlC = new CtrlC("recur: stopping after this step and saving"))
             reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), ctrlC.Token));
-        stopped(outcome);
         // A run that diverged before saving anything leaves no plots: they would stop it starting again in this directory.
         if (outcome.Stop != TrainStop.Diverged || File.Exists(run.PathOf(TrainingRun.ModelFileName)) || File.Exists(run.PathOf(TrainingRun.StateFileName)))
             TrainMonitor.Plot(run, reporter.Warn);

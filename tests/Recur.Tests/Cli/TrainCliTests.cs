@@ -182,8 +182,7 @@ public class TrainCliTests
 
     // A save that fails (here the file grows past a size limit, as on a full disk) or a process killed in the
     // middle of one: a resume leaves the state it resumed from whole, and resuming again trains to the same model
-    // as a run never stopped; a new run that had saved its model and plots but not yet its state, which nothing can
-    // resume, removes the directory it made (it was left looking like a finished run, and refused the same command).
+    // as a run never stopped; a new run that had saved its model and plots but not yet its state keeps them.
     [Fact]
     public void AFailedSaveLeavesTheStateItResumesFromWhole()
     {
@@ -214,9 +213,13 @@ public class TrainCliTests
         foreach (var name in new[] { "model.safetensors", "checkpoint-4.safetensors" })
             Assert.Equal(File.ReadAllBytes(Path.Combine(once, name)), File.ReadAllBytes(Path.Combine(run, name)));
 
+        // A new run whose first state cannot be saved keeps the model its validation saved (and the plots): the run
+        // cannot resume, but what it trained is not deleted.
         var fresh = RecurProcess.RunWithFileSizeLimit(200, false, [.. Train(corpus, tmp.File("new/run"), [.. size, "--steps", "4"])]);
         fresh.AssertCleanError("too large");
-        Assert.False(Directory.Exists(tmp.File("new")), "a new run that failed before its first state was saved left its directory");
+        Assert.True(File.Exists(tmp.File("new/run/model.safetensors")), "a new run that failed at its first state removed the model it had saved");
+        Assert.False(File.Exists(tmp.File("new/run/state.safetensors")));
+        Assert.Equal(0, RecurProcess.Run("sample", tmp.File("new/run"), "--length", "20").ExitCode);
     }
 
     /// <summary>Copies a run's files (its corpus paths are absolute, so the copy resumes on the same text).</summary>
