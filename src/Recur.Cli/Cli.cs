@@ -151,8 +151,7 @@ static partial class Cli
     /// </summary>
     public static string OutputDirectory(string dir, string what)
     {
-        if (File.Exists(dir)) throw new CliError($"{what} '{dir}' is a file; give a directory");
-        if (FileOnPath(dir) is string file) throw new CliError($"{what} '{dir}' is inside '{file}', which is a file; give a directory");
+        RequireNoFileAt(dir, what, "give a directory");
         try { Recur.IO.AtomicFile.EnsureWritableDirectory(dir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -171,16 +170,15 @@ static partial class Cli
     {
         foreach (var (path, what) in inputs)
             if (path != null) RequireUsage(!Paths.Same(dir, path), $"--output '{dir}' is {what}; give a directory for the run");
-        Require(!File.Exists(dir), $"--output '{dir}' is a file; give a directory for the run");
-        if (FileOnPath(dir) is string file) throw new CliError($"--output '{dir}' is inside '{file}', which is a file; give a directory for the run");
+        RequireNoFileAt(dir, "--output", "give a directory for the run");
     }
 
-    /// <summary>The file that the path <paramref name="dir"/> runs through (a parent that is a file), as written in it; or null.</summary>
-    static string? FileOnPath(string dir)
+    /// <summary>Refuses (exit code 1) a directory path that is a file or runs through one (a parent that is a file), naming it.</summary>
+    static void RequireNoFileAt(string dir, string what, string advice)
     {
+        Require(!File.Exists(dir), $"{what} '{dir}' is a file; {advice}");
         for (string? d = Path.GetDirectoryName(dir); !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
-            if (File.Exists(d)) return d;
-        return null;
+            Require(!File.Exists(d), $"{what} '{dir}' is inside '{d}', which is a file; {advice}");
     }
 
     /// <summary>

@@ -24,14 +24,15 @@ static class PlotFonts
         string? warning = null;
         if (!string.IsNullOrEmpty(fontFile))
         {
-            using var face = File.Exists(fontFile) ? SKTypeface.FromFile(fontFile) : null;   // null: not a font Skia reads
+            bool exists = File.Exists(fontFile);
+            using var face = exists ? SKTypeface.FromFile(fontFile) : null;   // null: not a font Skia reads
             if (face is { GlyphCount: > 0 })
             {
                 Family = "recur-font";
                 Fonts.AddFontFile(Family, Path.GetFullPath(fontFile));
                 return null;
             }
-            warning = File.Exists(fontFile)
+            warning = exists
                 ? $"{Variable}={fontFile} is not a font file SkiaSharp can read; give a .ttf or .otf file"
                 : $"{Variable}={fontFile}: no such file; give the path of a .ttf or .otf file";
         }
