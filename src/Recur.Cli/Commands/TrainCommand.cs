@@ -35,6 +35,12 @@ static class TrainCommand
     static readonly Option<string> OptimizerOpt = new Option<string>("--optimizer") { Description = "Optimizer", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong([.. TrainConfig.Optimizers]);
     static readonly Option<double> Lr = new("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 2e-3 };
     static readonly Option<double?> WeightDecay = new("--weight-decay") { Description = "The optimizer's weight decay (default: 0.01 for adamw, 0 for the others, as PyTorch)" };
+    static readonly Option<double?> Momentum = new("--momentum") { Description = $"Momentum of sgd and rmsprop (default: {TrainConfig.DefaultSgdMomentum} for sgd, 0 for rmsprop; plain SGD is --momentum 0)" };
+    static readonly Option<double> LrPlateau = new("--lr-plateau")
+    {
+        Description = "Divide the learning rate by this whenever a validation does not improve on the best (PyTorch's word_language_model: 4; 1 = never)",
+        DefaultValueFactory = _ => 1.0,
+    };
     static readonly Option<double> LrDecay = new("--lr-decay") { Description = "Multiply the learning rate by this after every epoch", DefaultValueFactory = _ => 1.0 };
     static readonly Option<double> Clip = new("--clip") { Description = "Clip gradients to this global norm (0 = off)", DefaultValueFactory = _ => 5.0 };
     static readonly Option<long?> Steps = new("--steps") { Description = "Stop at this step (counted from the start of the run)" };
@@ -55,13 +61,13 @@ static class TrainCommand
 
     /// <summary>Options that define the model or its data; a resumed run must not change them (budgets, --lr, --clip,
     /// --eval-every, --checkpoint-every, --keep and --threads may change).</summary>
-    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, WeightDecay, LrDecay, ValFrac, TestFrac, Seed, Lowercase, Ascii];
+    static readonly Option[] Fixed = [Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, WeightDecay, Momentum, LrDecay, LrPlateau, ValFrac, TestFrac, Seed, Lowercase, Ascii];
 
     public static Command Create()
     {
         var cmd = new Command("train", "Train a character- or word-level language model on UTF-8 text");
         cmd.Add(Corpus);
-        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, WeightDecay, LrDecay, Clip,
+        foreach (var o in new Option[] { Output, Cell, Layers, Hidden, Embed, Tie, Dropout, TokensOpt, MaxVocab, Batch, Seq, BatchingOpt, OptimizerOpt, Lr, WeightDecay, Momentum, LrDecay, LrPlateau, Clip,
                      Steps, Epochs, Time, ValFrac, ValFile, TestFrac, EvalEvery, CheckpointEvery, Keep, Seed, Threads, Lowercase, Ascii, InitFrom, Resume, Json })
             cmd.Add(o);
         cmd.SetAction(Run);
@@ -136,13 +142,17 @@ static class TrainCommand
                 $"an embedding (--embed {Math.Min(256, m.Hidden)}; PyTorch's word_language_model uses 200) is smaller and faster");
         }
         string decay = cfg.EffectiveWeightDecay > 0 ? $" weight decay {cfg.EffectiveWeightDecay:G4}," : "";
-        reporter.Line($"training: {cfg.Optimizer} lr {cfg.Lr:G4},{decay} clip {cfg.Clip:G4}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}; run directory {run.Directory}");
+        string momentum = cfg.Optimizer is "sgd" or "rmsprop" ? $" momentum {cfg.EffectiveMomentum:G4}," : "";
+        // A resumed run may be at a lower rate than --lr (--lr-decay, --lr-plateau): say where it stands.
+        string lr = run.LearningRate != cfg.Lr ? $"{cfg.Lr:G4} (now {run.LearningRate:G4})" : $"{cfg.Lr:G4}";
+        string schedule = (cfg.LrDecay < 1 ? $" ×{cfg.LrDecay:G4} per epoch," : "") + (cfg.LrPlateau > 1 ? $" ÷{cfg.LrPlateau:G4} when validation does not improve," : "");
+        reporter.Line($"training: {cfg.Optimizer} lr {lr},{schedule}{momentum}{decay} clip {cfg.Clip:G4}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}; run directory {run.Directory}");
         if (SpentBudget(run) is var (done, option))
             reporter.Line($"the run {done}: nothing to train; give a larger {option} to continue");
 
         TrainOutcome outcome = null!;
         using (var ctrlC = new CtrlC("recur: stopping after this step and saving"))
-            reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink), ctrlC.Token));
+            reporter.WithProgress("train", sink => outcome = Trainer.Run(run, new TrainMonitor(sink, run.Progress.LrCuts), ctrlC.Token));
         // A run that diverged before saving anything leaves no plots: they would stop it starting again in this directory.
         if (outcome.Stop != TrainStop.Diverged || File.Exists(run.PathOf(TrainingRun.ModelFileName)) || File.Exists(run.PathOf(TrainingRun.StateFileName)))
             TrainMonitor.Plot(run, reporter.Warn);
@@ -200,10 +210,13 @@ static class TrainCommand
             Cli.RequireUsage(!CommonOptions.Given(p, ValFrac), "--val-file replaces the validation split; leave --val-frac out");
         }
         Cli.RequireUsage(model.Tokens == ModelConfig.Words || !CommonOptions.Given(p, MaxVocab), "--max-vocab applies to --tokens words");
+        Cli.RequireUsage(p.GetValue(OptimizerOpt) is "sgd" or "rmsprop" || !CommonOptions.Given(p, Momentum),
+            $"--momentum applies to --optimizer sgd or rmsprop ({p.GetValue(OptimizerOpt)} keeps its own moments); leave it out");
         var train = new TrainConfig
         {
             Corpus = files, ValFile = valFile, MaxVocab = p.GetValue(MaxVocab), Batching = p.GetValue(BatchingOpt) == "windows" ? Batching.Windows : Batching.Stateful,
             Batch = p.GetValue(Batch), Seq = p.GetValue(Seq), Optimizer = p.GetValue(OptimizerOpt)!, Lr = p.GetValue(Lr), WeightDecay = p.GetValue(WeightDecay), LrDecay = p.GetValue(LrDecay),
+            Momentum = p.GetValue(Momentum), LrPlateau = p.GetValue(LrPlateau),
             Clip = p.GetValue(Clip), ValFrac = valFile != null ? 0 : p.GetValue(ValFrac), TestFrac = p.GetValue(TestFrac), Seed = p.GetValue(Seed),
             EvalEvery = p.GetValue(EvalEvery), CheckpointEvery = p.GetValue(CheckpointEvery), Keep = p.GetValue(Keep),
         };
@@ -294,7 +307,9 @@ static class TrainCommand
             "--dropout" => Normalize(option, m.Dropout.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--batch" => c.Batch.ToString(), "--seq" => c.Seq.ToString(), "--batching" => c.Batching.ToString().ToLowerInvariant(),
             "--optimizer" => c.Optimizer, "--weight-decay" => Normalize(option, c.EffectiveWeightDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--momentum" => Normalize(option, c.EffectiveMomentum.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--lr-decay" => Normalize(option, c.LrDecay.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+            "--lr-plateau" => Normalize(option, c.LrPlateau.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--val-frac" => Normalize(option, c.ValFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--test-frac" => Normalize(option, c.TestFrac.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
             "--seed" => c.Seed.ToString(), "--lowercase" => m.Lowercase ? "true" : "false", "--ascii" => m.Ascii ? "true" : "false",
@@ -337,6 +352,7 @@ static class TrainCommand
             ["elapsed_s"] = Math.Round(outcome.ElapsedSeconds, 3),
             ["step_s"] = Math.Round(outcome.StepSeconds, 3),
             ["epochs"] = Math.Round(run.EpochProgress, 4),
+            ["lr"] = run.LearningRate,
             ["test_loss"] = test?.Loss,
             ["stopped"] = outcome.Stop.ToString().ToLowerInvariant(),
             ["model"] = File.Exists(run.PathOf(TrainingRun.ModelFileName)) ? run.PathOf(TrainingRun.ModelFileName) : null,

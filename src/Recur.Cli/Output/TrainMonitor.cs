@@ -5,7 +5,7 @@ using Recur.LanguageModel;
 
 namespace Recur.Cli.Output;
 
-sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
+sealed class TrainMonitor(IProgressSink sink, int lrCuts = 0) : ITrainingMonitor
 {
     double smoothed = double.NaN, smoothedAccuracy = double.NaN;
 
@@ -21,7 +21,9 @@ sealed class TrainMonitor(IProgressSink sink) : ITrainingMonitor
     {
         string unit = TokenText.Unit(run.ModelConfig.Tokens);
         sink.Line($"step {run.Progress.Step:N0}: validation loss {v.Loss:0.0000} nats/{unit}, {v.Bits:0.000} bits/{unit}, perplexity {Commands.CommonOptions.FormatPerplexity(v.Perplexity)}, " +
-            $"accuracy {v.TokenAccuracy:P1} ({LastToken(v.FullWindows > 0 ? v.LastTokenAccuracy : double.NaN, run.Config.Seq)}){(best ? " (best so far, saved)" : "")}");
+            $"accuracy {v.TokenAccuracy:P1} ({LastToken(v.FullWindows > 0 ? v.LastTokenAccuracy : double.NaN, run.Config.Seq)}){(best ? " (best so far, saved)" : "")}" +
+            (run.Progress.LrCuts > lrCuts ? $"; not better than {run.Progress.ScheduledBestLoss:0.0000}: learning rate ÷{run.Config.LrPlateau:G4}, now {run.LearningRate:G4}" : ""));
+        lrCuts = run.Progress.LrCuts;
         Plot(run, warning => sink.Line(Reporter.WarningLine(warning)));
     }
 

@@ -31,8 +31,20 @@ public sealed record TrainConfig
     /// <summary>The weight decay the optimizer uses.</summary>
     [JsonIgnore]
     public double EffectiveWeightDecay => WeightDecay ?? (Optimizer == "adamw" ? Optim.AdamW.DefaultWeightDecay : 0);
+    /// <summary>Momentum of "sgd" and "rmsprop" (null: 0.9 for sgd, 0 for rmsprop); Adam's moments take none.</summary>
+    public double? Momentum { get; init; }
+    /// <summary>The momentum the optimizer uses (0 for adam and adamw, which have none).</summary>
+    [JsonIgnore]
+    public double EffectiveMomentum => Momentum ?? (Optimizer == "sgd" ? DefaultSgdMomentum : 0);
+    /// <summary>Recur's SGD momentum when none is given (PyTorch's SGD defaults to 0; plain SGD is --momentum 0).</summary>
+    public const double DefaultSgdMomentum = 0.9;
     /// <summary>Learning rate multiplier applied after every epoch (1 = constant).</summary>
     public double LrDecay { get; init; } = 1.0;
+    /// <summary>
+    /// Divide the learning rate by this at every scheduled validation (each <see cref="EvalEvery"/> steps) that does not
+    /// improve on the best loss so far (1 = never; PyTorch's word_language_model divides by 4 after such an epoch).
+    /// </summary>
+    public double LrPlateau { get; init; } = 1.0;
     /// <summary>Global gradient-norm limit (0 = no clipping).</summary>
     public double Clip { get; init; } = 5.0;
     /// <summary>Stop after this many optimizer steps in all (null = no limit).</summary>
@@ -68,6 +80,12 @@ public sealed record TrainConfig
         if (!(Lr > 0) || double.IsInfinity(Lr)) throw new ArgumentException($"--lr must be positive and finite (got {Lr})");
         if (WeightDecay is double wd && !(wd >= 0 && wd < double.PositiveInfinity)) throw new ArgumentException($"--weight-decay must be 0 or positive and finite (got {wd})");
         if (!(LrDecay > 0 && LrDecay <= 1)) throw new ArgumentException($"--lr-decay must be in (0, 1] (got {LrDecay})");
+        if (!(LrPlateau >= 1 && double.IsFinite(LrPlateau))) throw new ArgumentException($"--lr-plateau must be 1 (off) or more and finite (got {LrPlateau})");
+        if (Momentum is double m)
+        {
+            if (Optimizer is not ("sgd" or "rmsprop")) throw new ArgumentException($"--momentum applies to --optimizer sgd or rmsprop ({Optimizer} keeps its own moments); leave it out");
+            if (!(m >= 0 && m < 1)) throw new ArgumentException($"--momentum must be in [0, 1) (got {m})");
+        }
         if (!(Clip >= 0)) throw new ArgumentException($"--clip must be 0 (off) or positive (got {Clip})");
         if (Steps is <= 0) throw new ArgumentException($"--steps must be positive (got {Steps})");
         // An infinite budget is no budget, and cannot be stored: JSON has no infinity.

@@ -28,6 +28,13 @@ public sealed class TrainingProgress
     public long TokensSeen { get; set; }
     /// <summary>The lowest validation loss so far, in nats per token; +∞ before the first evaluation.</summary>
     public double BestValLoss { get; set; } = double.PositiveInfinity;
+    /// <summary>
+    /// The lowest loss of the scheduled validations (at multiples of --eval-every), which --lr-plateau compares with; +∞
+    /// before the first. The extra validation of a run stopped between them counts for the best model, not here.
+    /// </summary>
+    public double ScheduledBestLoss { get; set; } = double.PositiveInfinity;
+    /// <summary>Times a scheduled validation that did not improve on <see cref="ScheduledBestLoss"/> divided the learning rate by --lr-plateau.</summary>
+    public int LrCuts { get; set; }
     /// <summary>The step of <see cref="BestValLoss"/> (with validation, model.safetensors holds its weights).</summary>
     public long BestStep { get; set; }
     /// <summary>

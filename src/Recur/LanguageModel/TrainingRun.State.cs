@@ -18,7 +18,6 @@ public sealed partial class TrainingRun
         var tensors = new List<(string, TensorData)>();
         tensors.AddRange(Model.StateDict().Select(p => ("model." + p.Name, p.Data)));
         tensors.AddRange(optimizer.State().Select(p => ("optim." + p.Name, p.Data)));
-        if (schedule != null) tensors.AddRange(schedule.State().Select(p => ("sched." + p.Name, p.Data)));
         tensors.Add(("carry.h", TensorData.From(carried.H)));
         if (carried.C != null) tensors.Add(("carry.c", TensorData.From(carried.C)));
         tensors.Add(("history.train_loss", new TensorData(TrainLoss.ToArray(), TrainLoss.Count)));
@@ -151,7 +150,7 @@ public sealed partial class TrainingRun
 
     /// <summary>
     /// Refuses an update to a setting the run keeps from its start: the state's carried hidden state, optimizer
-    /// and schedule state, split and generator states were made under it, so a change would fail as a damaged
+    /// and learning-rate schedule, split and generator states were made under it, so a change would fail as a damaged
     /// file or, worse, train on as another run than the one saved (`recur train --resume` refuses these options too).
     /// </summary>
     static void RefuseKeptChanges(TrainConfig saved, TrainConfig updated)
@@ -177,7 +176,9 @@ public sealed partial class TrainingRun
         Keep("Seq", saved.Seq, updated.Seq);
         Keep("Optimizer", saved.Optimizer, updated.Optimizer);
         Keep("WeightDecay", saved.EffectiveWeightDecay, updated.EffectiveWeightDecay);
+        Keep("Momentum", saved.EffectiveMomentum, updated.EffectiveMomentum);
         Keep("LrDecay", saved.LrDecay, updated.LrDecay);
+        Keep("LrPlateau", saved.LrPlateau, updated.LrPlateau);
         Keep("ValFrac", saved.ValFrac, updated.ValFrac);
         Keep("TestFrac", saved.TestFrac, updated.TestFrac);
         Keep("Seed", saved.Seed, updated.Seed);
@@ -242,7 +243,8 @@ public sealed partial class TrainingRun
         {
             Model.LoadStateDict(Part("model."));
             optimizer.LoadState(Part("optim."));
-            schedule?.LoadState(Part("sched."));
+            // States saved before 2026-11-24 also hold "sched.last_epoch" (--lr-decay below 1): Progress.Epoch, the
+            // same count, already set the learning rate (ScheduledLr).
             LoadCarry(tensors);
             rng.State = Progress.Rng;
             if (Model.RecurrentDropoutRng is { } recurrentRng) recurrentRng.State = Progress.RnnDropoutRng;

@@ -2,7 +2,7 @@
 // advance it and the files that record it:
 //   model.safetensors          the best model so far (lowest validation loss; the latest without validation)
 //   state.safetensors          everything to resume exactly: current weights ("model.*"), optimizer state
-//                              ("optim.*"), schedule ("sched.*"), carried hidden state ("carry.*"),
+//                              ("optim.*"), carried hidden state ("carry.*"),
 //                              per-step training loss and accuracies ("history.*") and JSON progress
 //   checkpoint-STEP.safetensors model snapshots at checkpoints (the last --keep of them)
 //   .recur.lock, .recur.lock.owner  held while the run is open (DirectoryLock): one process writes here at a time
@@ -50,7 +50,6 @@ public sealed partial class TrainingRun : IDisposable
 
     readonly ParameterSet parameters;
     readonly Optimizer optimizer;
-    readonly ExponentialLr? schedule;
     readonly RecurrentState carried;
     readonly Rng rng;
     readonly CrossEntropyLoss loss = new();
@@ -67,15 +66,15 @@ public sealed partial class TrainingRun : IDisposable
         Progress = progress;
         Model = TokenModel.Create(mc, new Rng(tc.Seed));
         parameters = new ParameterSet(Model);
-        double wd = tc.EffectiveWeightDecay;
+        double wd = tc.EffectiveWeightDecay, momentum = tc.EffectiveMomentum;
         optimizer = tc.Optimizer switch
         {
             "adam" => new Adam(parameters, tc.Lr, weightDecay: wd),
             "adamw" => new AdamW(parameters, tc.Lr, weightDecay: wd),
-            "sgd" => new Sgd(parameters, tc.Lr, momentum: 0.9, weightDecay: wd),
-            _ => new RmsProp(parameters, tc.Lr, weightDecay: wd),
+            "sgd" => new Sgd(parameters, tc.Lr, momentum: momentum, weightDecay: wd),
+            _ => new RmsProp(parameters, tc.Lr, weightDecay: wd, momentum: momentum),
         };
-        if (tc.LrDecay < 1) schedule = new ExponentialLr(optimizer, tc.LrDecay);
+        optimizer.LearningRate = ScheduledLr();
         Batches = new Batches(corpus.Train, tc.Batching, tc.Batch, tc.Seq);
         carried = Model.NewState(tc.Batch);
         // Room for every step's loss up front, so steps never grow the list.
@@ -238,8 +237,22 @@ public sealed partial class TrainingRun : IDisposable
     /// <summary>The path of a file in the run directory.</summary>
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    /// <summary>The optimizer's current learning rate (after any --lr-decay so far).</summary>
+    /// <summary>The optimizer's current learning rate (after any --lr-decay and --lr-plateau so far).</summary>
     public double LearningRate => optimizer.LearningRate;
+
+    /// <summary>
+    /// --lr times --lr-decay once per completed epoch (PyTorch's ExponentialLR, in the same order of products), then
+    /// divided by --lr-plateau once per cut. Always computed afresh from the counts, so a resumed run sets the very
+    /// double an uninterrupted one does.
+    /// </summary>
+    double ScheduledLr()
+    {
+        double lr = Config.Lr;
+        if (Config.LrDecay != 1)
+            for (int e = 0; e < Progress.Epoch; e++) lr *= Config.LrDecay;
+        for (int i = 0; i < Progress.LrCuts; i++) lr /= Config.LrPlateau;
+        return lr;
+    }
 
     TrainingDivergedException Diverged(string what) => new($"training diverged at step {Progress.Step + 1}: {what}; " +
         (File.Exists(PathOf(StateFileName)) ? "the last good model and state are kept — lower --lr or --clip and resume or restart"
@@ -285,13 +298,18 @@ public sealed partial class TrainingRun : IDisposable
         Progress.EpochSeed = rng.NextUInt64();
         Batches.StartEpoch(Progress.EpochSeed);
         carried.Zero();
-        schedule?.Step();
+        optimizer.LearningRate = ScheduledLr();
     }
 
     /// <summary>Passes over the training text so far, fractional.</summary>
     public double EpochProgress => Progress.Epoch + (double)Progress.BatchInEpoch / Batches.PerEpoch;
 
-    /// <summary>Loss on the validation split (null without one); records it and saves the model when it is the best.</summary>
+    /// <summary>
+    /// Loss on the validation split (null without one); records it and saves the model when it is the best. At a step
+    /// that is a multiple of EvalEvery, a loss no lower than the best of the validations at such steps divides the
+    /// learning rate by LrPlateau (when above 1). The extra validation of a run that stops between those steps takes no
+    /// part in that, so a run stopped and resumed trains as an uninterrupted one does.
+    /// </summary>
     public (EvalResult Result, bool Best)? Validate()
     {
         ThrowIfDisposed();
@@ -305,6 +323,15 @@ public sealed partial class TrainingRun : IDisposable
             Progress.BestValLoss = result.Loss;
             Progress.BestStep = Progress.Step;
             SaveModel(PathOf(ModelFileName));
+        }
+        if (Progress.Step % Config.EvalEvery == 0)
+        {
+            if (result.Loss < Progress.ScheduledBestLoss) Progress.ScheduledBestLoss = result.Loss;
+            else if (Config.LrPlateau > 1)
+            {
+                Progress.LrCuts++;
+                optimizer.LearningRate = ScheduledLr();
+            }
         }
         return (result, best);
     }

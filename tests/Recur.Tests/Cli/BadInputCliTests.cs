@@ -179,6 +179,7 @@ public class BadInputCliTests
             (["train", corpus, "-o", fresh, "--init-from", model, "--hidden", "16"], "--hidden is fixed by the --init-from model"),
             (["train", corpus, "-o", fresh, "--val-file", corpus, "--val-frac", "0.2"], "--val-file replaces the validation split; leave --val-frac out"),
             (["train", corpus, "-o", fresh, "--max-vocab", "50"], "--max-vocab applies to --tokens words"),
+            (["train", corpus, "-o", fresh, "--momentum", "0.5"], "--momentum applies to --optimizer sgd or rmsprop (adam keeps its own moments); leave it out"),
             (["train", "--resume", run, "--init-from", model], "--init-from starts a new run from a model; drop it to resume"),
             (["classify", "predict", classifier, "--file", "-", "--delimiter", ";"], "--delimiter and --text-column read a table from a file"),
         })

@@ -413,12 +413,17 @@ public class TrainCliTests
         RecurProcess.Run("sample", Path.Combine(run, "state.safetensors")).AssertCleanError("a run's training state");
         RecurProcess.Run("train", "--resume", run, "--hidden", "32").AssertCleanError("contradicts the saved run");
         RecurProcess.Run("train", "--resume", run, "--weight-decay", "0.1").AssertCleanError("--weight-decay 0.1 contradicts the saved run (--weight-decay 0)");
+        RecurProcess.Run("train", "--resume", run, "--lr-plateau", "4").AssertCleanError("--lr-plateau 4 contradicts the saved run (--lr-plateau 1)");
         Assert.DoesNotContain(Directory.GetFiles(run), DirectoryLock.IsLockFile);   // a refused resume lets go of the lock
         RecurProcess.Run([.. Train(corpus, tmp.File("wd"), "--weight-decay", "-1")]).AssertCleanError("--weight-decay must be 0 or positive");
         // An --lr-decay the exponential schedule cannot take is refused before the run directory is made.
         foreach (var gamma in new[] { "0", "-0.5", "NaN", "1.5" })
             RecurProcess.Run([.. Train(corpus, tmp.File("decay"), "--lr-decay", gamma)]).AssertCleanError($"--lr-decay must be in (0, 1] (got {gamma})");
         Assert.False(Directory.Exists(tmp.File("decay")));
+        foreach (var factor in new[] { "0.5", "0", "Infinity" })
+            RecurProcess.Run([.. Train(corpus, tmp.File("plateau"), "--lr-plateau", factor)]).AssertCleanError($"--lr-plateau must be 1 (off) or more and finite (got {factor})");
+        RecurProcess.Run([.. Train(corpus, tmp.File("plateau"), "--optimizer", "sgd", "--momentum", "1")]).AssertCleanError("--momentum must be in [0, 1) (got 1)");
+        Assert.False(Directory.Exists(tmp.File("plateau")));
         RecurProcess.Run("train", "--resume", tmp.File("nowhere")).AssertCleanError("nowhere: no such directory, so there is no run to resume");
         RecurProcess.Run([.. Train(corpus, run)]).AssertCleanError("already holds a training run");
     }

@@ -54,18 +54,22 @@ public class TrainingRunTests
     }
 
     [Theory]
-    [InlineData(Batching.Stateful, "lstm", 0)]
-    [InlineData(Batching.Windows, "gru", 16)]
-    public void ResumedRunEqualsUninterruptedRun(Batching batching, string cell, int embed)
+    [InlineData(Batching.Stateful, "lstm", 0, "adam", 1.0)]
+    [InlineData(Batching.Windows, "gru", 16, "adam", 1.0)]
+    [InlineData(Batching.Stateful, "lstm", 0, "sgd", 2.0)]
+    public void ResumedRunEqualsUninterruptedRun(Batching batching, string cell, int embed, string optimizer, double plateau)
     {
         using var dir = new TempDir();
         string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
         var model = Small with { Cell = cell, Embed = embed };
+        // SGD at a rate that overshoots: validations fail to improve, and --lr-plateau divides the rate.
+        var config = Config(corpus, batching) with { Optimizer = optimizer, Lr = optimizer == "sgd" ? 2 : 5e-3, LrPlateau = plateau };
         // 60 steps cross several epochs (lr decay, reshuffles, state resets) and checkpoints.
-        var whole = TrainingRun.Create(dir.File("whole"), model, Config(corpus, batching) with { Steps = 60 }, new TextOptions());
+        var whole = TrainingRun.Create(dir.File("whole"), model, config with { Steps = 60 }, new TextOptions());
         Trainer.Run(whole);
 
-        using (var part = TrainingRun.Create(dir.File("part"), model, Config(corpus, batching) with { Steps = 23 }, new TextOptions()))
+        // Stopped at 23, between validations (every 7 steps): its extra validation must not count for --lr-plateau.
+        using (var part = TrainingRun.Create(dir.File("part"), model, config with { Steps = 23 }, new TextOptions()))
             Trainer.Run(part);   // disposed: a run holds its directory until then
         using var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 60 });
         Assert.Equal(23, resumed.Progress.Step);
@@ -75,6 +79,45 @@ public class TrainingRunTests
         Support.Close.Exact(Weights(whole), Weights(resumed), "weights after resume");
         Assert.Equal(whole.TrainLoss, resumed.TrainLoss);
         Assert.Equal(whole.Progress.BestValLoss, resumed.Progress.BestValLoss);
+        Assert.Equal(whole.LearningRate, resumed.LearningRate);
+        if (plateau > 1) Assert.True(whole.Progress.LrCuts > 0, "no validation failed to improve: the test does not reach --lr-plateau");
+    }
+
+    /// <summary>
+    /// --lr-plateau divides the rate at every scheduled validation no better than the best before it (PyTorch's
+    /// word_language_model's rule, per validation), on top of --lr-decay's factor per epoch.
+    /// </summary>
+    [Fact]
+    public void APlateauDividesTheLearningRateWhenValidationDoesNotImprove()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var config = Config(corpus) with { Optimizer = "sgd", Momentum = 0, Lr = 4, LrPlateau = 4, EvalEvery = 3, Steps = 45 };
+        using var run = TrainingRun.Create(dir.File("run"), Small, config, new TextOptions());
+        var rates = new List<(double Loss, double LrAfter)>();
+        Trainer.Run(run, new RateMonitor(rates));
+
+        Assert.Equal(15, rates.Count);
+        double best = double.PositiveInfinity, lr = 4;
+        int cuts = 0, epoch = 0;
+        for (int i = 0; i < rates.Count; i++)
+        {
+            if (rates[i].Loss < best) best = rates[i].Loss;
+            else cuts++;
+            // Validations every 3 steps; an epoch of this corpus is PerEpoch steps.
+            int epochs = 3 * (i + 1) / run.Batches.PerEpoch;
+            while (epoch < epochs) { lr *= 0.9; epoch++; }
+            double expected = lr;
+            for (int c = 0; c < cuts; c++) expected /= 4;
+            Assert.Equal(expected, rates[i].LrAfter);
+        }
+        Assert.InRange(cuts, 1, 14);
+        Assert.Equal(cuts, run.Progress.LrCuts);
+    }
+
+    sealed class RateMonitor(List<(double, double)> rates) : ITrainingMonitor
+    {
+        public void Evaluated(TrainingRun run, EvalResult validation, bool best) => rates.Add((validation.Loss, run.LearningRate));
     }
 
     [Fact]
@@ -89,7 +132,7 @@ public class TrainingRunTests
     }
 
     static readonly string[] KeptSettingNames =
-        ["Batch", "Seq", "Batching", "Optimizer", "WeightDecay", "LrDecay", "ValFrac", "TestFrac", "Seed", "MaxVocab", "InitFrom", "ValFile"];
+        ["Batch", "Seq", "Batching", "Optimizer", "WeightDecay", "Momentum", "LrDecay", "LrPlateau", "ValFrac", "TestFrac", "Seed", "MaxVocab", "InitFrom", "ValFile"];
 
     public static TheoryData<string> KeptSettings() => [.. KeptSettingNames];
 
@@ -124,7 +167,9 @@ public class TrainingRunTests
             "Batching" => c => c with { Batching = Batching.Windows },
             "Optimizer" => c => c with { Optimizer = "sgd" },
             "WeightDecay" => c => c with { WeightDecay = 0.1 },
+            "Momentum" => c => c with { Momentum = 0.5 },
             "LrDecay" => c => c with { LrDecay = 0.5 },
+            "LrPlateau" => c => c with { LrPlateau = 4 },
             "ValFrac" => c => c with { ValFrac = 0.2 },
             "TestFrac" => c => c with { TestFrac = 0.1 },
             "Seed" => c => c with { Seed = 9 },
@@ -347,5 +392,41 @@ public class TrainingRunTests
         float[] a = Weights(none), b = Weights(decayed);
         for (int i = 0; i < w0.Length; i++)
             Assert.True(Math.Abs((a[i] - b[i]) - 0.01 * 0.5 * w0[i]) <= 1e-6, $"weight {i}: {a[i]} - {b[i]} is not lr·wd·{w0[i]}");
+    }
+
+    [Fact]
+    public void MomentumReachesTheOptimizer()
+    {
+        // SGD's first step is the same with any momentum (the buffer starts as the gradient g1), so both runs reach the
+        // same w1 and the same g2; the second differs by μ·g1: w2(μ) - w2(0) = -lr·μ·g1 = μ·(w1 - w0).
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var config = Config(corpus) with { Optimizer = "sgd", Steps = 2, Lr = 0.5 };
+        Assert.Equal(0.9, config.EffectiveMomentum);   // Recur's SGD default
+        Assert.Equal(0, (config with { Optimizer = "rmsprop" }).EffectiveMomentum);
+        Assert.Equal(0.5, TrainConfig.FromJson((config with { Momentum = 0.5 }).ToJson()).Momentum);
+        var plain = TrainingRun.Create(dir.File("plain"), Small, config with { Momentum = 0 }, new TextOptions());
+        var heavy = TrainingRun.Create(dir.File("heavy"), Small, config with { Momentum = 0.5 }, new TextOptions());
+        float[] w0 = Weights(plain);
+        plain.Step();
+        heavy.Step();
+        float[] w1 = Weights(plain);
+        Assert.Equal(w1, Weights(heavy));
+        plain.Step();
+        heavy.Step();
+        float[] a = Weights(plain), b = Weights(heavy);
+        for (int i = 0; i < w0.Length; i++)
+            Assert.True(Math.Abs((b[i] - a[i]) - 0.5 * (w1[i] - w0[i])) <= 1e-6, $"weight {i}: {b[i]} - {a[i]} is not μ·({w1[i]} - {w0[i]})");
+    }
+
+    [Fact]
+    public void MomentumIsForSgdAndRmsProp()
+    {
+        var config = new TrainConfig { Corpus = ["c.txt"], Momentum = 0.5 };
+        var e = Assert.Throws<ArgumentException>(config.Validate);
+        Assert.Equal("--momentum applies to --optimizer sgd or rmsprop (adam keeps its own moments); leave it out", e.Message);
+        (config with { Optimizer = "rmsprop" }).Validate();
+        Assert.Contains("--momentum must be in [0, 1)", Assert.Throws<ArgumentException>((config with { Optimizer = "sgd", Momentum = 1 }).Validate).Message);
+        Assert.Contains("--lr-plateau must be 1 (off) or more", Assert.Throws<ArgumentException>((config with { Optimizer = "sgd", LrPlateau = 0.5 }).Validate).Message);
     }
 }
