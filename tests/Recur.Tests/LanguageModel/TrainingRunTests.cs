@@ -115,6 +115,33 @@ public class TrainingRunTests
         Assert.Equal(cuts, run.Progress.LrCuts);
     }
 
+    /// <summary>States saved before --lr-plateau hold the --lr-decay schedule's "sched.last_epoch"; they resume, at the rate the epochs give.</summary>
+    [Fact]
+    public void AStateWithTheOldScheduleTensorResumes()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        var whole = TrainingRun.Create(dir.File("whole"), Small, Config(corpus) with { Steps = 40 }, new TextOptions());
+        Trainer.Run(whole);
+        using (var part = TrainingRun.Create(dir.File("part"), Small, Config(corpus) with { Steps = 30 }, new TextOptions())) Trainer.Run(part);
+        string state = dir.File("part/state.safetensors");
+        var saved = ModelFile.Load(state);
+        var progress = TrainingProgress.FromJson(saved.Metadata["recur.progress"]);
+        Assert.True(progress.Epoch >= 1, $"30 steps made {progress.Epoch} epochs; the test needs the rate decayed");
+        var metadata = saved.Metadata.ToDictionary();
+        // As older versions wrote it: no plateau fields in the progress, the epoch count as the schedule's.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(metadata["recur.progress"])!.AsObject();
+        json.Remove("lr_cuts");
+        json.Remove("scheduled_best_loss");
+        metadata["recur.progress"] = json.ToJsonString();
+        Safetensors.Write(state, [.. saved.Tensors.Select(kv => (kv.Key, kv.Value)), ("sched.last_epoch", new TensorData([(long)progress.Epoch]))], metadata);
+
+        using var resumed = TrainingRun.Resume(dir.File("part"), c => c with { Steps = 40 });
+        Assert.Equal(5e-3 * Math.Pow(0.9, progress.Epoch), resumed.LearningRate, 15);
+        Trainer.Run(resumed);
+        Support.Close.Exact(Weights(whole), Weights(resumed), "weights after resuming an old state");
+    }
+
     sealed class RateMonitor(List<(double, double)> rates) : ITrainingMonitor
     {
         public void Evaluated(TrainingRun run, EvalResult validation, bool best) => rates.Add((validation.Loss, run.LearningRate));
