@@ -1,15 +1,17 @@
 """PyTorch's side of Recur's language-model speed benchmark (bench/Recur.Bench `compare`).
 
 The same models as bench/Recur.Bench/LmConfigs.cs: [embedding] -> nn.LSTM/nn.GRU -> nn.Linear, trained
-with cross-entropy, clip_grad_norm_(5) and Adam on tinyshakespeare in N x T stateful batches; sampling
-feeds one character at a time with a carried state. Prints one JSON line like the Recur side.
+with cross-entropy, clip_grad_norm_(5) and Adam on tinyshakespeare (a word model: War and Peace) in N x T
+stateful batches; sampling feeds one token at a time with a carried state. Prints one JSON line like the Recur side.
 Usage: /usr/bin/python3 torch_lm.py CONFIG train|sample1|sample32|layer [--seconds S] [--threads N]
 Needs Debian's python3-torch and libopenblas0-pthread (otherwise torch runs on reference BLAS, and this
 script refuses); OpenBLAS gets the same --threads as torch (torch_blas.py).
 """
 import argparse
+import collections
 import json
 import os
+import re
 import resource
 import time
 
@@ -22,18 +24,25 @@ CONFIGS = {
     "lstm1x512-emb256": ("lstm", 1, 512, 256, 64, 40),
     "lstm2x128-emb64": ("lstm", 2, 128, 64, 50, 50),
     "gru3x512-onehot": ("gru", 3, 512, 0, 64, 100),
+    # War and Peace's words, lowercased, the 10,000 most frequent; output layer tied to the embedding
+    "words2x200-tied": ("lstm", 2, 200, 200, 20, 35),
     "lstm-layer-512": ("lstm", 1, 512, 512, 64, 100),
 }
 
 
+WORDS = {"words2x200-tied": 10000}
+
+
 class Model(torch.nn.Module):
-    def __init__(self, cell, layers, hidden, embed, vocab):
+    def __init__(self, cell, layers, hidden, embed, vocab, tie=False):
         super().__init__()
         self.vocab = vocab
         self.embedding = torch.nn.Embedding(vocab, embed) if embed > 0 else None
         rnn = torch.nn.LSTM if cell == "lstm" else torch.nn.GRU
         self.rnn = rnn(embed if embed > 0 else vocab, hidden, num_layers=layers)
         self.fc = torch.nn.Linear(hidden, vocab)
+        if tie:
+            self.fc.weight = self.embedding.weight
 
     def forward(self, x, state):  # x: (T, N) token ids
         if self.embedding is not None:
@@ -42,6 +51,16 @@ class Model(torch.nn.Module):
             x = torch.nn.functional.one_hot(x, self.vocab).float()
         y, state = self.rnn(x, state)
         return self.fc(y), state
+
+
+def words(path):
+    """About Recur's --tokens words rule (docs/cli.md): words with inner apostrophes, every other mark alone, <eos> at
+    line ends; lowercased. For speed only the vocabulary's size matters, which both sides cut to the same count."""
+    out = []
+    for line in open(path, encoding="utf-8").read().lower().split("\n"):
+        out.extend(re.findall(r"\w+(?:['’]\w+)*|[^\w\s]", line))
+        out.append("<eos>")
+    return out
 
 
 def detach(state):
@@ -64,6 +83,16 @@ def main():
     # the layer alone no corpus and no language model; sampling the corpus's characters but not its ids.
     if a.what == "layer":
         rate = layer(cell, layers, hidden, batch, seq, a.seconds)
+    elif a.config in WORDS:
+        tokens = words(os.path.join(a.data, "warpeace.txt"))
+        kept = [w for w, _ in collections.Counter(tokens).most_common(WORDS[a.config] - 1)] + ["<unk>"]
+        index = {w: i for i, w in enumerate(kept)}
+        model = Model(cell, layers, hidden, embed, len(kept), tie=True)
+        if a.what == "train":
+            ids = torch.tensor([index.get(w, len(kept) - 1) for w in tokens], dtype=torch.long)
+            rate = train(model, ids, batch, seq, a.seconds)
+        else:
+            rate = sample(model, index["the"], 1 if a.what == "sample1" else 32, a.seconds)
     else:
         text = open(os.path.join(a.data, "tinyshakespeare.txt"), encoding="utf-8").read()
         chars = sorted(set(text))

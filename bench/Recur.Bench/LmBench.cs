@@ -12,16 +12,33 @@ namespace Recur.Bench;
 
 static class LmBench
 {
-    public static string Corpus => Environment.GetEnvironmentVariable("RECUR_DATA") is { Length: > 0 } d
-        ? Path.Combine(d, "tinyshakespeare.txt")
-        : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", "tinyshakespeare.txt");
+    public static string Corpus => DataFile("tinyshakespeare.txt");
+
+    static string DataFile(string name) => Environment.GetEnvironmentVariable("RECUR_DATA") is { Length: > 0 } d
+        ? Path.Combine(d, name)
+        : Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "data", name);
+
+    /// <summary>
+    /// The config's text as ids and its vocabulary: tinyshakespeare's characters, or War and Peace's words, lowercased,
+    /// with the config's most frequent Vocab tokens (as `recur train --tokens words --lowercase --max-vocab`).
+    /// </summary>
+    static (int[] Ids, Vocabulary Vocab) Text(LmConfig c)
+    {
+        if (!c.Words)
+        {
+            var text = TextFile.Read(Corpus, new TextOptions());
+            var chars = Vocabulary.FromCharacters(text);
+            return (chars.EncodeCharacters(text), chars);
+        }
+        var words = WordTokenizer.Tokenize(TextFile.Read(DataFile("warpeace.txt"), new TextOptions(Lowercase: true)));
+        var vocab = Vocabulary.FromWords(words, c.Vocab);
+        return (vocab.EncodeWords(words), vocab);
+    }
 
     /// <summary>Tokens per second of training, steps timed after <paramref name="warmup"/> untimed ones.</summary>
     public static double Train(LmConfig c, double seconds, int warmup = 3)
     {
-        var text = TextFile.Read(Corpus, new TextOptions());
-        var vocab = Vocabulary.FromCharacters(text);
-        var ids = vocab.EncodeCharacters(text);
+        var (ids, vocab) = Text(c);
         var model = new CharModel(c.Model with { VocabSize = vocab.Count }, new Rng(1));
         var parameters = new ParameterSet(model);
         var adam = new Adam(parameters, 2e-3);
@@ -79,11 +96,11 @@ static class LmBench
     /// <summary>Characters per second of sampling <paramref name="batch"/> streams (temperature 1, no top-k).</summary>
     public static double Sample(LmConfig c, int batch, double seconds)
     {
-        var text = TextFile.Read(Corpus, new TextOptions());
-        var vocab = Vocabulary.FromCharacters(text);
+        // Characters: the vocabulary alone, as torch_lm.py's sample() reads no ids (the peak memory counts what is loaded).
+        var vocab = c.Words ? Text(c).Vocab : Vocabulary.FromCharacters(TextFile.Read(Corpus, new TextOptions()));
         var model = new CharModel(c.Model with { VocabSize = vocab.Count }, new Rng(1));
         var sampler = new Sampler(model, vocab);
-        var o = new SampleOptions { Prime = "The ", Length = 50, Count = batch };
+        var o = new SampleOptions { Prime = c.Words ? "the" : "The ", Length = 50, Count = batch };
         sampler.Generate(o); // warm-up
         long gcBefore = GC.CollectionCount(0);
         var sw = Stopwatch.StartNew();

@@ -8,6 +8,10 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
 {
     /// <summary>Output classes: tinyshakespeare's 65 characters, or a word vocabulary's size (profile --vocab).</summary>
     public int Vocab { get; init; } = 65;
+    /// <summary>A word model on War and Peace (lowercased, the Vocab most frequent tokens) rather than characters of tinyshakespeare.</summary>
+    public bool Words { get; init; }
+    /// <summary>The output layer's weight is the embedding (--tie).</summary>
+    public bool Tie { get; init; }
 
     public static readonly LmConfig[] All =
     [
@@ -15,6 +19,7 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
         new("lstm1x512-emb256", "lstm", 1, 512, 256, 64, 40, "seed 002c"),
         new("lstm2x128-emb64", "lstm", 2, 128, 64, 50, 50, "torch-rnn's default"),
         new("gru3x512-onehot", "gru", 3, 512, 0, 64, 100, "3-layer GRU"),
+        new("words2x200-tied", "lstm", 2, 200, 200, 20, 35, "PyTorch's word_language_model") { Words = true, Tie = true, Vocab = 10000 },
     ];
 
     /// <summary>A single LSTM layer 512 → 512 at batch 64 × 100 steps (issue 2's layer benchmark).</summary>
@@ -23,7 +28,10 @@ sealed record LmConfig(string Name, string Cell, int Layers, int Hidden, int Emb
     public static LmConfig Find(string name) => All.Append(Layer512).FirstOrDefault(c => c.Name == name)
         ?? throw new ArgumentException($"unknown config '{name}'; choose one of {string.Join(", ", All.Select(c => c.Name))}");
 
-    public ModelConfig Model => new() { Cell = Cell, Layers = Layers, Hidden = Hidden, Embed = Embed, VocabSize = Vocab };
+    public ModelConfig Model => new()
+    {
+        Cell = Cell, Layers = Layers, Hidden = Hidden, Embed = Embed, VocabSize = Vocab, Tie = Tie, Tokens = Words ? ModelConfig.Words : ModelConfig.Chars,
+    };
 
     /// <summary>Multiply-adds ×2 per training token: forward 1×, backward 2× the layer GEMMs plus the output layer.
     /// An embedding's lookup and a one-hot input's row copy are not GEMMs and count nothing.</summary>

@@ -21,6 +21,32 @@ public class TrainCliTests
         return args.ToArray();
     }
 
+    /// <summary>
+    /// PyTorch's word_language_model recipe: plain SGD at a high rate, divided by 4 whenever a validation does not improve.
+    /// Each cut is said on its validation's line, a resume names the rate it continues at, and --json ends with the rate.
+    /// </summary>
+    [Fact]
+    public void APlateauSaysWhenItCutsTheRate()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(4000));
+        string run = tmp.File("run");
+        // At lr 50 validations every 2 steps cannot all improve.
+        var t = RecurProcess.Run([.. Train(corpus, run, "--optimizer", "sgd", "--momentum", "0", "--lr", "50", "--clip", "0.25", "--lr-plateau", "4",
+            "--eval-every", "2", "--steps", "30")]);
+        Assert.True(t.ExitCode == 0, t.Err);
+        Assert.Contains("training: sgd lr 50, ÷4 when validation does not improve, momentum 0, clip 0.25", t.Out);
+        var cuts = t.Out.Split('\n').Where(l => l.Contains(": learning rate ÷4, now ")).ToArray();
+        Assert.NotEmpty(cuts);
+        double lr = 50 / Math.Pow(4, cuts.Length);
+        Assert.EndsWith($"now {lr:G4}", cuts[^1].TrimEnd());
+        var resumed = RecurProcess.Run("train", "--resume", run, "--steps", "31", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.Err);
+        Assert.Contains($"training: sgd lr 50 (now {lr:G4}), ÷4", resumed.Err);
+        Assert.Equal(lr / Math.Pow(4, resumed.Err.Split('\n').Count(l => l.Contains(": learning rate ÷4, now "))),
+            JsonDocument.Parse(resumed.Out).RootElement.GetProperty("lr").GetDouble());
+    }
+
     [Fact]
     public void TrainEvalInfoAndSampleSpeakJson()
     {
