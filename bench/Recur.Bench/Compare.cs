@@ -36,7 +36,11 @@ static class Compare
         Console.Error.WriteLine();
         var blas = OpenBlasRates(threads);
 
-        Console.WriteLine($"Median of {reps} runs of {seconds:0.##} s each, {threads} threads, tinyshakespeare. Rates: training tokens/s; sampling characters/s (all streams).");
+        // Character models read tinyshakespeare and sample characters; word models read War and Peace and sample words.
+        bool words = configs.Any(c => LmConfig.Find(c).Words), chars = configs.Any(c => !LmConfig.Find(c).Words);
+        string corpus = (chars ? "tinyshakespeare" : "") + (chars && words ? " (the word model: War and Peace)" : words ? "War and Peace" : "");
+        string unit = (chars ? "characters" : "") + (chars && words ? " or " : "") + (words ? "words" : "");
+        Console.WriteLine($"Median of {reps} runs of {seconds:0.##} s each, {threads} threads, {corpus}. Rates: training tokens/s; sampling {unit}/s (all streams).");
         Console.WriteLine();
         Console.WriteLine("| configuration | measure | Recur | PyTorch | Recur / PyTorch | Recur peak MB | PyTorch peak MB |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");

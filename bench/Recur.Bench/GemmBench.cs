@@ -17,6 +17,9 @@ static unsafe class GemmBench
         (2048, 512, 6400, true, false, "dgatesᵀ·h (weight grad)"),
         (6400, 2048, 512, false, true, "all-steps input projection"),
         (1024, 1024, 1024, false, false, "1024³"),
+        (700, 10000, 200, false, true, "word logits h·W_fcᵀ, 20×35, V 10,000"),
+        (700, 200, 10000, false, false, "dlogits·W_fc (backward)"),
+        (10000, 200, 700, true, false, "dlogitsᵀ·h (output weight grad)"),
     ];
 
     public static void Run(int threads, double seconds)

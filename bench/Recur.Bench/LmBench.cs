@@ -22,7 +22,7 @@ static class LmBench
     /// The config's text as ids and its vocabulary: tinyshakespeare's characters, or War and Peace's words, lowercased,
     /// with the config's most frequent Vocab tokens (as `recur train --tokens words --lowercase --max-vocab`).
     /// </summary>
-    static (int[] Ids, Vocabulary Vocab) Text(LmConfig c)
+    public static (int[] Ids, Vocabulary Vocab) Text(LmConfig c)
     {
         if (!c.Words)
         {

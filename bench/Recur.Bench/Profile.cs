@@ -11,15 +11,14 @@ namespace Recur.Bench;
 
 static class Profile
 {
-    /// <param name="outputs">0, or an output layer this wide (a word model's vocabulary; the targets stay the
-    /// corpus's characters, which changes no timing).</param>
+    /// <param name="outputs">0, or an output layer this wide (a wider vocabulary than the config's; the targets stay
+    /// the corpus's tokens, which changes no timing).</param>
     public static void Run(string config, int steps, int threads, int outputs = 0)
     {
         Workers.SetThreads(threads);
         var c = LmConfig.Find(config);
-        var text = TextFile.Read(LmBench.Corpus, new TextOptions());
-        var vocab = Vocabulary.FromCharacters(text);
-        var ids = vocab.EncodeCharacters(text);
+        // The config's own text: tinyshakespeare's characters, or a word config's War and Peace words.
+        var (ids, vocab) = LmBench.Text(c);
         c = c with { Vocab = Math.Max(outputs, vocab.Count) };
         var model = new CharModel(c.Model, new Rng(1));
         var parameters = new ParameterSet(model);
