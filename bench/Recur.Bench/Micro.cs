@@ -93,11 +93,16 @@ static unsafe class MicroSample
         // the first row is the marking alone, the second the whole packing (with one step run on it).
         Report("freeze weights (marks only)", seconds, () => model.FreezeWeights());
         Report("freeze + forward T=1 N=1 (packs)", seconds, () => { model.FreezeWeights(); model.Forward(tok, 1, 1, state); });
-        var vocab = Recur.Text.Vocabulary.FromCharacters("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-\n&$3");
+        // A word config's own 10,000 words (the output layer's width); characters need only a vocabulary of the model's size.
+        var vocab = cfg.Words ? LmBench.Text(cfg).Vocab : Recur.Text.Vocabulary.FromCharacters("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ .,;:!?'-\n&$3");
+        var logits = new float[vocab.Count]; rng.FillUniform(logits, -5, 5);
+        var scratch = new Recur.LanguageModel.Sampler.Scratch(vocab.Count);
+        var draw = new Recur.LanguageModel.SampleOptions();
+        Report($"draw one token of {vocab.Count:N0}", seconds, () => Recur.LanguageModel.Sampler.Choose(logits, draw, rng, scratch));
         var sampler = new Recur.LanguageModel.Sampler(model, vocab);
-        var o = new Recur.LanguageModel.SampleOptions { Prime = "The ", Length = 0 };
+        var o = new Recur.LanguageModel.SampleOptions { Prime = cfg.Words ? "the" : "The ", Length = 0 };
         Report("generate, prime only (packs)", seconds, () => sampler.Generate(o));
-        Report("generate 100 chars (packs)", seconds, () => sampler.Generate(o with { Length = 100 }));
+        Report($"generate 100 {(cfg.Words ? "words" : "chars")} (packs)", seconds, () => sampler.Generate(o with { Length = 100 }));
     }
 
     static void Report(string name, double seconds, Action f) =>

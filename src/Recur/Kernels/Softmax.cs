@@ -90,6 +90,16 @@ public static unsafe class Softmax
         return Math.Log(sum) - ((double)xt - max);
     }
 
+    /// <summary>
+    /// y = exp((x - max x) / t): the unnormalised weights of softmax(x / t), for drawing from it. Weights too small for a
+    /// normal float are ~1.6e-38 rather than 0 (VMath.Exp's clamp).
+    /// </summary>
+    internal static void TemperedWeights(float* x, float* y, int n, float t)
+    {
+        var k = new TemperedExpKernel { X = x, Y = y, Max = LaneSum.Max(x, n), T = t };
+        Simd.Run(ref k, n);
+    }
+
     static void SoftmaxRow(float* x, float* y, int n)
     {
         float max = LaneSum.Max(x, n);
@@ -127,6 +137,16 @@ public static unsafe class Softmax
             if (Y != null) T.Store(e, Y + i);
             return e;
         }
+    }
+
+    /// <summary>y = exp((x - max) / t).</summary>
+    struct TemperedExpKernel : ISpanKernel
+    {
+        public float* X, Y;
+        public float Max, T;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Apply<V>(int i) where V : struct, IVec<V> =>
+            V.Store(VMath.Exp(V.Div(V.Sub(V.Load(X + i), V.Splat(Max)), V.Splat(T))), Y + i);
     }
 
     struct DivideKernel : ISpanKernel

@@ -172,6 +172,8 @@ public sealed class Sampler
         public readonly float[] Keys = new float[vocab];
         /// <summary>(V) token ids of the candidates, most likely first when top-k or top-p is on.</summary>
         public readonly int[] Order = new int[vocab];
+        /// <summary>(V) with every token a candidate (no top-k or top-p): the weights exp((logit - max) / T) in float.</summary>
+        public readonly float[] Weights = new float[vocab];
     }
 
     /// <summary>Draws a token id from one row of logits under the temperature, top-k and top-p rules.</summary>
@@ -184,6 +186,8 @@ public sealed class Sampler
             for (int j = 1; j < v; j++) if (logits[j] > logits[best]) best = j;
             return best;
         }
+        if (o.TopK == 0 && o.TopP >= 1 && float.IsNormal((float)o.Temperature))
+            return ChooseAny(logits, (float)o.Temperature, rng, s.Weights);
         var probs = s.Probs;
         var order = s.Order;
         int keep = v;
@@ -219,5 +223,24 @@ public sealed class Sampler
             if (u < 0) return order[r];
         }
         return order[keep - 1];
+    }
+
+    /// <summary>
+    /// A draw with every token a candidate: the weights in float, vectorised (a 10,000-word row costs ~100 µs as scalar
+    /// double exps, a few µs so), summed and searched in double in index order.
+    /// </summary>
+    static unsafe int ChooseAny(ReadOnlySpan<float> logits, float temperature, Rng rng, float[] weights)
+    {
+        int v = logits.Length;
+        fixed (float* x = logits, w = weights) Kernels.Softmax.TemperedWeights(x, w, v, temperature);
+        double sum = 0;
+        for (int j = 0; j < v; j++) sum += weights[j];
+        double u = rng.NextDouble() * sum;
+        for (int j = 0; j < v; j++)
+        {
+            u -= weights[j];
+            if (u < 0) return j;
+        }
+        return v - 1;
     }
 }

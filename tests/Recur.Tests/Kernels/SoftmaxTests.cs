@@ -184,5 +184,26 @@ public class SoftmaxTests
         Assert.All(big, v => Assert.False(float.IsNaN(v)));
     }
 
+    [Fact]
+    public unsafe void TemperedWeightsEveryLength()
+    {
+        // The sampler's weights exp((x - max) / t), against double, over every block/tail split of the max.
+        foreach (float t in new[] { 0.5f, 1f, 2f })
+            for (int n = 1; n <= 256; n++)
+            {
+                var x = Logits(n, (ulong)n).AsSpan(0, n).ToArray();
+                var w = new float[n];
+                fixed (float* px = x, pw = w) Softmax.TemperedWeights(px, pw, n, t);
+                double max = x.Max();
+                for (int j = 0; j < n; j++)
+                {
+                    // The float argument's rounding, relative to its size, becomes exp's relative error.
+                    double arg = (x[j] - max) / t, expected = Math.Exp(arg);
+                    Assert.True(Math.Abs(w[j] - expected) <= 2e-7 * (1 + Math.Abs(arg)) * expected + 1e-37, $"n {n}, t {t}, index {j}: {w[j]} against {expected}");
+                }
+                Assert.Contains(1f, w);   // the largest logit's weight is exactly e^0
+            }
+    }
+
     static int Bits(float v) => BitConverter.SingleToInt32Bits(v);
 }
