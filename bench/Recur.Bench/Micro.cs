@@ -99,6 +99,8 @@ static unsafe class MicroSample
         var scratch = new Recur.LanguageModel.Sampler.Scratch(vocab.Count);
         var draw = new Recur.LanguageModel.SampleOptions();
         Report($"draw one token of {vocab.Count:N0}", seconds, () => Recur.LanguageModel.Sampler.Choose(logits, draw, rng, scratch));
+        Report($"draw one of {vocab.Count:N0}, top-k 40", seconds, () => Recur.LanguageModel.Sampler.Choose(logits, draw with { TopK = 40 }, rng, scratch));
+        Report($"draw one of {vocab.Count:N0}, top-p 0.9", seconds, () => Recur.LanguageModel.Sampler.Choose(logits, draw with { TopP = 0.9 }, rng, scratch));
         var sampler = new Recur.LanguageModel.Sampler(model, vocab);
         var o = new Recur.LanguageModel.SampleOptions { Prime = cfg.Words ? "the" : "The ", Length = 0 };
         Report("generate, prime only (packs)", seconds, () => sampler.Generate(o));

@@ -122,6 +122,24 @@ public class SamplerTests
     }
 
     [Fact]
+    public void TopKSelectsWhatSortingEveryLogitSelects()
+    {
+        // The heap selection of the k largest, against a sort of the whole row: the same ids in the same order.
+        var rng = new Rng(5);
+        foreach (int v in new[] { 1, 2, 7, 100, 10_000 })
+            foreach (int k in new[] { 1, 2, 3, 40, v - 1, v }.Where(k => k >= 1 && k <= v).Distinct())
+            {
+                var logits = new float[v];
+                rng.FillNormal(logits, 0, 3);
+                var keys = new float[v];
+                var order = new int[v];
+                Sampler.LargestFirst(logits, k, keys, order);
+                var expected = Enumerable.Range(0, v).OrderByDescending(j => logits[j]).Take(k).ToArray();
+                Assert.Equal(expected, order.Take(k).ToArray());
+            }
+    }
+
+    [Fact]
     public void GreedyBatchEqualsSingleSamples()
     {
         using var dir = new TempDir();
