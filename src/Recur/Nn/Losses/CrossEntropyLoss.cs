@@ -6,7 +6,10 @@ using Recur.Kernels;
 
 namespace Recur.Nn.Losses;
 
-/// <summary>Softmax cross-entropy with integer targets (PyTorch's nn.CrossEntropyLoss without class weights).</summary>
+/// <summary>
+/// Softmax cross-entropy with integer targets (PyTorch's nn.CrossEntropyLoss without class weights). An instance keeps
+/// buffers between calls: use one per thread.
+/// </summary>
 public sealed unsafe class CrossEntropyLoss
 {
     /// <summary>Target value whose rows are skipped (PyTorch's ignore_index, default -100).</summary>
