@@ -172,8 +172,10 @@ public sealed class Sampler
         public readonly float[] Keys = new float[vocab];
         /// <summary>(V) token ids of the candidates, most likely first when top-k or top-p is on.</summary>
         public readonly int[] Order = new int[vocab];
-        /// <summary>(V) with every token a candidate (no top-k or top-p): the weights exp((logit - max) / T) in float.</summary>
+        /// <summary>(V) without top-k: the weights exp((logit - max) / T) in float.</summary>
         public readonly float[] Weights = new float[vocab];
+        /// <summary>With top-p: the weights' sums by bucket (<see cref="NucleusThreshold"/>).</summary>
+        public readonly double[] Mass = new double[MassBuckets];
     }
 
     /// <summary>Draws a token id from one row of logits under the temperature, top-k and top-p rules.</summary>
@@ -186,8 +188,9 @@ public sealed class Sampler
             for (int j = 1; j < v; j++) if (logits[j] > logits[best]) best = j;
             return best;
         }
-        if (o.TopK == 0 && o.TopP >= 1 && float.IsNormal((float)o.Temperature))
-            return ChooseAny(logits, (float)o.Temperature, rng, s.Weights);
+        if (o.TopK == 0 && float.IsNormal((float)o.Temperature))
+            return o.TopP >= 1 ? ChooseAny(logits, (float)o.Temperature, rng, s.Weights)
+                : ChooseNucleus(logits, (float)o.Temperature, o.TopP, rng, s);
         var probs = s.Probs;
         var order = s.Order;
         int keep = v;
@@ -263,6 +266,64 @@ public sealed class Sampler
         for (int i = 0; i < k; i++) keys[i] = -keys[i];
         Array.Sort(keys, order, 0, k);
     }
+
+    /// <summary>
+    /// A draw from the nucleus: the tokens whose weight is at least the threshold <see cref="NucleusThreshold"/>
+    /// finds, searched in index order. The same distribution as walking the sorted candidates; other draws for a seed.
+    /// </summary>
+    static unsafe int ChooseNucleus(ReadOnlySpan<float> logits, float temperature, double p, Rng rng, Scratch s)
+    {
+        int v = logits.Length;
+        var w = s.Weights;
+        fixed (float* x = logits, y = w) Kernels.Softmax.TemperedWeights(x, y, v, temperature);
+        float threshold = NucleusThreshold(w, v, p, s);
+        double sum = 0;
+        for (int j = 0; j < v; j++) if (w[j] >= threshold) sum += w[j];
+        double u = rng.NextDouble() * sum;
+        int last = 0;
+        for (int j = 0; j < v; j++)
+        {
+            if (w[j] < threshold) continue;
+            last = j;
+            u -= w[j];
+            if (u < 0) return j;
+        }
+        return last;
+    }
+
+    /// <summary>
+    /// The largest weight t such that the weights of at least t (w[0..v), not negative) hold at least p of their
+    /// total: the nucleus is then every token at or above t (the smallest set of most likely tokens reaching p, with
+    /// all of a tie at its edge). A selection, not a sort: the weights' masses by bucket of their float bits (16
+    /// buckets an octave, in order as the bits of positive floats are; 1 and above in the last), summed from the top
+    /// down to the bucket that crosses p, and only that bucket's weights sorted. Sums are in double, in an order the
+    /// weights fix. <paramref name="s"/>'s Mass and Keys are scratch.
+    /// </summary>
+    internal static float NucleusThreshold(float[] w, int v, double p, Scratch s)
+    {
+        var mass = s.Mass;
+        Array.Clear(mass);
+        for (int j = 0; j < v; j++) mass[Bucket(w[j])] += w[j];
+        double total = 0;
+        foreach (double m in mass) total += m;
+        double target = p * total, above = 0;
+        int b = mass.Length - 1;
+        while (b > 0 && above + mass[b] < target) above += mass[b--];
+        int n = 0;
+        for (int j = 0; j < v; j++) if (Bucket(w[j]) == b) s.Keys[n++] = -w[j];
+        Array.Sort(s.Keys, 0, n);  // the bucket's weights, largest first
+        for (int r = 0; r < n; r++)
+        {
+            float x = -s.Keys[r];
+            if ((above += x) >= target) return x;
+        }
+        return n > 0 ? -s.Keys[n - 1] : 0;
+    }
+
+    /// <summary>The bucket of a weight: its top 13 bits (8 of exponent, 4 of mantissa); 0 for 0, the last for 1 and above (and NaN).</summary>
+    static int Bucket(float x) => (int)Math.Min(BitConverter.SingleToUInt32Bits(x) >> 19, (uint)MassBuckets - 1);
+
+    const int MassBuckets = (0x3F800000 >> 19) + 1;  // 1f's bucket is the last
 
     /// <summary>
     /// A draw with every token a candidate: the weights in float, vectorised (a 10,000-word row costs ~100 µs as scalar

@@ -140,6 +140,34 @@ public class SamplerTests
     }
 
     [Fact]
+    public void TopPThresholdIsTheEdgeOfTheSortedNucleus()
+    {
+        // The selection's threshold against a sort: walk the weights largest first until they hold p of the total;
+        // the last one taken is the threshold. Rows with ties and with zeros (exps that underflowed) included.
+        var rng = new Rng(9);
+        foreach (int v in new[] { 1, 2, 3, 7, 100, 10_000 })
+            foreach (string kind in new[] { "normal", "ties", "zeros" })
+                foreach (double p in new[] { 1e-6, 0.1, 0.5, 0.9, 0.999 })
+                {
+                    var logits = new float[v];
+                    rng.FillNormal(logits, 0, 3);
+                    var w = logits.Select(x => kind switch
+                    {
+                        "ties" => MathF.Round(MathF.Exp(x) * 4) / 4,
+                        "zeros" => x < 0 ? 0f : MathF.Exp(x),
+                        _ => MathF.Exp(x),
+                    }).ToArray();
+                    if (w.All(x => x == 0)) w[0] = 1;
+                    var sorted = w.OrderByDescending(x => x).ToArray();
+                    double total = w.Sum(x => (double)x), cumulative = 0;
+                    float expected = sorted[^1];
+                    foreach (float x in sorted)
+                        if ((cumulative += x) >= p * total) { expected = x; break; }
+                    Assert.Equal(expected, Sampler.NucleusThreshold(w, v, p, new Sampler.Scratch(v)));
+                }
+    }
+
+    [Fact]
     public void GreedyBatchEqualsSingleSamples()
     {
         using var dir = new TempDir();
