@@ -11,10 +11,23 @@ sealed class TrainMonitor(IProgressSink sink, int lrCuts = 0) : ITrainingMonitor
 
     public void Stepped(TrainingRun run, float loss, double tokensPerSecond, double fractionDone)
     {
-        float accuracy = run.TrainLastAccuracy[^1];
-        smoothed = double.IsNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
-        smoothedAccuracy = double.IsNaN(smoothedAccuracy) ? accuracy : 0.98 * smoothedAccuracy + 0.02 * accuracy;
+        // The first step of a session folds in the run's saved history (this step included), so a resumed
+        // run shows what the unbroken run would have shown rather than a mean restarted from one step.
+        if (double.IsNaN(smoothed)) (smoothed, smoothedAccuracy) = (Average(run.TrainLoss), Average(run.TrainLastAccuracy));
+        else
+        {
+            smoothed = 0.98 * smoothed + 0.02 * loss;
+            smoothedAccuracy = 0.98 * smoothedAccuracy + 0.02 * run.TrainLastAccuracy[^1];
+        }
         sink.Update(fractionDone, $"step {run.Progress.Step:N0} · epoch {run.EpochProgress:0.00} · loss {smoothed:0.000} · last-token accuracy {smoothedAccuracy:P0} · {tokensPerSecond:N0} tok/s");
+    }
+
+    /// <summary>The exponential moving average (weight 0.02 on each new value) of a whole history, from its first value.</summary>
+    static double Average(List<float> history)
+    {
+        double mean = history[0];
+        for (int i = 1; i < history.Count; i++) mean = 0.98 * mean + 0.02 * history[i];
+        return mean;
     }
 
     public void Evaluated(TrainingRun run, EvalResult v, bool best)

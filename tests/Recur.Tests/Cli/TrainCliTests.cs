@@ -2,6 +2,7 @@
 // kills, signals and failed writes: TrainStopCliTests).
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Recur.IO;
 using Recur.LanguageModel;
 using Recur.Tests.Support;
@@ -46,6 +47,24 @@ public class TrainCliTests
         Assert.Contains($"training: sgd lr 50 (now {lr:G4}), ÷4", resumed.Err);
         Assert.Equal(lr / Math.Pow(4, resumed.Err.Split('\n').Count(l => l.Contains(": learning rate ÷4, now "))),
             JsonDocument.Parse(resumed.Out).RootElement.GetProperty("lr").GetDouble());
+    }
+
+    /// <summary>The progress line's smoothed loss and accuracy after a resume are those of the run never stopped.</summary>
+    [Fact]
+    public void AResumedRunShowsTheSmoothedLossOfAnUnbrokenOne()
+    {
+        using var tmp = new TempDir();
+        string corpus = tmp.Write("c.txt", TempDir.Corpus(4000));
+        // Without a terminal the progress line is printed at a session's first step and at the end.
+        static string Smoothed(string output) =>
+            Regex.Match(output, @"step 30 · epoch [\d.]+ · (loss [\d.]+ · last-token accuracy \d+ ?%)").Groups[1].Value;
+        var unbroken = RecurProcess.Run([.. Train(corpus, tmp.File("a"), "--steps", "30")]);
+        Assert.True(unbroken.ExitCode == 0, unbroken.Err);
+        Assert.Equal(0, RecurProcess.Run([.. Train(corpus, tmp.File("b"), "--steps", "12")]).ExitCode);
+        var resumed = RecurProcess.Run("train", "--resume", tmp.File("b"), "--steps", "30");
+        Assert.True(resumed.ExitCode == 0, resumed.Err);
+        Assert.NotEqual("", Smoothed(unbroken.Out));
+        Assert.Equal(Smoothed(unbroken.Out), Smoothed(resumed.Out));
     }
 
     [Fact]
