@@ -206,9 +206,8 @@ public sealed unsafe partial class PackedRecurrent : Module
         int i = c.Layer * Directions + c.Dir;
         var gates = c.Gates.View(P, G);
         CellMath.SumBiases(w.BiasIh[i], gru ? null : w.BiasHh[i], bias);
-        CellMath.FillRows(gates.Span, G, bias);
-        // gates (P, G) += x (P, D) · W_ihᵀ (D, G)
-        Gemm.Multiply(false, true, P, G, D, 1f, x.Ptr, D, w.Ih[i].Value.Ptr, D, 1f, gates.Ptr, G);
+        // gates (P, G) = bias + x (P, D) · W_ihᵀ (D, G)
+        fixed (float* b = bias) Gemm.MultiplyPlusBias(false, true, P, G, D, 1f, x.Ptr, D, w.Ih[i].Value.Ptr, D, b, gates.Ptr, G);
     }
 
     /// <summary>The recurrence of one direction for texts [a, b), step by step over each step's prefix of texts.</summary>
@@ -238,8 +237,9 @@ public sealed unsafe partial class PackedRecurrent : Module
             if (gru)
             {
                 // gh (n, G) = b_hh + h_prev (carried, H) · W_hhᵀ: b_hh alone for texts starting at zero.
-                CellMath.FillRows(new Span<float>(gh + (long)a * G, (n - a) * G), G, w.BiasHh[i]!.Value.Span);
-                Gemm.Multiply(false, carried - a, 1f, hPrev + (o + a) * H, H, c.WhhT, 1f, gh + (long)a * G, G);
+                var bHh = w.BiasHh[i]!.Value;
+                Gemm.MultiplyPlusBias(false, carried - a, 1f, hPrev + (o + a) * H, H, c.WhhT, bHh.Ptr, gh + (long)a * G, G);
+                CellMath.FillRows(new Span<float>(gh + (long)carried * G, (n - carried) * G), G, bHh.Span);
                 GruKernels.Forward(a, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
                 continue;
             }

@@ -51,12 +51,10 @@ public sealed unsafe class Linear : Module
         int rows = x.Length / InFeatures;
         var y = Workspace.EnsureLastDim(ref output, x, OutFeatures);
         input = x;
-        if (Bias != null)
-            for (int r = 0; r < rows; r++) Bias.Value.Span.CopyTo(y.Span.Slice(r * OutFeatures, OutFeatures));
+        float* b = Bias != null ? Bias.Value.Ptr : null;
         // y (R, out) = x (R, in) · Wᵀ (in, out) [+ b]
-        if (frozen != null) Gemm.Multiply(false, rows, 1f, x.Ptr, InFeatures, frozen, Bias != null ? 1f : 0f, y.Ptr, OutFeatures);
-        else Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, x.Ptr, InFeatures,
-            Weight.Value.Ptr, InFeatures, Bias != null ? 1f : 0f, y.Ptr, OutFeatures);
+        if (frozen != null) Gemm.MultiplyPlusBias(false, rows, 1f, x.Ptr, InFeatures, frozen, b, y.Ptr, OutFeatures);
+        else Gemm.MultiplyPlusBias(false, true, rows, OutFeatures, InFeatures, 1f, x.Ptr, InFeatures, Weight.Value.Ptr, InFeatures, b, y.Ptr, OutFeatures);
         return y;
     }
 

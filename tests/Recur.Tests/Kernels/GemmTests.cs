@@ -110,6 +110,47 @@ public class GemmTests
         Close.Exact(c1.Span, c2.Span, "packed vs unpacked");
     }
 
+    // C = op(A)·op(B) + bias on every row, against filling the rows with the bias and multiplying with beta 1: the same
+    // bits through every tile kind (full, fewer rows, fewer columns, one row), two depth blocks, both thread splits,
+    // B packed ahead, and no bias (beta 0). C starts as NaN, so a tile the bias missed shows; the padding column stays.
+    [Theory, MemberData(nameof(Transposes))]
+    public unsafe void PlusBiasIsTheBiasFilledProduct(bool ta, bool tb)
+    {
+        foreach (var (m, n, k) in new[] { (1, 300, 20), (1, 7, 3), (3, 70, 40), (2 * Gemm.MR + 3, 2 * Gemm.NR + 5, Gemm.KC + 9),
+                     (700, 1000, 200), (1000, 40, 130), (5, 9, 0) })
+        {
+            var rng = new Rng((ulong)(m * 31 + n));
+            int lda = ta ? m : k, ldb = tb ? k : n, ldc = n + 1;
+            var a = new Tensor(Math.Max(1, m * k)); var b = new Tensor(Math.Max(1, k * n)); var bias = new Tensor(n);
+            rng.FillUniform(a.Span, -1, 1); rng.FillUniform(b.Span, -1, 1); rng.FillUniform(bias.Span, -1, 1);
+            var expected = new Tensor(m * ldc); var c = new Tensor(m * ldc);
+            for (int i = 0; i < m; i++) bias.Span.CopyTo(expected.Span.Slice(i * ldc, n));
+            Gemm.Multiply(ta, tb, m, n, k, 0.5f, a.Ptr, lda, b.Ptr, ldb, 1f, expected.Ptr, ldc);
+            string what = $"{(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k}";
+            c.Span.Fill(float.NaN);
+            for (int i = 0; i < m; i++) c.Span[i * ldc + n] = expected.Span[i * ldc + n] = 7f;
+            Gemm.MultiplyPlusBias(ta, tb, m, n, k, 0.5f, a.Ptr, lda, b.Ptr, ldb, bias.Ptr, c.Ptr, ldc);
+            Close.Exact(expected.Span, c.Span, "plus bias " + what);
+            if (!tb && k > 0)
+            {
+                // Packed: B (K, N) is the transpose of a weight (N, K).
+                var w = new Tensor(n, k);
+                for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) w.Span[j * k + p] = b.Span[p * ldb + j];
+                var packed = new PackedMatrix();
+                packed.PackTransposed(w);
+                c.Span.Fill(float.NaN);
+                for (int i = 0; i < m; i++) c.Span[i * ldc + n] = 7f;
+                Gemm.MultiplyPlusBias(ta, m, 0.5f, a.Ptr, lda, packed, bias.Ptr, c.Ptr, ldc);
+                Close.Exact(expected.Span, c.Span, "packed plus bias " + what);
+            }
+            Gemm.Multiply(ta, tb, m, n, k, 0.5f, a.Ptr, lda, b.Ptr, ldb, 0f, expected.Ptr, ldc);
+            c.Span.Fill(float.NaN);
+            for (int i = 0; i < m; i++) c.Span[i * ldc + n] = expected.Span[i * ldc + n];
+            Gemm.MultiplyPlusBias(ta, tb, m, n, k, 0.5f, a.Ptr, lda, b.Ptr, ldb, null, c.Ptr, ldc);
+            Close.Exact(expected.Span, c.Span, "no bias " + what);
+        }
+    }
+
     // Every kernel (AVX-512, AVX2, 128-bit, scalar; CI reruns this with the wider ones switched off) sums
     // each element as one FMA chain per KC-deep block, scales it by alpha and adds beta·C, so a product has
     // the same bits on every machine. The reference below does exactly that, one element at a time.

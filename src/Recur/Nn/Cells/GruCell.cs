@@ -28,8 +28,7 @@ public sealed unsafe class GruCell : RecurrentCell
     {
         int h = HiddenSize;
         var gh = Workspace.Ensure(ref s.Gh, n, 3 * h);
-        CellMath.FillRows(gh, BiasHh);
-        Gemm.Multiply(false, true, n, 3 * h, h, 1f, s.HPrev!.Ptr, h, WeightHh.Value.Ptr, h, 1f, gh.Ptr, 3 * h);
+        Gemm.MultiplyPlusBias(false, true, n, 3 * h, h, 1f, s.HPrev!.Ptr, h, WeightHh.Value.Ptr, h, BiasHh != null ? BiasHh.Value.Ptr : null, gh.Ptr, 3 * h);
         var ghN = Workspace.Ensure(ref s.Extra, n, h);
         GruKernels.Forward(0, n, h, s.Gates!.Ptr, gh.Ptr, ghN.Ptr, s.HPrev.Ptr, s.H!.Ptr, null);
     }

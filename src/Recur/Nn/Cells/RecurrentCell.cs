@@ -94,8 +94,7 @@ public abstract unsafe class RecurrentCell : Module
         var bias = Workspace.Ensure(ref s.Bias, G);
         // gates = bias + x·W_ihᵀ, as Recurrent.ProjectInputs
         InputBias(bias.Span);
-        CellMath.FillRows(gates.Span, G, bias.Span);
-        Gemm.Multiply(false, true, n, G, InputSize, 1f, s.X!.Ptr, InputSize, WeightIh.Value.Ptr, InputSize, 1f, gates.Ptr, G);
+        Gemm.MultiplyPlusBias(false, true, n, G, InputSize, 1f, s.X!.Ptr, InputSize, WeightIh.Value.Ptr, InputSize, bias.Ptr, gates.Ptr, G);
         StepKernel(s, n);
         return s;
     }

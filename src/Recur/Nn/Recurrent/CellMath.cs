@@ -12,8 +12,6 @@ internal static class CellMath
     }
 
     /// <summary>Every row of rows (R, W) = bias (W), or zero without a bias.</summary>
-    public static void FillRows(Tensor rows, Parameter? bias) => FillRows(rows.Span, rows.Dim(-1), bias == null ? default : bias.Value.Span);
-
     public static void FillRows(Span<float> rows, int width, ReadOnlySpan<float> bias)
     {
         if (bias.IsEmpty) { rows.Clear(); return; }

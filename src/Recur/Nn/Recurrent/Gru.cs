@@ -30,8 +30,7 @@ public sealed unsafe class Gru : Recurrent
         int n = Batch, h = HiddenSize, g = 3 * h;
         int rows = ActiveRows(t, r0, r1);
         if (rows <= 0) return;
-        CellMath.FillRows(c.Gh!.Span.Slice(r0 * g, rows * g), g, BiasHh(c) is { } b ? b.Value.Span : default);
-        Gemm.Multiply(false, rows, 1f, c.Hs!.Ptr + ((long)c.Prev(t) * n + r0) * h, h, c.WhhT, 1f, c.Gh!.Ptr + (long)r0 * g, g);
+        Gemm.MultiplyPlusBias(false, rows, 1f, c.Hs!.Ptr + ((long)c.Prev(t) * n + r0) * h, h, c.WhhT, BiasHh(c) is { } b ? b.Value.Ptr : null, c.Gh!.Ptr + (long)r0 * g, g);
     }
 
     private protected override void ForwardRows(DirCache c, int t, int r0, int r1, byte* active)

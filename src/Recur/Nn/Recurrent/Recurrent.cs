@@ -278,16 +278,15 @@ public abstract unsafe partial class Recurrent : Module
             for (int r = 0; r < rows; r++) table.Span.Slice(tokens[r] * G, G).CopyTo(gates.Span.Slice(r * G, G));
             return;
         }
-        CellMath.FillRows(gates.Span, G, bias);
         var x = layer == 0 ? input! : layerIn[layer]!;
         int d = x.Shape[2];
         if (frozen)
         {
             if (!c.WihTReady) c.WihT.PackTransposed(w);
             c.WihTReady = true;
-            Gemm.Multiply(false, rows, 1f, x.Ptr, d, c.WihT, 1f, gates.Ptr, G);
+            Gemm.MultiplyPlusBias(false, rows, 1f, x.Ptr, d, c.WihT, c.Bias.Ptr, gates.Ptr, G);
         }
-        else Gemm.Multiply(false, true, rows, G, d, 1f, x.Ptr, d, w.Ptr, d, 1f, gates.Ptr, G);
+        else Gemm.MultiplyPlusBias(false, true, rows, G, d, 1f, x.Ptr, d, w.Ptr, d, c.Bias.Ptr, gates.Ptr, G);
     }
 
     bool frozen;
