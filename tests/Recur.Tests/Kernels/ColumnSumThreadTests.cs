@@ -1,0 +1,34 @@
+// Reduce.AddColumnSums splits large operands by columns over the kernel threads: every column keeps the bits
+// of its rows added in order on one thread, and nothing outside the columns is written.
+using Recur.Kernels;
+using Recur.Tests.Support;
+
+namespace Recur.Tests.Kernels;
+
+// Alone (the "threads" collection): another class setting the thread count meanwhile would change the split.
+[Collection("threads")]
+public class ColumnSumThreadTests
+{
+    [Theory]
+    [InlineData(700, 10_000)]   // a word model's output bias: several parts on any thread count
+    [InlineData(5_000, 33)]     // few columns: at most 3 groups of 16 to share
+    [InlineData(9, 7)]          // too small to split
+    public void ThreadsGiveTheBitsOfRowsAddedInOrder(int rows, int cols)
+    {
+        var x = new float[rows * cols];
+        var rng = new Rng(8);
+        rng.FillNormal(x, 0, 1);
+        var start = new float[cols + 1];
+        rng.FillNormal(start, 0, 1);
+        var expected = (float[])start.Clone();
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) expected[j] += x[r * cols + j];
+
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var sums = (float[])start.Clone();
+            OnThreads.Run(threads, () => { Reduce.AddColumnSums(x, rows, cols, sums.AsSpan(0, cols)); return 0; });
+            Assert.True(expected.AsSpan().SequenceEqual(sums), $"column sums of ({rows}, {cols}) on {threads} threads differ from rows added in order");
+        }
+    }
+}
