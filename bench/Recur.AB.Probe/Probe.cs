@@ -19,6 +19,17 @@ public static unsafe class Probe
         return () => Kernels.Gemm.Multiply(transA, transB, m, n, k, 1f, a.Ptr, lda, b.Ptr, ldb, 1f, c.Ptr, n);
     }
 
+    /// <summary>Forward and backward through a Linear layer (in → out, with bias) over (rows, in) of random data: a word model's output layer.</summary>
+    public static Action Linear(int threads, int rows, int input, int output)
+    {
+        Workers.SetThreads(threads);
+        var rng = new Rng(1);
+        var fc = new Nn.Linear(input, output, rng);
+        var x = new Tensor(rows, input); rng.FillUniform(x.Span, -1, 1);
+        var dy = new Tensor(rows, output); rng.FillUniform(dy.Span, -1, 1);
+        return () => { fc.Forward(x); fc.Backward(dy); };
+    }
+
     /// <summary>Forward and backward through an LSTM or GRU stack over (steps, batch, input) of random data.</summary>
     public static Action Step(int threads, string cell, int layers, int hidden, int input, int batch, int steps)
     {

@@ -47,6 +47,8 @@ static class Profile
                 ? model.Rnn.Forward(model.Embedding!.Forward(batches.Input, c.Seq, c.Batch), default, state)
                 : model.Rnn.ForwardTokens(batches.Input, c.Seq, c.Batch, default, state));
             Phase("fc forward", () => logits = model.Fc.Forward(hidden!));
+            // The trainer counts right guesses (every token, and the last step's) before the loss overwrites the logits.
+            Phase("accuracy", () => { Predictions.Correct(logits!.Span, batches.Target); Predictions.Correct(logits!.Span, batches.Target, (c.Seq - 1) * c.Batch); });
             Phase("loss", () => { dLogits ??= new Tensor(logits!.Shape); loss.Forward(logits!, batches.Target, dLogits); });
             Phase("fc backward", () => dHidden = model.Fc.Backward(dLogits!));
             Phase("rnn backward", () =>
