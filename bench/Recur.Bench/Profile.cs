@@ -38,6 +38,7 @@ static class Profile
             bytes[name] = bytes.GetValueOrDefault(name) + GC.GetTotalAllocatedBytes(precise: true) - b0;
         }
         Tensor? logits = null, dLogits = null, hidden = null, dHidden = null;
+        var predicted = new int[c.Batch * c.Seq];
         for (int s = 0; s < steps + 2; s++)
         {
             if (s == 2) { times.Clear(); bytes.Clear(); }
@@ -47,9 +48,14 @@ static class Profile
                 ? model.Rnn.Forward(model.Embedding!.Forward(batches.Input, c.Seq, c.Batch), default, state)
                 : model.Rnn.ForwardTokens(batches.Input, c.Seq, c.Batch, default, state));
             Phase("fc forward", () => logits = model.Fc.Forward(hidden!));
-            // The trainer counts right guesses (every token, and the last step's) before the loss overwrites the logits.
-            Phase("accuracy", () => { Predictions.Correct(logits!.Span, batches.Target); Predictions.Correct(logits!.Span, batches.Target, (c.Seq - 1) * c.Batch); });
-            Phase("loss", () => { dLogits ??= new Tensor(logits!.Shape); loss.Forward(logits!, batches.Target, dLogits); });
+            // As the trainer: the loss also gives each row's most likely token, counted for the accuracy.
+            Phase("loss, accuracy", () =>
+            {
+                dLogits ??= new Tensor(logits!.Shape);
+                loss.Forward(logits!, batches.Target, dLogits, predicted);
+                Predictions.Correct(predicted, batches.Target);
+                Predictions.Correct(predicted, batches.Target, (c.Seq - 1) * c.Batch);
+            });
             Phase("fc backward", () => dHidden = model.Fc.Backward(dLogits!));
             Phase("rnn backward", () =>
             {
@@ -62,6 +68,6 @@ static class Profile
         }
         double total = times.Values.Sum();
         Console.WriteLine($"{config}, {c.Vocab} outputs, {threads} threads, {steps} steps: {total / steps:0.0} ms/step, {c.Batch * c.Seq * steps / total * 1000:N0} tokens/s, {c.TrainFlopsPerToken * c.Batch * c.Seq * steps / total / 1e6:0.0} GFLOP/s");
-        foreach (var (name, ms) in times) Console.WriteLine($"  {name,-14} {ms / steps,8:0.00} ms  {ms / total,6:P1}  {bytes[name] / steps,8} bytes allocated/step");
+        foreach (var (name, ms) in times) Console.WriteLine($"  {name,-15} {ms / steps,8:0.00} ms  {ms / total,6:P1}  {bytes[name] / steps,8} bytes allocated/step");
     }
 }

@@ -80,13 +80,9 @@ public static class Evaluator
 /// <summary>Argmax predictions of logits rows, counted against targets.</summary>
 public static class Predictions
 {
-    /// <summary>The index of the largest value (the first, on ties).</summary>
-    public static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int j = 1; j < row.Length; j++) if (row[j] > row[best]) best = j;
-        return best;
-    }
+    /// <summary>The index of the largest value (the first, on ties; the first NaN, if any), vectorised: a word model
+    /// counts its right guesses over (700, 10,000) logits every step, 5.7 ms one compare at a time.</summary>
+    public static int ArgMax(ReadOnlySpan<float> row) => row.IsEmpty ? 0 : System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
 
     /// <summary>How many rows from <paramref name="firstRow"/> on of logits (rows, V) have their argmax equal to the target of that row.</summary>
     public static int Correct(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, int firstRow = 0)
@@ -94,6 +90,14 @@ public static class Predictions
         int v = logits.Length / targets.Length, hits = 0;
         for (int r = firstRow; r < targets.Length; r++)
             if (ArgMax(logits.Slice(r * v, v)) == targets[r]) hits++;
+        return hits;
+    }
+
+    /// <summary>How many rows from <paramref name="firstRow"/> on have the predicted class (e.g. from CrossEntropyLoss.Forward) equal to their target.</summary>
+    public static int Correct(ReadOnlySpan<int> predicted, ReadOnlySpan<int> targets, int firstRow = 0)
+    {
+        int hits = 0;
+        for (int r = firstRow; r < targets.Length; r++) if (predicted[r] == targets[r]) hits++;
         return hits;
     }
 }

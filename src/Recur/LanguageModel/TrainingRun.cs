@@ -53,6 +53,7 @@ public sealed partial class TrainingRun : IDisposable
     readonly RecurrentState carried;
     readonly Rng rng;
     readonly CrossEntropyLoss loss = new();
+    int[] predicted = [];   // (T·N) each row's most likely token, from the loss
     readonly float divergenceLimit;
     DirectoryLock? directoryLock;   // from Create or Resume until Dispose
     bool disposed;
@@ -269,10 +270,11 @@ public sealed partial class TrainingRun : IDisposable
         Batches.Fill(Progress.BatchInEpoch);
         optimizer.ZeroGrad();
         var logits = Model.Forward(Batches.Input, t, n, Config.Batching == Batching.Stateful ? carried : null);
-        int hits = Predictions.Correct(logits.Span, Batches.Target), lastHits = Predictions.Correct(logits.Span, Batches.Target, (t - 1) * n);
         // The gradient overwrites the logits (T·N, V) in place: for a word model that buffer is the largest
         // there is (64×100 × 20,000 words = 512 MB), and nothing reads the logits after the loss.
-        float value = loss.Forward(logits, Batches.Target, logits);
+        if (predicted.Length != n * t) predicted = new int[n * t];
+        float value = loss.Forward(logits, Batches.Target, logits, predicted);
+        int hits = Predictions.Correct(predicted, Batches.Target), lastHits = Predictions.Correct(predicted, Batches.Target, (t - 1) * n);
         if (!float.IsFinite(value) || value > divergenceLimit)
             throw Diverged($"loss {value:G4}");
         Model.Backward(logits);

@@ -1,6 +1,7 @@
 // CrossEntropyLoss splits large logits by rows over the kernel threads: the loss and gradient keep the
-// bits of one thread and of the row-by-row sum, ignored rows included.
+// bits of one thread and of the row-by-row sum, ignored rows included, and each row's predicted class.
 using Recur.Kernels;
+using Recur.LanguageModel;
 using Recur.Nn.Losses;
 using Recur.Tests.Support;
 
@@ -29,6 +30,8 @@ public class CrossEntropyThreadTests
                 total += Softmax.CrossEntropy(logits.Span.Slice(r * v, v), targets[r], expectedGrad.AsSpan(r * v, v), 1f / counted);
         float expected = (float)(total / counted);
 
+        // The most likely class of each row, read before the gradient overwrites the logits in place.
+        var expectedPredicted = Enumerable.Range(0, rows).Select(r => Predictions.ArgMax(logits.Span.Slice(r * v, v))).ToArray();
         foreach (int threads in new[] { 1, 2, 3 })
         {
             var grad = new Tensor(rows, v);
@@ -36,6 +39,14 @@ public class CrossEntropyThreadTests
             float value = OnThreads.Run(threads, () => new CrossEntropyLoss().Forward(logits, targets, grad));
             Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(value));
             Assert.True(expectedGrad.AsSpan().SequenceEqual(grad.Span), $"gradient on {threads} threads differs from the row-by-row one");
+
+            var inPlace = new Tensor(rows, v);
+            logits.Span.CopyTo(inPlace.Span);
+            var predicted = new int[rows];
+            float again = OnThreads.Run(threads, () => new CrossEntropyLoss().Forward(inPlace, targets, inPlace, predicted));
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(again));
+            Assert.Equal(expectedPredicted, predicted);
+            Assert.True(expectedGrad.AsSpan().SequenceEqual(inPlace.Span), $"in-place gradient on {threads} threads differs");
         }
     }
 }

@@ -28,15 +28,18 @@ public sealed unsafe class CrossEntropyLoss
     /// <summary>
     /// The loss of <paramref name="logits"/> (..., V) against <paramref name="targets"/> (one class index per row).
     /// When <paramref name="dLogits"/> is given (same shape) it is overwritten with ∂loss/∂logits; it may be
-    /// <paramref name="logits"/> itself. Sums run in double, row by row in order.
+    /// <paramref name="logits"/> itself. Sums run in double, row by row in order. When <paramref name="predicted"/> is
+    /// given (one per row) it receives each row's most likely class (Predictions.ArgMax), read while the row is in
+    /// cache and before its gradient overwrites it: a word model's accuracy costs no pass of its own over the logits.
     /// </summary>
-    public float Forward(Tensor logits, ReadOnlySpan<int> targets, Tensor? dLogits = null)
+    public float Forward(Tensor logits, ReadOnlySpan<int> targets, Tensor? dLogits = null, Span<int> predicted = default)
     {
         if (logits.Rank == 0 || logits.Dim(-1) == 0) throw new ArgumentException($"logits {logits} have no class dimension");
         int v = logits.Dim(-1);
         int rows = logits.Length / v;
         if (targets.Length != rows) throw new ArgumentException($"{targets.Length} targets for {rows} rows of logits {logits}");
         if (dLogits != null && !dLogits.SameShape(logits)) throw new ArgumentException($"gradient {dLogits} does not match logits {logits}");
+        if (!predicted.IsEmpty && predicted.Length != rows) throw new ArgumentException($"room for {predicted.Length} predictions, {rows} rows of logits {logits}");
 
         // Validate every target before writing anything.
         int counted = 0;
@@ -54,12 +57,12 @@ public sealed unsafe class CrossEntropyLoss
         // (the same bits on any thread count). A word model's (700, 10,000) logits take ~10 ms on one core.
         if (rowLoss.Length < rows) rowLoss = new double[rows];
         int parts = Math.Clamp((int)((long)rows * v / MinElementsPerPart), 1, Math.Min(rows, Workers.Count));
-        fixed (int* t = targets)
+        fixed (int* t = targets, p = predicted)
         {
-            job.Set(logits.Ptr, dLogits != null ? dLogits.Ptr : null, t, rows, v, scale, parts, rowLoss);
+            job.Set(logits.Ptr, dLogits != null ? dLogits.Ptr : null, t, p, rows, v, scale, parts, rowLoss);
             if (parts == 1) job.Run(0);
             else Workers.Run(job, parts);
-            job.Set(null, null, null, 0, 0, 0, 1, []);   // keep no pointer past the call
+            job.Set(null, null, null, null, 0, 0, 0, 1, []);   // keep no pointer past the call
         }
         double total = 0;
         for (int r = 0; r < rows; r++)
@@ -75,14 +78,14 @@ public sealed unsafe class CrossEntropyLoss
     sealed class RowsJob(int ignoreIndex) : IParallelWork
     {
         float* x, dx;
-        int* targets;
+        int* targets, predicted;
         int rows, v, parts;
         float scale;
         double[] rowLoss = [];
 
-        public void Set(float* x, float* dx, int* targets, int rows, int v, float scale, int parts, double[] rowLoss)
+        public void Set(float* x, float* dx, int* targets, int* predicted, int rows, int v, float scale, int parts, double[] rowLoss)
         {
-            this.x = x; this.dx = dx; this.targets = targets; this.rows = rows; this.v = v; this.scale = scale;
+            this.x = x; this.dx = dx; this.targets = targets; this.predicted = predicted; this.rows = rows; this.v = v; this.scale = scale;
             this.parts = parts; this.rowLoss = rowLoss;
         }
 
@@ -92,6 +95,7 @@ public sealed unsafe class CrossEntropyLoss
             for (int r = r0; r < r1; r++)
             {
                 long o = (long)r * v;
+                if (predicted != null) predicted[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(x + o, v));
                 int t = targets[r];
                 if (t == ignoreIndex)
                 {
