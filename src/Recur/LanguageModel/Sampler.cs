@@ -189,8 +189,7 @@ public sealed class Sampler
             return best;
         }
         if (o.TopK == 0 && float.IsNormal((float)o.Temperature))
-            return o.TopP >= 1 ? ChooseAny(logits, (float)o.Temperature, rng, s.Weights)
-                : ChooseNucleus(logits, (float)o.Temperature, o.TopP, rng, s);
+            return ChooseWeighted(logits, (float)o.Temperature, o.TopP, rng, s);
         var probs = s.Probs;
         var order = s.Order;
         int keep = v;
@@ -268,15 +267,16 @@ public sealed class Sampler
     }
 
     /// <summary>
-    /// A draw from the nucleus: the tokens whose weight is at least the threshold <see cref="NucleusThreshold"/>
-    /// finds, searched in index order. The same distribution as walking the sorted candidates; other draws for a seed.
+    /// A draw without top-k: the weights in float, vectorised (a 10,000-word row costs ~100 µs as scalar double exps,
+    /// a few µs so), summed and searched in double in index order, over every token or, below p = 1, the tokens at or
+    /// above the nucleus's edge (<see cref="NucleusThreshold"/>): the same distribution as walking the sorted candidates.
     /// </summary>
-    static unsafe int ChooseNucleus(ReadOnlySpan<float> logits, float temperature, double p, Rng rng, Scratch s)
+    static unsafe int ChooseWeighted(ReadOnlySpan<float> logits, float temperature, double p, Rng rng, Scratch s)
     {
         int v = logits.Length;
         var w = s.Weights;
         fixed (float* x = logits, y = w) Kernels.Softmax.TemperedWeights(x, y, v, temperature);
-        float threshold = NucleusThreshold(w, v, p, s);
+        float threshold = p < 1 ? NucleusThreshold(w, v, p, s) : 0;   // weights are never negative: 0 keeps all
         double sum = 0;
         for (int j = 0; j < v; j++) if (w[j] >= threshold) sum += w[j];
         double u = rng.NextDouble() * sum;
@@ -324,23 +324,4 @@ public sealed class Sampler
     static int Bucket(float x) => (int)Math.Min(BitConverter.SingleToUInt32Bits(x) >> 19, (uint)MassBuckets - 1);
 
     const int MassBuckets = (0x3F800000 >> 19) + 1;  // 1f's bucket is the last
-
-    /// <summary>
-    /// A draw with every token a candidate: the weights in float, vectorised (a 10,000-word row costs ~100 µs as scalar
-    /// double exps, a few µs so), summed and searched in double in index order.
-    /// </summary>
-    static unsafe int ChooseAny(ReadOnlySpan<float> logits, float temperature, Rng rng, float[] weights)
-    {
-        int v = logits.Length;
-        fixed (float* x = logits, w = weights) Kernels.Softmax.TemperedWeights(x, w, v, temperature);
-        double sum = 0;
-        for (int j = 0; j < v; j++) sum += weights[j];
-        double u = rng.NextDouble() * sum;
-        for (int j = 0; j < v; j++)
-        {
-            u -= weights[j];
-            if (u < 0) return j;
-        }
-        return v - 1;
-    }
 }
