@@ -13,14 +13,17 @@ sealed class CtrlC : IDisposable
     readonly ConsoleCancelEventHandler handler;
     readonly PosixSignalRegistration? term;
     readonly string? notice;
+    readonly TextWriter errors;
 
     /// <param name="notice">
     /// Printed on stderr at the first stop (what the command will do now), followed by how to quit at once,
     /// worded for what stopped it; or nothing.
     /// </param>
-    public CtrlC(string? notice = null)
+    /// <param name="errors">Where the notice goes: stderr, unless a test gives a writer.</param>
+    public CtrlC(string? notice = null, TextWriter? errors = null)
     {
         this.notice = notice;
+        this.errors = errors ?? Console.Error;
         handler = (_, e) => e.Cancel = Stop("Ctrl-C again to quit at once");
         Console.CancelKeyPress += handler;
         try { term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = Stop("terminated; send SIGTERM again to quit at once")); }
@@ -32,15 +35,16 @@ sealed class CtrlC : IDisposable
     }
 
     // True at the first signal (keep running until the next step); false at the second, so the default
-    // action ends the process.
+    // action ends the process. The notice is written before the token is cancelled: the command's own last
+    // line ("interrupted in epoch 1; ...") follows the cancel, on another thread, and must come after it.
     bool Stop(string hint)
     {
         lock (cancel)
         {
             if (cancel.IsCancellationRequested) return false;
+            if (notice != null) errors.WriteLine($"{notice} ({hint})");
             cancel.Cancel();
         }
-        if (notice != null) Console.Error.WriteLine($"{notice} ({hint})");
         return true;
     }
 
