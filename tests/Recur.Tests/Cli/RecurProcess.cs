@@ -33,6 +33,21 @@ static class RecurProcess
 
     public static RecurResult Run(params string[] args) => Run(Info(args));
 
+    /// <summary>
+    /// <see cref="Info"/> for a recur the test will signal: on Linux, started by env with SIGINT and SIGQUIT at their
+    /// default action. A shell starts the commands of a background job (`dotnet test ... &amp;` in a script) with both
+    /// ignored, every child inherits that, and a .NET program started so never hears Ctrl-C.
+    /// </summary>
+    public static ProcessStartInfo Signalled(params string[] args)
+    {
+        var info = Info(args);
+        if (!OperatingSystem.IsLinux()) return info;
+        info.ArgumentList.Insert(0, info.FileName);
+        info.ArgumentList.Insert(0, "--default-signal=INT,QUIT");
+        info.FileName = "env";
+        return info;
+    }
+
     /// <summary>Runs recur in <paramref name="directory"/>, for relative paths.</summary>
     public static RecurResult RunIn(string directory, params string[] args)
     {
@@ -98,22 +113,48 @@ static class RecurProcess
 
     /// <summary>
     /// Runs recur, sends it Ctrl-C (SIGINT, or <paramref name="signal"/>) once <paramref name="ready"/> holds (or
-    /// after 60 s), and returns its exit code and stderr (line ends as \n); a process still running 60 s later is killed.
+    /// after 60 s), and returns its exit code and stderr (line ends as \n); a process still running 60 s later is killed
+    /// and the test fails, naming where its threads wait.
     /// </summary>
     public static async Task<(int Code, string Err)> Interrupt(string[] args, Func<bool> ready, string signal = "INT")
     {
-        using var p = Process.Start(Info(args))!;
+        using var p = Process.Start(Signalled(args))!;
         var stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEndAsync();
         var until = DateTime.UtcNow.AddSeconds(60);
         while (!ready() && !p.HasExited && DateTime.UtcNow < until) await Task.Delay(20);
         Signal(p, signal);
-        if (!p.WaitForExit(TimeSpan.FromSeconds(60))) p.Kill(true);
+        if (!p.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            string threads = Threads(p.Id);
+            p.Kill(true);
+            p.WaitForExit();
+            string output = await stdout;
+            Assert.Fail($"recur was still running 60 s after SIG{signal}; its threads: {threads}; stderr: {await stderr}; stdout ends: {output[^Math.Min(800, output.Length)..]}");
+        }
         return (p.ExitCode, (await stderr).ReplaceLineEndings("\n"));
     }
 
+    /// <summary>A running process's signal masks and threads as "name state wchan" (Linux's /proc; empty elsewhere): where a hung one waits.</summary>
+    static string Threads(int pid)
+    {
+        var dir = new DirectoryInfo($"/proc/{pid}/task");
+        if (!dir.Exists) return "";
+        var signals = File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("Sig"));   // blocked, ignored, caught
+        return string.Join(" ", signals) + "; " + string.Join(", ", dir.EnumerateDirectories().Select(t =>
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(t.FullName, "stat"));
+                string name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                return $"{name} {stat[stat.LastIndexOf(')') + 2]} {File.ReadAllText(Path.Combine(t.FullName, "wchan"))}";
+            }
+            catch (IOException) { return $"{t.Name} gone"; }
+        }));
+    }
+
     /// <summary>Starts recur in the background (see <see cref="RunningRecur"/>).</summary>
-    public static RunningRecur Start(params string[] args) => new(Process.Start(Info(args))!);
+    public static RunningRecur Start(params string[] args) => new(Process.Start(Signalled(args))!);
 
     /// <summary>Sends a POSIX signal (INT for Ctrl-C, TERM for `kill`, KILL for a crash) to a process.</summary>
     public static void Signal(Process p, string signal)

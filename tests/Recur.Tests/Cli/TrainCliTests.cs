@@ -332,7 +332,7 @@ public class TrainCliTests
         string timed = tmp.File("timed");
         Assert.Equal(0, RecurProcess.Run([.. Train(corpus, timed, "--time", "0.001s")]).ExitCode);
         var spent = RecurProcess.Run("train", "--resume", timed, "--steps", "1000");
-        Assert.Equal(0, spent.ExitCode);
+        Assert.True(spent.ExitCode == 0, spent.Err);
         Assert.Contains("nothing to train; give a larger --time to continue", spent.Out);
         var bytes = File.ReadAllBytes(Path.Combine(run, "model.safetensors"));
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);

@@ -188,7 +188,7 @@ public class TrainStopCliTests
 
         int code;
         string err;
-        using (var p = Process.Start(RecurProcess.Info([.. Train(corpus, part, extra)]))!)
+        using (var p = Process.Start(RecurProcess.Signalled([.. Train(corpus, part, extra)]))!)
         {
             var stderr = p.StandardError.ReadToEndAsync();
             _ = p.StandardOutput.ReadToEndAsync();
