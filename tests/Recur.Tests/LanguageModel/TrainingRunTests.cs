@@ -53,6 +53,23 @@ public class TrainingRunTests
         Assert.Empty(Directory.GetFiles(dir.File("run"), "checkpoint-*.safetensors"));
     }
 
+    // --time 0.001s once took a step or none as the machine was idle or busy; none left no state to resume.
+    [Fact]
+    public void ANewRunTakesItsFirstStepWhateverItsTime()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("c.txt", TempDir.Corpus(3000));
+        using (var run = TrainingRun.Create(dir.File("run"), Small, Config(corpus) with { TimeSeconds = 1e-9 }, new TextOptions()))
+        {
+            var outcome = Trainer.Run(run);
+            Assert.Equal((TrainStop.Budget, 1L), (outcome.Stop, outcome.Steps));
+        }
+        using var resumed = TrainingRun.Resume(dir.File("run"), c => c);
+        var again = Trainer.Run(resumed);
+        Assert.Equal((TrainStop.Budget, 1L), (again.Stop, again.Steps));
+        Assert.StartsWith("nothing to train", again.Message);
+    }
+
     [Theory]
     [InlineData(Batching.Stateful, "lstm", 0, "adam", 1.0)]
     [InlineData(Batching.Windows, "gru", 16, "adam", 1.0)]
