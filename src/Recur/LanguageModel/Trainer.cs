@@ -47,9 +47,9 @@ public static class Trainer
     /// <summary>
     /// Trains <paramref name="run"/> until its budget (<see cref="Spent"/>) is used up (a new run takes its first step
     /// whatever its TimeSeconds), <paramref name="cancel"/> is cancelled or the loss diverges, validating and saving as
-    /// its config says; <paramref name="monitor"/> hears each step, validation and checkpoint. A run whose budget is already used up (a resume that raised none) returns at
-    /// once and writes nothing: its files already hold where it stopped. The run must not be disposed yet
-    /// (ObjectDisposedException).
+    /// its config says; <paramref name="monitor"/> hears each step, validation and checkpoint. A run whose budget is
+    /// already used up (a resume that raised none) returns at once and writes nothing: its files already hold where it
+    /// stopped. The run must not be disposed yet (ObjectDisposedException).
     /// </summary>
     public static TrainOutcome Run(TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
     {
@@ -65,8 +65,8 @@ public static class Trainer
         TrainStop stop = TrainStop.Budget;
         string? message = null;
         bool evaluatedAtEnd = false, savedAtEnd = false;
-        // A new run takes its first step whatever its --time: with none, it would save nothing, and a budget smaller
-        // than the time to start would give a run that trains once and not at all another time (a busy machine).
+        // A new run takes its first step whatever its TimeSeconds: with none it would save nothing to resume, and a
+        // budget shorter than the time to start would train one step on an idle machine and none on a busy one.
         while (p.Step == 0 || !Spent(run, Elapsed()))
         {
             if (cancel.IsCancellationRequested) { stop = TrainStop.Cancelled; break; }

@@ -140,17 +140,17 @@ static class RecurProcess
     {
         var dir = new DirectoryInfo($"/proc/{pid}/task");
         if (!dir.Exists) return "";
-        var signals = File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("Sig"));   // blocked, ignored, caught
-        return string.Join(" ", signals) + "; " + string.Join(", ", dir.EnumerateDirectories().Select(t =>
+        try
         {
-            try
+            var signals = File.ReadAllLines($"/proc/{pid}/status").Where(l => l.StartsWith("Sig"));   // blocked, ignored, caught
+            return string.Join(" ", signals) + "; " + string.Join(", ", dir.EnumerateDirectories().Select(t =>
             {
                 string stat = File.ReadAllText(Path.Combine(t.FullName, "stat"));
                 string name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
                 return $"{name} {stat[stat.LastIndexOf(')') + 2]} {File.ReadAllText(Path.Combine(t.FullName, "wchan"))}";
-            }
-            catch (IOException) { return $"{t.Name} gone"; }
-        }));
+            }));
+        }
+        catch (IOException) { return "(it ended while being read)"; }
     }
 
     /// <summary>Starts recur in the background (see <see cref="RunningRecur"/>).</summary>
