@@ -239,7 +239,7 @@ public sealed unsafe partial class PackedRecurrent : Module
                 // gh (n, G) = b_hh + h_prev (carried, H) · W_hhᵀ: b_hh alone for texts starting at zero.
                 var bHh = w.BiasHh[i]!.Value;
                 Gemm.MultiplyPlusBias(false, carried - a, 1f, hPrev + (o + a) * H, H, c.WhhT, bHh.Ptr, gh + (long)a * G, G);
-                CellMath.FillRows(new Span<float>(gh + (long)carried * G, (n - carried) * G), G, bHh.Span);
+                Gemm.FillRows(n - carried, G, bHh.Ptr, gh + (long)carried * G, G);
                 GruKernels.Forward(a, n, H, g + o * G, gh, extra + o * H, hPrev + o * H, hs + o * H, null);
                 continue;
             }

@@ -130,8 +130,8 @@ public static unsafe class Gemm
             throw new ArgumentException($"{name}: ({rows}, {cols}) with stride {ld} needs {(long)(rows - 1) * ld + cols} elements, has {length}");
     }
 
-    /// <summary>Every row of C (m, n) = bias (n), or 0 without one.</summary>
-    static void FillRows(int m, int n, float* bias, float* c, int ldc)
+    /// <summary>Every row of C (m, n) = bias (n), or 0 without one: MultiplyPlusBias with k = 0.</summary>
+    internal static void FillRows(int m, int n, float* bias, float* c, int ldc)
     {
         for (int i = 0; i < m; i++)
         {

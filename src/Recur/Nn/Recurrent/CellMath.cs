@@ -10,11 +10,4 @@ internal static class CellMath
         if (bIh == null) bias.Clear(); else bIh.Value.Span.CopyTo(bias);
         if (bHh != null) System.Numerics.Tensors.TensorPrimitives.Add(bias, bHh.Value.Span, bias);
     }
-
-    /// <summary>Every row of rows (R, W) = bias (W), or zero without a bias.</summary>
-    public static void FillRows(Span<float> rows, int width, ReadOnlySpan<float> bias)
-    {
-        if (bias.IsEmpty) { rows.Clear(); return; }
-        for (int r = 0; r < rows.Length; r += width) bias.CopyTo(rows.Slice(r, width));
-    }
 }
