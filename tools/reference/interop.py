@@ -5,18 +5,21 @@ make OUT_DIR: writes interop_*.safetensors cases: a PyTorch model equivalent to 
   fc.weight tied to embedding.weight as `recur train --tie` builds it), its
   state dict saved as safetensors with Recur's metadata, token ids and the logits PyTorch computes. The
   test InteropTests loads each into Recur with strict names and compares the logits.
-check MODEL.safetensors TEXT: loads a model file written by Recur into the equivalent PyTorch module
-  with load_state_dict(strict=True) and prints its loss on TEXT read as one stream (batch 1), to compare
-  with `recur eval MODEL TEXT --batch 1 --seq 100`.
+check MODEL.safetensors TEXT: loads a model file written by Recur (a character or word model; any cell,
+  `loop` included) into the equivalent PyTorch module with load_state_dict(strict=True) and prints its loss
+  on TEXT read as one stream (batch 1), to compare with `recur eval MODEL TEXT --batch 1 --seq 100`.
+  Word models cut the text by Recur's rule (docs/cli.md), written again below.
 Usage: /usr/bin/python3 interop.py make OUT_DIR | check MODEL TEXT
 """
 import json
 import math
 import sys
+import unicodedata
 
 import torch
 
 import st
+from loop_model import SeedLoop
 
 
 class TextModel(torch.nn.Module):
@@ -62,19 +65,52 @@ def make(out):
         st.save(f"{out}/{name}.safetensors", tensors, {"config": json.dumps(config)})
 
 
+def is_letter_or_digit(c):
+    return unicodedata.category(c) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
+
+
+def words(text):
+    """Recur's word tokens (WordTokenizer): runs of letters, digits and combining marks, an apostrophe kept
+    between letters or digits; every other non-space character alone; a line end as <eos>."""
+    tokens, word = [], ""
+    for i, c in enumerate(text):
+        inner = c in "'\u2019" and word and is_letter_or_digit(word[-1]) and i + 1 < len(text) and is_letter_or_digit(text[i + 1])
+        if is_letter_or_digit(c) or unicodedata.category(c) in ("Mn", "Mc", "Me") or inner:
+            word += c
+            continue
+        if word:
+            tokens.append(word)
+        word = ""
+        if c == "\n":
+            tokens.append("<eos>")
+        elif not (unicodedata.category(c) in ("Zs", "Zl", "Zp") or c in "\t\v\f\r\x85"):
+            tokens.append(c)
+    return tokens + ([word] if word else [])
+
+
 def check(path, text_path):
     tensors, meta = st.load(path)
     cfg = json.loads(meta["recur.config"])
     vocab = json.loads(meta["recur.vocab"])
-    model = TextModel(cfg)
+    if cfg["cell"] == "loop":
+        model = SeedLoop(cfg["vocab_size"], cfg["hidden"])
+        init = lambda: torch.zeros(1, cfg["hidden"])   # the loop cell's state starts at zero, as Recur's
+    else:
+        model = TextModel(cfg)
+        init = lambda: None
     model.load_state_dict(tensors, strict=True)
     model.eval()
     text = open(text_path, encoding="utf-8-sig").read().replace("\r\n", "\n")
+    if cfg.get("ascii") and not text.isascii():
+        sys.exit("check: the model was trained with --ascii; transliterate the text to ASCII first")
     if cfg.get("lowercase"):
         text = text.lower()
     index = {t: i for i, t in enumerate(vocab)}
-    ids = torch.tensor([index[c] for c in text if c in index])
-    total, count, state = 0.0, 0, None
+    if cfg.get("tokens") == "words":
+        ids = torch.tensor([index.get(w, 0) for w in words(text)])   # unknown words read as <unk> (id 0)
+    else:
+        ids = torch.tensor([index[c] for c in text if c in index])   # unknown characters skipped
+    total, count, state = 0.0, 0, init()
     with torch.no_grad():
         for start in range(0, len(ids) - 1, 100):
             x = ids[start:start + 100]
@@ -84,7 +120,7 @@ def check(path, text_path):
             total += torch.nn.functional.cross_entropy(logits.view(-1, len(vocab)), y, reduction="sum").item()
             count += len(y)
     loss = total / count
-    print(json.dumps({"strict_load": "ok", "loss": loss, "bpc": loss / math.log(2), "chars": count}))
+    print(json.dumps({"strict_load": "ok", "loss": loss, "bpc": loss / math.log(2), "tokens": count}))
 
 
 if __name__ == "__main__":
