@@ -95,8 +95,7 @@ public sealed unsafe partial class PackedRecurrent
         Gemm.Multiply(true, false, G, H, P, 1f, dGh.Ptr, G, hPrev, H, 1f, w.Hh[i].Grad.Ptr, H);
         // dW_ih (G, D) += dGatesᵀ (G, P) · X (P, D)
         Gemm.Multiply(true, false, G, D, P, 1f, dg, G, x.Ptr, D, 1f, w.Ih[i].Grad.Ptr, D);
-        Reduce.AddColumnSums(dGates.Span, P, G, w.BiasIh[i]!.Grad.Span);
-        Reduce.AddColumnSums(dGh.Span, P, G, w.BiasHh[i]!.Grad.Span);
+        Reduce.AddColumnSums(dGates.Span, w.BiasIh[i]!.Grad.Span, dGh.Span, w.BiasHh[i]!.Grad.Span, P, G);
         // dX (P, D) (+)= dGates (P, G) · W_ih (G, D); both directions read the same input.
         Gemm.Multiply(false, false, P, D, G, 1f, dg, G, w.Ih[i].Value.Ptr, D, accumulate ? 1f : 0f, dIn.Ptr, D);
     }

@@ -12,16 +12,40 @@ public static class Reduce
     public static unsafe void AddColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums)
     {
         if (x.Length < (long)rows * cols || sums.Length < cols) throw new ArgumentException("column sums: operand too small");
+        AddColumnSums(x, rows, cols, sums, null);
+    }
+
+    /// <summary>
+    /// sumsA[j] += Σ_r a[r, j] and sumsB[j] += Σ_r b[r, j], both (rows, cols), with the bits of two calls of the form
+    /// above: a recurrent layer's two bias gradients. When a and b are the same memory (an LSTM's or plain RNN's b_ih
+    /// and b_hh take the same gate gradients) each row is read once for both sinks.
+    /// </summary>
+    public static unsafe void AddColumnSums(ReadOnlySpan<float> a, Span<float> sumsA, ReadOnlySpan<float> b, Span<float> sumsB, int rows, int cols)
+    {
+        if (a.Length < (long)rows * cols || b.Length < (long)rows * cols || sumsA.Length < cols || sumsB.Length < cols)
+            throw new ArgumentException("column sums: operand too small");
+        if (!(a.Overlaps(b, out int offset) && offset == 0))
+        {
+            AddColumnSums(a, rows, cols, sumsA);
+            AddColumnSums(b, rows, cols, sumsB);
+            return;
+        }
+        fixed (float* pB = sumsB) AddColumnSums(a, rows, cols, sumsA, pB);
+    }
+
+    /// <summary>The column sums of x into sums and, when sums2 is not null, the same into sums2; operands checked.</summary>
+    static unsafe void AddColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, float* sums2)
+    {
         if (rows <= 0 || cols <= 0) return;
         // Parts of whole 16-column groups (64 bytes), so threads seldom write the same cache line.
         int parts = (int)Math.Clamp((long)rows * cols / MinElementsPerPart, 1, Math.Min(Workers.Count, (cols + 15) / 16));
         fixed (float* px = x, ps = sums)
         {
             var job = ColumnSums.ForThisThread;
-            job.Set(px, ps, rows, cols, parts);
+            job.Set(px, ps, sums2, rows, cols, parts);
             if (parts == 1) job.Run(0);
             else Workers.Run(job, parts);
-            job.Set(null, null, 0, 0, 1);   // keep no pointer past the call
+            job.Set(null, null, null, 0, 0, 1);   // keep no pointer past the call
         }
     }
 
@@ -32,12 +56,12 @@ public static class Reduce
         [ThreadStatic] static ColumnSums? current;
         public static ColumnSums ForThisThread => current ??= new ColumnSums();
 
-        float* x, sums;
+        float* x, sums, sums2;   // sums2: null, or a second sink for the same sums
         int rows, cols, parts;
 
-        public void Set(float* x, float* sums, int rows, int cols, int parts)
+        public void Set(float* x, float* sums, float* sums2, int rows, int cols, int parts)
         {
-            this.x = x; this.sums = sums; this.rows = rows; this.cols = cols; this.parts = parts;
+            this.x = x; this.sums = sums; this.sums2 = sums2; this.rows = rows; this.cols = cols; this.parts = parts;
         }
 
         public void Run(int part)
@@ -45,8 +69,13 @@ public static class Reduce
             int lines = (cols + 15) / 16;
             int c0 = Math.Min(cols, lines * part / parts * 16), c1 = Math.Min(cols, lines * (part + 1) / parts * 16);
             var s = new Span<float>(sums + c0, c1 - c0);
+            var s2 = sums2 == null ? default : new Span<float>(sums2 + c0, c1 - c0);
             for (long r = 0; r < rows; r++)
-                System.Numerics.Tensors.TensorPrimitives.Add(s, new ReadOnlySpan<float>(x + r * cols + c0, c1 - c0), s);
+            {
+                var row = new ReadOnlySpan<float>(x + r * cols + c0, c1 - c0);
+                System.Numerics.Tensors.TensorPrimitives.Add(s, row, s);
+                if (sums2 != null) System.Numerics.Tensors.TensorPrimitives.Add(s2, row, s2);
+            }
         }
     }
 

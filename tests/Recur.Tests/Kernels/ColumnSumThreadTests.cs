@@ -1,5 +1,6 @@
 // Reduce.AddColumnSums splits large operands by columns over the kernel threads: every column keeps the bits
-// of its rows added in order on one thread, and nothing outside the columns is written.
+// of its rows added in order on one thread, and nothing outside the columns is written. The two-sink form (a
+// recurrent layer's b_ih and b_hh) gives each sink the bits of its own call, whether it reads one operand or two.
 using Recur.Kernels;
 using Recur.Tests.Support;
 
@@ -29,6 +30,36 @@ public class ColumnSumThreadTests
             var sums = (float[])start.Clone();
             OnThreads.Run(threads, () => { Reduce.AddColumnSums(x, rows, cols, sums.AsSpan(0, cols)); return 0; });
             Assert.True(expected.AsSpan().SequenceEqual(sums), $"column sums of ({rows}, {cols}) on {threads} threads differ from rows added in order");
+        }
+    }
+
+    [Theory]
+    [InlineData(700, 2_048, true)]    // an LSTM layer's gate gradients: one operand, several parts
+    [InlineData(700, 2_048, false)]   // a GRU's: two operands
+    [InlineData(9, 7, true)]
+    public void TwoSinksGetTheBitsOfTheirOwnCalls(int rows, int cols, bool shared)
+    {
+        var rng = new Rng(9);
+        var a = new float[rows * cols];
+        var b = shared ? a : new float[rows * cols];
+        rng.FillNormal(a, 0, 1);
+        rng.FillNormal(b, 0, 1);
+        var startA = new float[cols];
+        var startB = new float[cols];
+        rng.FillNormal(startA, 0, 1);
+        rng.FillNormal(startB, 0, 1);
+        var expectedA = (float[])startA.Clone();
+        var expectedB = (float[])startB.Clone();
+        Reduce.AddColumnSums(a, rows, cols, expectedA);
+        Reduce.AddColumnSums(b, rows, cols, expectedB);
+
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var sumsA = (float[])startA.Clone();
+            var sumsB = (float[])startB.Clone();
+            OnThreads.Run(threads, () => { Reduce.AddColumnSums(a, sumsA, b, sumsB, rows, cols); return 0; });
+            Assert.True(expectedA.AsSpan().SequenceEqual(sumsA), $"first sink of ({rows}, {cols}) on {threads} threads");
+            Assert.True(expectedB.AsSpan().SequenceEqual(sumsB), $"second sink of ({rows}, {cols}) on {threads} threads");
         }
     }
 }

@@ -120,8 +120,7 @@ public abstract unsafe class RecurrentCell : Module
         Gemm.Multiply(false, false, n, InputSize, G, 1f, dGates.Ptr, G, WeightIh.Value.Ptr, InputSize, 0f, dx.Ptr, InputSize);
         Gemm.Multiply(true, false, G, InputSize, n, 1f, dGates.Ptr, G, s.X.Ptr, InputSize, 1f, WeightIh.Grad.Ptr, InputSize);
         Gemm.Multiply(true, false, G, H, n, 1f, dGh.Ptr, G, s.HPrev!.Ptr, H, 1f, WeightHh.Grad.Ptr, H);
-        if (BiasIh != null) Reduce.AddColumnSums(dGates.Span, n, G, BiasIh.Grad.Span);
-        if (BiasHh != null) Reduce.AddColumnSums(dGh.Span, n, G, BiasHh.Grad.Span);
+        if (BiasIh != null) Reduce.AddColumnSums(dGates.Span, BiasIh.Grad.Span, dGh.Span, BiasHh!.Grad.Span, n, G);
         return s;
     }
 

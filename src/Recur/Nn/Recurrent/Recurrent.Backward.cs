@@ -127,8 +127,8 @@ public abstract unsafe partial class Recurrent
         // Previous states in time order: forward rows Hs[0..T-1], reverse rows Hs[1..T].
         float* hPrev = c.Hs!.Ptr + (c.Forward ? 0 : (long)batch * H);
         Gemm.Multiply(true, false, G, H, rows, 1f, dGh.Ptr, G, hPrev, H, 1f, WeightHh(c).Grad.Ptr, H);
-        if (BiasIh(c) is { } bIh) Reduce.AddColumnSums(dGates.Span, rows, G, bIh.Grad.Span);
-        if (BiasHh(c) is { } bHh) Reduce.AddColumnSums(dGh.Span, rows, G, bHh.Grad.Span);
+        // Biases come in pairs (PyTorch's bias flag); an LSTM's and RNN's dGh is dGates, read once for both.
+        if (BiasIh(c) is { } bIh) Reduce.AddColumnSums(dGates.Span, bIh.Grad.Span, dGh.Span, BiasHh(c)!.Grad.Span, rows, G);
         if (layer == 0 && tokenInput)
         {
             // dW_ih[:, token] += dGates row: accumulate in (V, G·H) then add transposed.
