@@ -3,10 +3,11 @@
 #   bench/ab.sh ce5c784 10 gemm 2 TN 2048 512 6400
 #   bench/ab.sh ce5c784 20 step 2 lstm 2 512 512 64 100
 #   bench/ab.sh ce5c784 20 linear 2 700 200 10000
+#   bench/ab.sh ce5c784 20 loss 2 700 10000
 # A is BASE, B is this tree. The base is built in a temporary worktree; the probe from this tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-(($# >= 3)) || { echo "usage: bench/ab.sh BASE SECONDS gemm|step|linear THREADS ..." >&2; exit 2; }
+(($# >= 3)) || { echo "usage: bench/ab.sh BASE SECONDS gemm|step|linear|loss THREADS ..." >&2; exit 2; }
 base=$1; shift
 out=$(mktemp -d); tree="$out/base"
 trap 'git worktree remove --force "$tree" 2>/dev/null || true; rm -rf "$out"' EXIT

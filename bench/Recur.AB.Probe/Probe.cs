@@ -30,6 +30,22 @@ public static unsafe class Probe
         return () => { fc.Forward(x); fc.Backward(dy); };
     }
 
+    /// <summary>A language model's loss over (rows, classes) random logits: softmax cross-entropy, its gradient in place
+    /// and each row's most likely class, as `recur train` computes them.</summary>
+    public static Action Loss(int threads, int rows, int classes)
+    {
+        Workers.SetThreads(threads);
+        var rng = new Rng(1);
+        var logits = new Tensor(rows, classes);
+        var work = new Tensor(rows, classes);
+        rng.FillNormal(logits.Span, 0, 3);
+        var targets = new int[rows];
+        for (int r = 0; r < rows; r++) targets[r] = r * 37 % classes;
+        var predicted = new int[rows];
+        var loss = new Nn.Losses.CrossEntropyLoss();
+        return () => { logits.Span.CopyTo(work.Span); loss.Forward(work, targets, work, predicted); };
+    }
+
     /// <summary>Forward and backward through an LSTM or GRU stack over (steps, batch, input) of random data.</summary>
     public static Action Step(int threads, string cell, int layers, int hidden, int input, int batch, int steps)
     {

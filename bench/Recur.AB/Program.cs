@@ -5,12 +5,13 @@
 //   Recur.AB DIR_A DIR_B SECONDS gemm THREADS NN|NT|TN|TT M N K
 //   Recur.AB DIR_A DIR_B SECONDS step THREADS lstm|gru LAYERS HIDDEN INPUT BATCH STEPS
 //   Recur.AB DIR_A DIR_B SECONDS linear THREADS ROWS IN OUT
+//   Recur.AB DIR_A DIR_B SECONDS loss THREADS ROWS CLASSES
 // Each DIR holds a Recur.Core.dll and Recur.AB.Probe.dll (bench/ab.sh builds them from two commits).
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Loader;
 
-if (args.Length < 5) { Console.Error.WriteLine("usage: Recur.AB DIR_A DIR_B SECONDS gemm|step|linear THREADS ..."); return 2; }
+if (args.Length < 5) { Console.Error.WriteLine("usage: Recur.AB DIR_A DIR_B SECONDS gemm|step|linear|loss THREADS ..."); return 2; }
 double seconds = double.Parse(args[2]);
 string what = args[3];
 var rest = args[4..];
@@ -23,7 +24,8 @@ foreach (var dir in args[..2])
         "gemm" => [int.Parse(rest[0]), rest[1][0] == 'T', rest[1][1] == 'T', int.Parse(rest[2]), int.Parse(rest[3]), int.Parse(rest[4])],
         "step" => [int.Parse(rest[0]), rest[1], int.Parse(rest[2]), int.Parse(rest[3]), int.Parse(rest[4]), int.Parse(rest[5]), int.Parse(rest[6])],
         "linear" => [int.Parse(rest[0]), int.Parse(rest[1]), int.Parse(rest[2]), int.Parse(rest[3])],
-        _ => throw new ArgumentException($"unknown work '{what}'; choose gemm, step or linear"),
+        "loss" => [int.Parse(rest[0]), int.Parse(rest[1]), int.Parse(rest[2])],
+        _ => throw new ArgumentException($"unknown work '{what}'; choose gemm, step, linear or loss"),
     };
     work.Add((Action)probe.GetMethod(char.ToUpperInvariant(what[0]) + what[1..])!.Invoke(null, call)!);
 }

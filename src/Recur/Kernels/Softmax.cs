@@ -73,11 +73,16 @@ public static unsafe class Softmax
             return CrossEntropyRow(px, x.Length, target, dx.IsEmpty ? null : pdx, scale);
     }
 
-    /// <summary>The pointer form of <see cref="CrossEntropy"/>; target must be in [0, n), dx null or n floats.</summary>
-    internal static double CrossEntropyRow(float* x, int n, int target, float* dx, float scale)
+    /// <summary>
+    /// The pointer form of <see cref="CrossEntropy"/>; target must be in [0, n), dx null or n floats. When argmax is not
+    /// null it receives x's most likely class as TensorPrimitives.IndexOfMax gives it, found from the row's max before
+    /// dx overwrites x.
+    /// </summary>
+    internal static double CrossEntropyRow(float* x, int n, int target, float* dx, float scale, int* argmax = null)
     {
         float xt = x[target]; // read first: dx may overwrite x
         float max = LaneSum.Max(x, n);
+        if (argmax != null) *argmax = IndexOf(x, n, max);
         var terms = new ExpTerms { X = x, Y = dx, Shift = max };
         float sum = LaneSum.Sum(ref terms, n);
         if (dx != null)
@@ -99,6 +104,15 @@ public static unsafe class Softmax
         var k = new TemperedExpKernel { X = x, Y = y, Max = LaneSum.Max(x, n), T = t };
         Simd.Run(ref k, n);
     }
+
+    /// <summary>
+    /// IndexOfMax(x) given max = max(x): the first element with max's bits, a vectorised integer search (a tenth of
+    /// IndexOfMax's time on a 10,000-word row). Equal floats have equal bits except ±0, and NaN is not equal to itself:
+    /// for those IndexOfMax decides (it takes +0 over -0, and the first NaN).
+    /// </summary>
+    static int IndexOf(float* x, int n, float max) => max == 0 || float.IsNaN(max)
+        ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(x, n))
+        : new ReadOnlySpan<int>(x, n).IndexOf(BitConverter.SingleToInt32Bits(max));
 
     static void SoftmaxRow(float* x, float* y, int n)
     {

@@ -1,5 +1,6 @@
 // CrossEntropyLoss against PyTorch 1.13 (mean and sum, ignore_index -100 and 3, a wide vocabulary,
-// every row ignored), by central differences, and its ignore_index and error behaviour.
+// every row ignored), by central differences, and its ignore_index and error behaviour; the predicted class
+// it reports is IndexOfMax's, ties, signed zeros and NaN included.
 using Recur.Nn.Losses;
 using Recur.Tests.Support;
 
@@ -119,5 +120,44 @@ public class CrossEntropyLossTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 5; i++) loss.Forward(logits, targets, grad);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void PredictedClassIsIndexOfMaxsEvenForTiesZerosAndNaN()
+    {
+        int v = 37;   // two 16-float blocks and a tail
+        var rows = new List<float[]>();
+        float[] Row(params (int At, float Value)[] set)
+        {
+            var row = new float[v];
+            for (int i = 0; i < v; i++) row[i] = -1f - i * 0.01f;
+            foreach (var (at, value) in set) row[at] = value;
+            return row;
+        }
+        rows.Add(Row((5, 2f), (30, 2f)));                       // a tie: the first
+        rows.Add(Row((36, 3f)));                                // in the tail
+        rows.Add(Row((3, -0f), (20, 0f), (33, -0f)));           // max ±0: +0 wins over an earlier -0
+        rows.Add(Row((3, -0f), (20, -0f)));                     // max -0 only
+        float nanA = BitConverter.Int32BitsToSingle(0x7FC00001), nanB = BitConverter.Int32BitsToSingle(unchecked((int)0xFFC00000));
+        rows.Add(Row((7, 1f), (12, nanA), (25, nanB)));        // NaN: the first, whatever its bits
+        rows.Add(Row((7, 1f), (12, nanB), (25, nanA)));
+        rows.Add(Row((2, 0f), (4, -0f), (6, -0f)));             // +0 first, -0 later
+        rows.Add(Row((8, float.PositiveInfinity), (9, float.PositiveInfinity)));
+        var all = new float[v];
+        Array.Fill(all, float.NegativeInfinity);
+        all[0] = -1e30f;
+        rows.Add(all);                                           // every other class impossible
+        var logits = new Tensor(rows.Count, v);
+        for (int r = 0; r < rows.Count; r++) rows[r].CopyTo(logits.Span.Slice(r * v, v));
+        var expected = rows.Select(row => System.Numerics.Tensors.TensorPrimitives.IndexOfMax<float>(row)).ToArray();
+        Assert.Equal([5, 36, 20, 3, 12, 12, 2, 8, 0], expected);   // the semantics this test pins
+
+        foreach (int ignore in new[] { -100, 1 })   // every target 1 ignored: the other path
+        {
+            var predicted = new int[rows.Count];
+            var grad = new Tensor(rows.Count, v);
+            new CrossEntropyLoss(ignoreIndex: ignore).Forward(logits, Enumerable.Repeat(1, rows.Count).ToArray(), grad, predicted);
+            Assert.Equal(expected, predicted);
+        }
     }
 }

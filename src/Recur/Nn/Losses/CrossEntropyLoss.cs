@@ -95,15 +95,15 @@ public sealed unsafe class CrossEntropyLoss
             for (int r = r0; r < r1; r++)
             {
                 long o = (long)r * v;
-                if (predicted != null) predicted[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(x + o, v));
                 int t = targets[r];
                 if (t == ignoreIndex)
                 {
+                    if (predicted != null) predicted[r] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(x + o, v));
                     if (dx != null) new Span<float>(dx + o, v).Clear();
                     rowLoss[r] = 0;
                     continue;
                 }
-                rowLoss[r] = Softmax.CrossEntropyRow(x + o, v, t, dx != null ? dx + o : null, scale);
+                rowLoss[r] = Softmax.CrossEntropyRow(x + o, v, t, dx != null ? dx + o : null, scale, predicted != null ? predicted + r : null);
             }
         }
     }
