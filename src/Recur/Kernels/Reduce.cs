@@ -33,7 +33,7 @@ public static class Reduce
         fixed (float* pB = sumsB) AddColumnSums(a, rows, cols, sumsA, pB);
     }
 
-    /// <summary>The column sums of x into sums and, when sums2 is not null, the same into sums2; operands checked.</summary>
+    /// <summary>The column sums of x into sums and, when sums2 is not null, the same into sums2 (the callers check the operands).</summary>
     static unsafe void AddColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums, float* sums2)
     {
         if (rows <= 0 || cols <= 0) return;

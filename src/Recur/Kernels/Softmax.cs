@@ -106,9 +106,9 @@ public static unsafe class Softmax
     }
 
     /// <summary>
-    /// IndexOfMax(x) given max = max(x): the first element with max's bits, a vectorised integer search (a tenth of
-    /// IndexOfMax's time on a 10,000-word row). Equal floats have equal bits except ±0, and NaN is not equal to itself:
-    /// for those IndexOfMax decides (it takes +0 over -0, and the first NaN).
+    /// IndexOfMax(x) given max = max(x): the first element with max's bits, a vectorised integer search (about a fifth
+    /// of IndexOfMax's time on a 10,000-word row). Equal floats have equal bits except ±0, and a NaN max need not have
+    /// the first NaN's bits: for those IndexOfMax decides (it takes +0 over -0, and the first NaN).
     /// </summary>
     static int IndexOf(float* x, int n, float max) => max == 0 || float.IsNaN(max)
         ? System.Numerics.Tensors.TensorPrimitives.IndexOfMax(new ReadOnlySpan<float>(x, n))
