@@ -74,8 +74,9 @@ def words(text):
     between letters or digits; every other non-space character alone; a line end as <eos>."""
     tokens, word = [], ""
     for i, c in enumerate(text):
+        category = unicodedata.category(c)
         inner = c in "'\u2019" and word and is_letter_or_digit(word[-1]) and i + 1 < len(text) and is_letter_or_digit(text[i + 1])
-        if is_letter_or_digit(c) or unicodedata.category(c) in ("Mn", "Mc", "Me") or inner:
+        if is_letter_or_digit(c) or category in ("Mn", "Mc", "Me") or inner:
             word += c
             continue
         if word:
@@ -83,7 +84,7 @@ def words(text):
         word = ""
         if c == "\n":
             tokens.append("<eos>")
-        elif not (unicodedata.category(c) in ("Zs", "Zl", "Zp") or c in "\t\v\f\r\x85"):
+        elif not (category in ("Zs", "Zl", "Zp") or c in "\t\v\f\r\x85"):
             tokens.append(c)
     return tokens + ([word] if word else [])
 
@@ -92,12 +93,8 @@ def check(path, text_path):
     tensors, meta = st.load(path)
     cfg = json.loads(meta["recur.config"])
     vocab = json.loads(meta["recur.vocab"])
-    if cfg["cell"] == "loop":
-        model = SeedLoop(cfg["vocab_size"], cfg["hidden"])
-        init = lambda: torch.zeros(1, cfg["hidden"])   # the loop cell's state starts at zero, as Recur's
-    else:
-        model = TextModel(cfg)
-        init = lambda: None
+    loop = cfg["cell"] == "loop"
+    model = SeedLoop(cfg["vocab_size"], cfg["hidden"]) if loop else TextModel(cfg)
     model.load_state_dict(tensors, strict=True)
     model.eval()
     text = open(text_path, encoding="utf-8-sig").read().replace("\r\n", "\n")
@@ -110,7 +107,8 @@ def check(path, text_path):
         ids = torch.tensor([index.get(w, 0) for w in words(text)])   # unknown words read as <unk> (id 0)
     else:
         ids = torch.tensor([index[c] for c in text if c in index])   # unknown characters skipped
-    total, count, state = 0.0, 0, init()
+    # The loop cell's state starts at zero, as Recur's; nn.LSTM/GRU/RNN take None for that.
+    total, count, state = 0.0, 0, torch.zeros(1, cfg["hidden"]) if loop else None
     with torch.no_grad():
         for start in range(0, len(ids) - 1, 100):
             x = ids[start:start + 100]
