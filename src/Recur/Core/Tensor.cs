@@ -34,7 +34,12 @@ public sealed unsafe class Tensor
         Length = n;
     }
 
-    /// <summary>Address of the first element; valid for the tensor's lifetime.</summary>
+    /// <summary>
+    /// Address of the first element; valid while the tensor (or another view of its buffer) is reachable. The pointer
+    /// does not keep it reachable: a call that gets only the pointer can outlive a tensor nothing uses after it, and a
+    /// collection on any thread then frees the buffer under the call (wrong values, or an access violation). Keep such
+    /// a tensor with GC.KeepAlive after the call.
+    /// </summary>
     public float* Ptr
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -31,7 +31,11 @@ public sealed unsafe class PackedMatrix
     }
 
     /// <summary>Packs a weight stored as PyTorch does, (out = N, in = K), for x·Wᵀ.</summary>
-    public void PackTransposed(Tensor weight) => Pack(true, weight.Dim(1), weight.Dim(0), weight.Ptr, weight.Dim(1));
+    public void PackTransposed(Tensor weight)
+    {
+        Pack(true, weight.Dim(1), weight.Dim(0), weight.Ptr, weight.Dim(1));
+        GC.KeepAlive(weight);   // Pack had only its pointer (see Tensor.Ptr)
+    }
 
     /// <summary>The strip holding column j (a multiple of NR) in the depth block starting at pc.</summary>
     internal float* Strip(int pc, int j)

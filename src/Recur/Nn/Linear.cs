@@ -87,6 +87,7 @@ public sealed unsafe class Linear : Module
         var dx = Workspace.EnsureLastDim(ref dInput, x, InFeatures);
         // dx (R, in) = dy (R, out) · W (out, in)
         Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, dy.Ptr, OutFeatures, Weight.Value.Ptr, InFeatures, 0f, dx.Ptr, InFeatures);
+        GC.KeepAlive(dy);   // the product had only its pointer (see Tensor.Ptr)
         return dx;
     }
 

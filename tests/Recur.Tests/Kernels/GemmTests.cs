@@ -107,6 +107,7 @@ public class GemmTests
         var packed = new PackedMatrix();
         packed.PackTransposed(w);
         Gemm.Multiply(false, m, 1f, a.Ptr, k, packed, 0f, c2.Ptr, n);
+        GC.KeepAlive(a);   // the products had only its pointer (see Tensor.Ptr)
         Close.Exact(c1.Span, c2.Span, "packed vs unpacked");
     }
 
@@ -148,6 +149,9 @@ public class GemmTests
             for (int i = 0; i < m; i++) c.Span[i * ldc + n] = expected.Span[i * ldc + n];
             Gemm.MultiplyPlusBias(ta, tb, m, n, k, 0.5f, a.Ptr, lda, b.Ptr, ldb, null, c.Ptr, ldc);
             Close.Exact(expected.Span, c.Span, "no bias " + what);
+            // The products had only their pointers: a collection on another test's thread once freed the bias
+            // under the packed product (see Tensor.Ptr).
+            GC.KeepAlive(a); GC.KeepAlive(b); GC.KeepAlive(bias);
         }
     }
 

@@ -25,6 +25,7 @@ public class GemmThreadTests
             Gemm.Multiply(false, false, m, n, k, 1f, a.Ptr, k, b.Ptr, n, 0f, all.Ptr, n);
             Workers.SetThreads(1);
             Gemm.Multiply(false, false, 1, n, k, 1f, a.Ptr + 3 * k, k, b.Ptr, n, 0f, one.Ptr, n);
+            GC.KeepAlive(a); GC.KeepAlive(b);   // the products had only their pointers (see Tensor.Ptr)
         }
         finally { Workers.SetThreads(threads); }
         Close.Exact(all.Span.Slice(3 * n, n), one.Span, "row 3");
@@ -59,6 +60,7 @@ public class GemmThreadTests
                 packed.Pack(tb, k, n, b.Ptr, ldb);
                 c.CopyFrom(c0.Span);
                 Gemm.Multiply(ta, m, -1.5f, a.Ptr, lda, packed, beta, c.Ptr, n);
+                GC.KeepAlive(a); GC.KeepAlive(b);   // the products had only their pointers (see Tensor.Ptr)
                 results.Add(c.ToArray());
             }
             return [.. results];

@@ -64,6 +64,8 @@ public sealed unsafe class CrossEntropyLoss
             else Workers.Run(job, parts);
             job.Set(null, null, null, null, 0, 0, 0, 1, []);   // keep no pointer past the call
         }
+        GC.KeepAlive(logits);   // the rows job had only their pointers (see Tensor.Ptr)
+        GC.KeepAlive(dLogits);
         double total = 0;
         for (int r = 0; r < rows; r++)
             if (targets[r] != IgnoreIndex) total += rowLoss[r];
