@@ -101,7 +101,9 @@ def check(path, text_path):
     if cfg.get("ascii") and not text.isascii():
         sys.exit("check: the model was trained with --ascii; transliterate the text to ASCII first")
     if cfg.get("lowercase"):
-        text = text.lower()
+        # .NET's ToLowerInvariant maps each character alone and keeps U+0130 (capital I with dot); str.lower() would
+        # make that two characters and a word-final sigma "ς". Char by char, the two agree on every code point.
+        text = "".join(c if c == "\u0130" else c.lower() for c in text)
     index = {t: i for i, t in enumerate(vocab)}
     if cfg.get("tokens") == "words":
         ids = torch.tensor([index.get(w, 0) for w in words(text)])   # unknown words read as <unk> (id 0)
