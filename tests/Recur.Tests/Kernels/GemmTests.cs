@@ -23,6 +23,19 @@ public class GemmTests
         Close.Assert(expected, c, $"gemm {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} m={m} n={n} k={k}", tol, 1e-5f);
     }
 
+    // CI reruns these tests with wider instruction sets switched off. The runtime's switches have been renamed before
+    // (.NET 10 reads DOTNET_EnableAVX512, not DOTNET_EnableAVX512F, and a pass under the old name ran AVX-512 again):
+    // a switch that no longer narrows the kernel must fail here, not leave a width untested.
+    [Fact]
+    public void SwitchedOffWidthsAreNotUsed()
+    {
+        static bool Off(string name) => Environment.GetEnvironmentVariable("DOTNET_" + name) == "0";
+        string kernel = Gemm.Describe();
+        if (Off("EnableAVX512F") || Off("EnableAVX512")) Assert.DoesNotContain("avx512", kernel);
+        if (Off("EnableAVX2")) Assert.DoesNotContain("avx", kernel);
+        if (Off("EnableHWIntrinsic")) Assert.StartsWith("scalar", kernel);
+    }
+
     public static IEnumerable<object[]> Transposes() =>
         from ta in new[] { false, true } from tb in new[] { false, true } select new object[] { ta, tb };
 
