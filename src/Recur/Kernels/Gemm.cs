@@ -25,6 +25,8 @@ public static unsafe class Gemm
     // Fewer rows than MR: 4 rows (AVX-512, AVX2), 1 row and 1 row over 4 column strips (a GEMV; all but scalar).
     static readonly delegate*<int, float*, int, float*, float*, int, float, float, void> rows4, row1;
     static readonly delegate*<int, float*, int, float*, long, float*, float, float, void> row1x4;
+    // A last strip of at most NR/2 columns (AVX-512, AVX2): the sums of its first half into a tile.
+    static readonly delegate*<int, float*, float*, float*, int, void> half;
     internal static readonly string KernelName;
 
     /// <summary>Which micro-kernel this machine uses, e.g. "avx512 8x32".</summary>
@@ -36,11 +38,13 @@ public static unsafe class Gemm
         {
             MR = 8; NR = 32; kernel = &GemmKernels.Kernel512; KernelName = "avx512 8x32";
             rows4 = &GemmKernels.Kernel512x4; row1 = &GemmKernels.Kernel512x1; row1x4 = &GemmKernels.Kernel512x1x4;
+            half = &GemmKernels.Kernel512Half;
         }
         else if (Vector256.IsHardwareAccelerated)
         {
             MR = 6; NR = 16; kernel = &GemmKernels.Kernel256; KernelName = "avx2 6x16";
             rows4 = &GemmKernels.Kernel256x4; row1 = &GemmKernels.Kernel256x1; row1x4 = &GemmKernels.Kernel256x1x4;
+            half = &GemmKernels.Kernel256Half;
         }
         else if (Vector128.IsHardwareAccelerated)
         {
@@ -307,11 +311,12 @@ public static unsafe class Gemm
                 }
         }
 
-        /// <summary>A partial tile: full kernel into scratch, then the valid part with the same store arithmetic.</summary>
+        /// <summary>A partial tile: its sums into scratch (half a strip's when that covers it), then the valid part with the same store arithmetic.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void EdgeTile(float* tile, float* ap, float* bp, int kc, int mr, int nr, float* cTile, float betaBlock)
         {
-            kernel(kc, ap, bp, tile, NR, 1f, 0f);
+            if (half != null && nr <= NR / 2) half(kc, ap, bp, tile, NR);
+            else kernel(kc, ap, bp, tile, NR, 1f, 0f);
             Store(tile, mr, nr, cTile, betaBlock);
         }
     }

@@ -68,6 +68,35 @@ static unsafe class GemmKernels
     }
 
     /// <summary>
+    /// AVX-512, 8 rows × the first 16 columns of a 32-wide B strip, the sums alone into a tile of row stride
+    /// <paramref name="ld"/>: a last strip of at most 16 real columns (a hidden size of 200 leaves 8) at half
+    /// the full kernel's work. The caller stores the columns that exist, as it does the full kernel's tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel512Half(int kc, float* a, float* b, float* tile, int ld)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+            b += 32;
+        }
+        c0.Store(tile); c1.Store(tile + ld); c2.Store(tile + 2 * ld); c3.Store(tile + 3 * ld);
+        tile += 4 * ld;
+        c4.Store(tile); c5.Store(tile + ld); c6.Store(tile + 2 * ld); c7.Store(tile + 3 * ld);
+    }
+
+    /// <summary>
     /// AVX-512, 4 rows × 32 columns from a packed A of row stride <paramref name="mr"/>: the edge rows of a
     /// tile and small batches (sampling) without computing rows that do not exist.
     /// </summary>
@@ -190,6 +219,28 @@ static unsafe class GemmKernels
         Store256(c, c30, c31, alpha, beta); c += ldc;
         Store256(c, c40, c41, alpha, beta); c += ldc;
         Store256(c, c50, c51, alpha, beta);
+    }
+
+    /// <summary>AVX2, 6 rows × the first 8 columns of a 16-wide B strip, sums into a tile, as <see cref="Kernel512Half"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Kernel256Half(int kc, float* a, float* b, float* tile, int ld)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector256.Load(b);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(a[0]), b0, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(a[1]), b0, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(a[2]), b0, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(a[3]), b0, c3);
+            c4 = Vector256.FusedMultiplyAdd(Vector256.Create(a[4]), b0, c4);
+            c5 = Vector256.FusedMultiplyAdd(Vector256.Create(a[5]), b0, c5);
+            a += 6;
+            b += 16;
+        }
+        c0.Store(tile); c1.Store(tile + ld); c2.Store(tile + 2 * ld);
+        tile += 3 * ld;
+        c3.Store(tile); c4.Store(tile + ld); c5.Store(tile + 2 * ld);
     }
 
     /// <summary>
