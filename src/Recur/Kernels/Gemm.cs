@@ -25,8 +25,8 @@ public static unsafe class Gemm
     // Fewer rows than MR: 4 rows (AVX-512, AVX2), 1 row and 1 row over 4 column strips (a GEMV; all but scalar).
     static readonly delegate*<int, float*, int, float*, float*, int, float, float, void> rows4, row1;
     static readonly delegate*<int, float*, int, float*, long, float*, float, float, void> row1x4;
-    // A last strip of at most NR/2 columns (AVX-512, AVX2): the sums of its first half into a tile.
-    static readonly delegate*<int, float*, float*, float*, int, void> half;
+    // A last strip of at most NR/2 columns (AVX-512, AVX2): its first half only.
+    static readonly delegate*<int, float*, float*, float*, int, float, float, void> half;
     internal static readonly string KernelName;
 
     /// <summary>Which micro-kernel this machine uses, e.g. "avx512 8x32".</summary>
@@ -311,11 +311,16 @@ public static unsafe class Gemm
                 }
         }
 
-        /// <summary>A partial tile: its sums into scratch (half a strip's when that covers it), then the valid part with the same store arithmetic.</summary>
+        /// <summary>
+        /// A partial tile: its sums into scratch (half a strip's when that covers it), then the valid part with the
+        /// same store arithmetic; all rows of exactly half a strip (a hidden size of 16) go straight to C.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void EdgeTile(float* tile, float* ap, float* bp, int kc, int mr, int nr, float* cTile, float betaBlock)
         {
-            if (half != null && nr <= NR / 2) half(kc, ap, bp, tile, NR);
+            bool halfWide = half != null && nr <= NR / 2;
+            if (halfWide && mr == MR && nr == NR / 2) { half(kc, ap, bp, cTile, ldc, alpha, betaBlock); return; }
+            if (halfWide) half(kc, ap, bp, tile, NR, 1f, 0f);
             else kernel(kc, ap, bp, tile, NR, 1f, 0f);
             Store(tile, mr, nr, cTile, betaBlock);
         }

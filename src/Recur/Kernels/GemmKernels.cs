@@ -55,25 +55,26 @@ static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store512(float* c, Vector512<float> v0, Vector512<float> v1, float alpha, float beta)
     {
-        var va = Vector512.Create(alpha);
-        v0 *= va; v1 *= va;
-        if (beta != 0)
-        {
-            var vb = Vector512.Create(beta);
-            v0 = Vector512.FusedMultiplyAdd(vb, Vector512.Load(c), v0);
-            v1 = Vector512.FusedMultiplyAdd(vb, Vector512.Load(c + 16), v1);
-        }
-        v0.Store(c);
-        v1.Store(c + 16);
+        Store512(c, v0, alpha, beta);
+        Store512(c + 16, v1, alpha, beta);
+    }
+
+    /// <summary>c = alpha·v + beta·c (c not read when beta is 0): every kernel's store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store512(float* c, Vector512<float> v, float alpha, float beta)
+    {
+        v *= Vector512.Create(alpha);
+        if (beta != 0) v = Vector512.FusedMultiplyAdd(Vector512.Create(beta), Vector512.Load(c), v);
+        v.Store(c);
     }
 
     /// <summary>
-    /// AVX-512, 8 rows × the first 16 columns of a 32-wide B strip, the sums alone into a tile of row stride
-    /// <paramref name="ld"/>: a last strip of at most 16 real columns (a hidden size of 200 leaves 8) at half
-    /// the full kernel's work. The caller stores the columns that exist, as it does the full kernel's tile.
+    /// AVX-512, 8 rows × the first 16 columns of a 32-wide B strip: a last strip of at most 16 real columns (a
+    /// hidden size of 200 leaves 8, of 16 all 16) at half the full kernel's work. Stores 16 columns as the full
+    /// kernel does; for fewer, the caller gives a scratch tile and keeps the columns that exist.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel512Half(int kc, float* a, float* b, float* tile, int ld)
+    public static void Kernel512Half(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
@@ -91,9 +92,11 @@ static unsafe class GemmKernels
             a += 8;
             b += 32;
         }
-        c0.Store(tile); c1.Store(tile + ld); c2.Store(tile + 2 * ld); c3.Store(tile + 3 * ld);
-        tile += 4 * ld;
-        c4.Store(tile); c5.Store(tile + ld); c6.Store(tile + 2 * ld); c7.Store(tile + 3 * ld);
+        Store512(c, c0, alpha, beta); Store512(c + ldc, c1, alpha, beta);
+        Store512(c + 2 * ldc, c2, alpha, beta); Store512(c + 3 * ldc, c3, alpha, beta);
+        c += 4 * ldc;
+        Store512(c, c4, alpha, beta); Store512(c + ldc, c5, alpha, beta);
+        Store512(c + 2 * ldc, c6, alpha, beta); Store512(c + 3 * ldc, c7, alpha, beta);
     }
 
     /// <summary>
@@ -221,9 +224,9 @@ static unsafe class GemmKernels
         Store256(c, c50, c51, alpha, beta);
     }
 
-    /// <summary>AVX2, 6 rows × the first 8 columns of a 16-wide B strip, sums into a tile, as <see cref="Kernel512Half"/>.</summary>
+    /// <summary>AVX2, 6 rows × the first 8 columns of a 16-wide B strip, as <see cref="Kernel512Half"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel256Half(int kc, float* a, float* b, float* tile, int ld)
+    public static void Kernel256Half(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
         for (int k = 0; k < kc; k++)
@@ -238,9 +241,9 @@ static unsafe class GemmKernels
             a += 6;
             b += 16;
         }
-        c0.Store(tile); c1.Store(tile + ld); c2.Store(tile + 2 * ld);
-        tile += 3 * ld;
-        c3.Store(tile); c4.Store(tile + ld); c5.Store(tile + 2 * ld);
+        Store256(c, c0, alpha, beta); Store256(c + ldc, c1, alpha, beta); Store256(c + 2 * ldc, c2, alpha, beta);
+        c += 3 * ldc;
+        Store256(c, c3, alpha, beta); Store256(c + ldc, c4, alpha, beta); Store256(c + 2 * ldc, c5, alpha, beta);
     }
 
     /// <summary>
@@ -336,16 +339,17 @@ static unsafe class GemmKernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Store256(float* c, Vector256<float> v0, Vector256<float> v1, float alpha, float beta)
     {
-        var va = Vector256.Create(alpha);
-        v0 *= va; v1 *= va;
-        if (beta != 0)
-        {
-            var vb = Vector256.Create(beta);
-            v0 = Vector256.FusedMultiplyAdd(vb, Vector256.Load(c), v0);
-            v1 = Vector256.FusedMultiplyAdd(vb, Vector256.Load(c + 8), v1);
-        }
-        v0.Store(c);
-        v1.Store(c + 8);
+        Store256(c, v0, alpha, beta);
+        Store256(c + 8, v1, alpha, beta);
+    }
+
+    /// <summary>c = alpha·v + beta·c (c not read when beta is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Store256(float* c, Vector256<float> v, float alpha, float beta)
+    {
+        v *= Vector256.Create(alpha);
+        if (beta != 0) v = Vector256.FusedMultiplyAdd(Vector256.Create(beta), Vector256.Load(c), v);
+        v.Store(c);
     }
 
     /// <summary>SSE / NEON: 4 rows × 8 columns.</summary>

@@ -175,7 +175,9 @@ public class GemmTests
     public void EveryWidthGivesTheSameBits(bool ta, bool tb)
     {
         foreach (var (m, n, k, beta) in new[] { (1, 300, Gemm.KC + 77, 0f), (1, 64, 20, 0.5f), (3, 70, 40, 0f),
-                     (5, 130, Gemm.KC + 3, 1f), (13, 37, 33, 0.25f), (64, 512, Gemm.KC + 7, 0f) })
+                     (5, 130, Gemm.KC + 3, 1f), (13, 37, 33, 0.25f), (64, 512, Gemm.KC + 7, 0f),
+                     // a last strip of exactly half the kernel's width, stored by the half-width kernel itself
+                     (16, 48, Gemm.KC + 5, 0.5f), (12, 40, 33, 1f) })
         {
             var rng = new Rng((ulong)(m * 7919 + n));
             int lda = ta ? m : k, ldb = tb ? k : n;
