@@ -229,10 +229,9 @@ public static unsafe class Gemm
                         int mcur = Math.Min(mc, i1 - ic);
                         if (mcur == 1 && Small)
                         {
-                            // One row (sampling): the kernels read A in place, no packing; only a last
-                            // partial strip of columns needs the packed form.
+                            // One row (sampling): the kernels read A in place, no packing.
                             float* row = transA ? a + (long)pc * lda + ic : a + (long)ic * lda + pc;
-                            OneRow(scratch, row, transA ? lda : 1, ic, pc, bp, nc, kc, c + (long)ic * ldc + jc, betaBlock, biasBlock);
+                            OneRow(scratch.Tile, row, transA ? lda : 1, bp, nc, kc, c + (long)ic * ldc + jc, betaBlock, biasBlock);
                             continue;
                         }
                         float* ap = scratch.A(kc * RoundUp(mcur, MR));
@@ -245,7 +244,7 @@ public static unsafe class Gemm
 
         /// <summary>C row (1, nc) over depth kc with A's row read in place at <paramref name="row"/>, element stride <paramref name="stride"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void OneRow(Scratch scratch, float* row, int stride, int i0, int pc, float* bp, int nc, int kc, float* cRow, float betaBlock, float* biasBlock)
+        void OneRow(float* tile, float* row, int stride, float* bp, int nc, int kc, float* cRow, float betaBlock, float* biasBlock)
         {
             if (biasBlock != null) new ReadOnlySpan<float>(biasBlock, nc).CopyTo(new Span<float>(cRow, nc));
             int jr = 0;
@@ -255,9 +254,10 @@ public static unsafe class Gemm
             for (; jr + NR <= nc; jr += NR)
                 row1(kc, row, stride, bp + jr * kc, cRow + jr, ldc, alpha, betaBlock);
             if (jr == nc) return;
-            float* ap = scratch.A(kc * MR);
-            GemmPack.PackA(transA, a, lda, i0, 1, pc, kc, MR, ap);
-            EdgeTile(scratch.Tile, ap, bp + jr * kc, kc, 1, nc - jr, cRow + jr, betaBlock);
+            // The last partial strip: the one-row kernel into the scratch tile (not an MR-row tile of which one row
+            // exists: a vocabulary of 65 leaves 1 column, 8 rows × 16 of work for it), then the columns that exist.
+            row1(kc, row, stride, bp + jr * kc, tile, NR, 1f, 0f);
+            Store(tile, 1, nc - jr, cRow + jr, betaBlock);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
