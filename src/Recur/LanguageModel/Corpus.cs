@@ -7,7 +7,6 @@
 // resumed or fine-tuned run) characters outside it are left out and counted in LeftOut (the corpus files)
 // and ValidationLeftOut (a --val-file).
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Recur.Text;
 
 namespace Recur.LanguageModel;
@@ -114,9 +113,9 @@ public sealed class Corpus
     /// <summary>The corpus of the parts of the text (train | val | test) and a separate validation file's ids, hashed in that order.</summary>
     static Corpus Split(Vocabulary vocab, int[] train, int[] val, int[] test, int[]? valFile, int unknownTrain, int unknownHeldOut)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var part in new[] { train, val, test, valFile ?? [] }) sha.AppendData(MemoryMarshal.AsBytes(part.AsSpan()));
-        string hash = Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+        var sha = new Sha256();
+        foreach (var part in new[] { train, val, test, valFile ?? [] }) sha.Append(MemoryMarshal.AsBytes(part.AsSpan()));
+        string hash = Convert.ToHexString(sha.Hash()).ToLowerInvariant();
         return new Corpus(vocab, train, valFile ?? val, test, hash, unknownTrain, unknownHeldOut);
     }
 }
