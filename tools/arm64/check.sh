@@ -31,9 +31,9 @@ dotnet build src/Recur.Cli -c Release -v quiet -nologo > /dev/null
 dotnet publish src/Recur.Cli -c Release -r linux-arm64 --self-contained -v quiet -nologo -o "$work/arm64" > /dev/null
 x64=(dotnet "$repo/src/Recur.Cli/bin/Release/net10.0/recur.dll")
 arm64=("$work/arm64/recur")
-# .NET maps its code pages twice (writable, executable); qemu misses writes through the writable view and can
-# run stale code (seen: a NullReferenceException inside System.Text.Json after the plots were drawn). With
-# write-xor-execute off .NET writes code where it runs it.
+# .NET maps its code pages twice (writable, executable); qemu apparently misses writes through the writable
+# view and runs stale code: a NullReferenceException inside System.Text.Json after the plots were drawn, every
+# time, and never with write-xor-execute off, where .NET writes code where it runs it.
 export DOTNET_EnableWriteXorExecute=0 CI=true
 
 cd "$work"
