@@ -41,8 +41,27 @@ public static class Workers
         }
     }
 
+    [ThreadStatic] static bool serialHere;
+
     /// <summary>Runs parts 0..parts-1 of <paramref name="work"/> across the pool and waits for all.</summary>
-    public static void Run(IParallelWork work, int parts) => pool.Run(work, parts);
+    public static void Run(IParallelWork work, int parts)
+    {
+        if (serialHere) { for (int p = 0; p < parts; p++) work.Run(p); return; }
+        pool.Run(work, parts);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with every fork it makes on this thread run serially, on this thread: for work
+    /// already split at a coarser grain, one piece per thread (an ensemble's models), where forking would put a
+    /// third thread on two cores and spin. The bits are the same as ever (parts never depend on who runs them).
+    /// </summary>
+    public static void Serially(Action body)
+    {
+        bool outer = serialHere;
+        serialHere = true;
+        try { body(); }
+        finally { serialHere = outer; }
+    }
 
     sealed class Pool : IDisposable
     {

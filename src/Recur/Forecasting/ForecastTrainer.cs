@@ -45,13 +45,18 @@ public static class ForecastTrainer
         var gate = new object();
         Action<ForecastEpochReport>? report = onEpoch == null ? null : r => { lock (gate) onEpoch(r); };
         var losses = new double[members][];   // (K, epochs)
-        // Members are independent, so up to Workers.Count of them train at once, each on its own thread
-        // (the seed's model is too small for its products to fork); every member's bits stay the same.
+        // Members are independent, so up to Workers.Count of them train at once, each on its own thread with
+        // its kernels unforked (forks of one member would contend with the others for the cores: 2 members on
+        // 2 threads took 11.2 s against 10.1 s one after the other); every member's bits stay the same.
         if (members == 1 || Workers.Count == 1)
             for (int k = 0; k < members; k++) losses[k] = TrainMember(forecaster, k, train, report, clock, cancel);
         else
         {
-            try { Parallel.For(0, members, new ParallelOptions { MaxDegreeOfParallelism = Workers.Count }, k => losses[k] = TrainMember(forecaster, k, train, report, clock, cancel)); }
+            try
+            {
+                Parallel.For(0, members, new ParallelOptions { MaxDegreeOfParallelism = Workers.Count },
+                    k => Workers.Serially(() => losses[k] = TrainMember(forecaster, k, train, report, clock, cancel)));
+            }
             catch (AggregateException e)
             {
                 var first = e.InnerExceptions.FirstOrDefault(x => x is TrainingDivergedException) ?? e.InnerExceptions[0];

@@ -1,5 +1,6 @@
 // The fork-join pool: every part runs exactly once, failures surface, replacing the pool while other
-// threads are forking never strands a caller, and SetThreads sets how many threads run parts.
+// threads are forking never strands a caller, SetThreads sets how many threads run parts, and Serially keeps a
+// thread's forks on it.
 namespace Recur.Tests.Core;
 
 public class WorkersTests
@@ -107,15 +108,41 @@ public class WorkersThreadCountTests
         finally { Workers.SetThreads(saved); }
     }
 
+    [Fact]
+    public void SeriallyRunsEveryForkOnTheCallingThread()
+    {
+        int saved = Workers.Count;
+        try
+        {
+            Workers.SetThreads(2);
+            var threads = new int[6];
+            // Two parts that wait 300 ms for each other: run one after the other, neither meets the other.
+            var apart = new Meeting(2, TimeSpan.FromMilliseconds(300));
+            Workers.Serially(() =>
+            {
+                Workers.Serially(() => { });   // nested: the outer scope still holds after it
+                Workers.Run(new Recording(threads), threads.Length);
+                Workers.Run(apart, 2);
+            });
+            Assert.All(threads, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+            Assert.False(apart.Met.Any(m => m), "inside Serially, two parts ran at once");
+            // Outside the scope forks use the pool again: two parts meet on two threads.
+            var meet = new Meeting(2);
+            Workers.Run(meet, 2);
+            Assert.True(meet.Met.All(m => m), "after Serially, the two parts did not run at once");
+        }
+        finally { Workers.SetThreads(saved); }
+    }
+
     sealed class Recording(int[] threads) : IParallelWork
     {
         public void Run(int part) => threads[part] = Environment.CurrentManagedThreadId;
     }
 
-    sealed class Meeting(int parts) : IParallelWork
+    sealed class Meeting(int parts, TimeSpan? wait = null) : IParallelWork
     {
         readonly Barrier barrier = new(parts);
         public readonly bool[] Met = new bool[parts];
-        public void Run(int part) => Met[part] = barrier.SignalAndWait(TimeSpan.FromSeconds(20));
+        public void Run(int part) => Met[part] = barrier.SignalAndWait(wait ?? TimeSpan.FromSeconds(20));
     }
 }
