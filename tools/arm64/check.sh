@@ -26,11 +26,12 @@ if [[ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]]; then
     "${sudo[@]}" update-binfmts --enable qemu-aarch64
 fi
 
-rm -rf "$work"; mkdir -p "$work"
+mkdir -p "$work"
+rm -rf "$work/publish" "$work/x64" "$work/arm64"
 dotnet build src/Recur.Cli -c Release -v quiet -nologo > /dev/null
-dotnet publish src/Recur.Cli -c Release -r linux-arm64 --self-contained -v quiet -nologo -o "$work/arm64" > /dev/null
+dotnet publish src/Recur.Cli -c Release -r linux-arm64 --self-contained -v quiet -nologo -o "$work/publish" > /dev/null
 x64=(dotnet "$repo/src/Recur.Cli/bin/Release/net10.0/recur.dll")
-arm64=("$work/arm64/recur")
+arm64=("$work/publish/recur")
 # .NET maps its code pages twice (writable, executable); qemu apparently misses writes through the writable
 # view and runs stale code: a NullReferenceException inside System.Text.Json after the plots were drawn, every
 # time, and never with write-xor-execute off, where .NET writes code where it runs it.
