@@ -26,6 +26,7 @@ public static unsafe class GradClip
         {
             var k = new ScaleKernel { X = grads.Ptr, S = coef };
             Simd.Run(ref k, grads.Length);
+            GC.KeepAlive(grads);
         }
         return total;
     }
@@ -38,6 +39,7 @@ public static unsafe class GradClip
         var grads = parameters.Grads;
         var k = new ClampKernel { X = grads.Ptr, Limit = clipValue };
         Simd.Run(ref k, grads.Length);
+        GC.KeepAlive(grads);
     }
 
     struct ScaleKernel : ISpanKernel
