@@ -41,14 +41,11 @@ public static class Workers
         }
     }
 
-    [ThreadStatic] static bool serialHere;
+    /// <summary>True on a thread running a part, or inside <see cref="Serially"/>: its forks run inline.</summary>
+    [ThreadStatic] static bool insideWork;
 
     /// <summary>Runs parts 0..parts-1 of <paramref name="work"/> across the pool and waits for all.</summary>
-    public static void Run(IParallelWork work, int parts)
-    {
-        if (serialHere) { for (int p = 0; p < parts; p++) work.Run(p); return; }
-        pool.Run(work, parts);
-    }
+    public static void Run(IParallelWork work, int parts) => pool.Run(work, parts);
 
     /// <summary>
     /// Runs <paramref name="body"/> with every fork it makes on this thread run serially, on this thread: for work
@@ -57,17 +54,16 @@ public static class Workers
     /// </summary>
     public static void Serially(Action body)
     {
-        bool outer = serialHere;
-        serialHere = true;
+        bool outer = insideWork;
+        insideWork = true;
         try { body(); }
-        finally { serialHere = outer; }
+        finally { insideWork = outer; }
     }
 
     sealed class Pool : IDisposable
     {
         public readonly int Threads;
         readonly object gate = new();
-        [ThreadStatic] static bool insideWork;
 
         IParallelWork? work;
         int parts, busy, done;

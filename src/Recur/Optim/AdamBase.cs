@@ -45,6 +45,5 @@ public abstract unsafe class AdamBase : Optimizer
         k.P = Parameters.Values.Ptr; k.G = Parameters.Grads.Ptr;
         k.M = expAvg.Ptr; k.V = expAvgSq.Ptr; k.VMax = maxExpAvgSq != null ? maxExpAvgSq.Ptr : null;
         Simd.Run(ref k, Parameters.Length);
-        GC.KeepAlive(this);   // the moments are this optimizer's alone: a caller done with it (opt.Step() on a temporary) must not free them mid-pass
     }
 }

@@ -45,6 +45,9 @@ public abstract class Optimizer
         Parameters.ThrowIfTaken();
         StepCount++;
         Update(StepCount);
+        // The state tensors are this optimizer's alone and Update hands their pointers to a kernel: a caller done
+        // with it (new Adam(set).Step()) must not let a collection free them mid-pass (see Tensor.Ptr).
+        GC.KeepAlive(this);
     }
 
     /// <summary>Zeroes every gradient (PyTorch's zero_grad with set_to_none=False).</summary>

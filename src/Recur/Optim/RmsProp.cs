@@ -57,7 +57,6 @@ public sealed unsafe class RmsProp : Optimizer
             L2 = WeightDecay != 0, UseMomentum = Momentum > 0, Centered = Centered,
         };
         Simd.Run(ref k, Parameters.Length);
-        GC.KeepAlive(this);   // its state tensors, as in AdamBase.Update
     }
 
     struct RmsPropUpdate : ISpanKernel

@@ -49,7 +49,6 @@ public sealed unsafe class Sgd : Optimizer
             L2 = WeightDecay != 0, UseMomentum = Momentum != 0, FirstStep = step == 1, Nesterov = Nesterov,
         };
         Simd.Run(ref k, Parameters.Length);
-        GC.KeepAlive(this);   // its momentum buffer, as in AdamBase.Update
     }
 
     struct SgdUpdate : ISpanKernel
