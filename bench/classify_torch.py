@@ -23,7 +23,8 @@ train --cell` does. --test FILE also reports test accuracy after the last epoch.
     /usr/bin/python3 bench/classify_torch.py --load runs/imdb/model.safetensors --test ../shared/data/imdb/test.csv
 
 loads a model trained by `recur classify train` into this PyTorch module (tensors by the seed's names,
-vocabulary and labels from the file's metadata) and reports its test accuracy, no training.
+vocabulary and labels from the file's metadata) and reports its test accuracy, no training; a model of
+K > 2 classes ends in Linear K -> softmax, and a text's class is the most likely.
 """
 import argparse
 import csv
@@ -66,15 +67,15 @@ CELLS = {'lstm': nn.LSTM, 'gru': nn.GRU, 'rnn': nn.RNN}
 
 
 class Model(nn.Module):
-    def __init__(self, vocab_size, embed=32, hidden=50, fc=32, layers=1, bidirectional=False, cell='lstm'):
+    def __init__(self, vocab_size, embed=32, hidden=50, fc=32, layers=1, bidirectional=False, cell='lstm', classes=2):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size, embed, padding_idx=0)
         self.rnn = CELLS[cell](embed, hidden, num_layers=layers, bidirectional=bidirectional, batch_first=True)
         self.bidirectional = bidirectional
         self.fc1 = nn.Linear(hidden * (2 if bidirectional else 1), fc)
         self.relu = nn.ReLU()
-        self.fc2 = nn.Linear(fc, 1)
-        self.sigmoid = nn.Sigmoid()
+        self.fc2 = nn.Linear(fc, 1 if classes == 2 else classes)
+        self.sigmoid = nn.Sigmoid() if classes == 2 else nn.Softmax(dim=1)
 
     def forward(self, text, lengths):
         out = self.embedding(text)
@@ -86,7 +87,7 @@ class Model(nn.Module):
 
 
 def evaluate(model, vocab, labels, test, max_len=None):
-    """Accuracy of p >= 0.5 on labelled rows; unknown words are <unk> (1)."""
+    """Accuracy of p >= 0.5 (of the most likely class, for more than two) on labelled rows; unknown words are <unk> (1)."""
     model.eval()
     correct = 0
     with torch.no_grad():
@@ -94,9 +95,13 @@ def evaluate(model, vocab, labels, test, max_len=None):
             chunk = test[start:start + 256]
             texts = [torch.tensor(([vocab.get(w, 1) for w in tokenizer(t)] or [1])[:max_len], dtype=torch.int64) for _, t in chunk]
             lengths = torch.tensor([len(t) for t in texts])
-            pred = model(nn.utils.rnn.pad_sequence(texts, batch_first=True), lengths)[:, 0]
+            p = model(nn.utils.rnn.pad_sequence(texts, batch_first=True), lengths)
+            if len(labels) > 2:
+                y = torch.tensor([labels.index(label) for label, _ in chunk])
+                correct += (p.argmax(dim=1) == y).float().sum().item()
+                continue
             y = torch.tensor([1.0 if label == labels[1] else 0.0 for label, _ in chunk])
-            correct += ((pred >= 0.5).float() == y).float().sum().item()
+            correct += ((p[:, 0] >= 0.5).float() == y).float().sum().item()
     return correct / len(test)
 
 
@@ -109,7 +114,7 @@ def evaluate_recur_model(args):
     labels = json.loads(meta['labels'])
     max_len = int(meta['max_len']) if meta.get('max_len') else None
     model = Model(len(vocab), config['embed'], config['hidden'], config['fc'], config['layers'], config['bidirectional'],
-                  config['cell'])
+                  config['cell'], config.get('classes', 2))
     model.load_state_dict(state)  # strict: every name and shape must match the seed's module
     print(f'loaded {path} into the PyTorch module: {sum(p.numel() for p in model.parameters())} parameters, '
           f'vocabulary {len(vocab)}, labels {labels}', flush=True)

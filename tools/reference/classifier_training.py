@@ -4,7 +4,9 @@ The module is the seed's network as Recur builds it: Embedding(V, E, padding_idx
 the packed real tokens (pack_padded_sequence, enforce_sorted=False) -> the last layer's final hidden
 state, cat(hidden[-2], hidden[-1]) when bidirectional (Recur reads both directions; the seed's
 hidden[-1] alone would drop the forward one) -> fc1 -> ReLU -> fc2 -> one logit, trained with
-BCEWithLogitsLoss (mean over the batch; Recur's stable form of the seed's Sigmoid + BCELoss) and Adam.
+BCEWithLogitsLoss (mean over the batch; Recur's stable form of the seed's Sigmoid + BCELoss) and Adam;
+a case of K > 2 classes ends in fc2 -> K logits, trained with CrossEntropyLoss (its targets are class
+indices, stored as floats as Recur keeps them, and its config says "classes").
 Batches are fixed lists of text indices, so the C# test feeds Recur the same ones in the same order.
 Each file classifier_train_<name>.safetensors holds the texts as "tokens" (S, Lmax) padded with 0 and
 their "lengths" (S), "targets" (S), the batches as "batch.<k>" (indices, in the order given), the
@@ -26,7 +28,7 @@ PAD, UNK = 0, 1
 
 
 class TextClassifier(torch.nn.Module):
-    def __init__(self, cell, vocab, embed, hidden, layers, bidirectional, fc):
+    def __init__(self, cell, vocab, embed, hidden, layers, bidirectional, fc, outputs=1):
         super().__init__()
         self.lstm = cell == "lstm"
         self.bidirectional = bidirectional
@@ -34,10 +36,10 @@ class TextClassifier(torch.nn.Module):
         kind = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
         self.rnn = kind(embed, hidden, num_layers=layers, bidirectional=bidirectional)
         self.fc1 = torch.nn.Linear((2 if bidirectional else 1) * hidden, fc)
-        self.fc2 = torch.nn.Linear(fc, 1)
+        self.fc2 = torch.nn.Linear(fc, outputs)
 
     def forward(self, ids, lengths):
-        """ids (T, N) padded with PAD, lengths (N) -> logits (N, 1)."""
+        """ids (T, N) padded with PAD, lengths (N) -> logits (N, outputs)."""
         packed = pack_padded_sequence(self.embedding(ids), lengths, enforce_sorted=False)
         _, final = self.rnn(packed)
         h = final[0] if self.lstm else final          # (layers * dirs, N, H)
@@ -55,18 +57,23 @@ def batch_of(texts, which):
 
 
 def case(out, name, cell, texts, targets, batches, vocab=13, embed=5, hidden=6, layers=1, bidirectional=False,
-         fc=4, lr=0.01, clip=None, seed=0):
+         fc=4, lr=0.01, clip=None, seed=0, classes=2):
     torch.manual_seed(seed)
-    model = TextClassifier(cell, vocab, embed, hidden, layers, bidirectional, fc)
+    model = TextClassifier(cell, vocab, embed, hidden, layers, bidirectional, fc, 1 if classes == 2 else classes)
     tensors = {f"init.{k}": v.clone() for k, v in model.state_dict().items()}
     adam = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
     y = torch.tensor(targets, dtype=torch.float32)
+    if classes == 2:
+        bce = torch.nn.BCEWithLogitsLoss()
+        loss_fn = lambda z, which: bce(z, y[which].unsqueeze(1))
+    else:
+        ce = torch.nn.CrossEntropyLoss()
+        loss_fn = lambda z, which: ce(z, y[which].long())
     losses, norms = [], []
     for which in batches:
         ids, lengths = batch_of(texts, which)
         adam.zero_grad()
-        loss = loss_fn(model(ids, lengths), y[which].unsqueeze(1))
+        loss = loss_fn(model(ids, lengths), which)
         loss.backward()
         if clip is not None:
             norms.append(float(torch.nn.utils.clip_grad_norm_(model.parameters(), clip)))
@@ -89,6 +96,8 @@ def case(out, name, cell, texts, targets, batches, vocab=13, embed=5, hidden=6, 
                   fc=fc, lr=lr, steps=len(batches))
     if clip is not None:  # only here, so the files of the cases without a clip stay as they were
         config["clip"] = clip
+    if classes != 2:  # likewise
+        config["classes"] = classes
     st.save(f"{out}/classifier_train_{name}.safetensors", tensors, {"config": json.dumps(config)})
     clipped = f", clipped {sum(n > clip for n in norms)}/{len(norms)}" if clip is not None else ""
     print(f"classifier_train_{name}: loss {losses[0]:.4f} -> {losses[-1]:.4f}{clipped}")
@@ -114,6 +123,9 @@ def main(out):
     # to step, as it does here.
     norms = case(out, "gru_bi_clip", "gru", texts, targets, batches, bidirectional=True, lr=0.05, clip=0.2, seed=6)
     assert sum(n > 0.2 for n in norms) > len(norms) // 2 and any(n <= 0.2 for n in norms), norms
+    # More than two classes: fc2 gives a logit per class, trained with softmax cross-entropy.
+    case(out, "lstm_3class", "lstm", texts, [0, 1, 2, 0, 1, 2, 0, 1, 2, 0], batches, classes=3, seed=7)
+    case(out, "gru_bi_5class", "gru", texts, [4, 0, 3, 1, 2, 2, 0, 4, 1, 3], batches, bidirectional=True, classes=5, seed=8)
 
 
 if __name__ == "__main__":

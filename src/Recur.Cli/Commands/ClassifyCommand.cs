@@ -13,7 +13,7 @@ static class ClassifyCommand
 
     public static Command Create()
     {
-        var command = new Command("classify", "Train and apply an LSTM, GRU or RNN text classifier (binary sentiment, as seed 002's IMDb project).");
+        var command = new Command("classify", "Train and apply an LSTM, GRU or RNN text classifier (binary sentiment, as seed 002's IMDb project, or more classes).");
         command.Add(ClassifyTrain.Create());
         command.Add(ClassifyEval.Create());
         command.Add(ClassifyPredict.Create());
@@ -75,6 +75,11 @@ static class ClassifyCommand
         Cli.Require(th >= 0 && th <= 1, $"--threshold {th} must be in [0, 1]");
         return th;
     }
+
+    /// <summary>Refuses --threshold for a model of more than two classes, which predicts the most likely class instead.</summary>
+    internal static void RequireNoThreshold(ParseResult parse, Option<double> option, LabelMap labels) =>
+        Cli.Require(labels.Count == 2 || !CommonOptions.Given(parse, option),
+            $"--threshold applies to a model of two classes; this one has {labels.Count} and predicts the most likely: leave --threshold out");
 
     internal static Option<int> ThreadsOption() => new("--threads")
     {

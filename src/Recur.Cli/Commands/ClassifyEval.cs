@@ -1,5 +1,6 @@
 // `recur classify eval MODEL DATA`: accuracy, precision, recall, F1, ROC AUC and the confusion matrix
-// of a trained classifier on labelled texts (labels must be the model's own two).
+// of a trained classifier on labelled texts (labels must be the model's own); for more than two classes,
+// accuracy, each class's precision, recall and F1, their macro mean and the K × K confusion matrix.
 using System.CommandLine;
 using Recur.Classification;
 using Recur.Cli.Output;
@@ -13,7 +14,7 @@ static class ClassifyEval
         var model = new Argument<string>("MODEL") { Description = "A run directory from 'recur classify train' or its model .safetensors file" };
         var data = new Argument<string>("DATA") { Description = "Labelled texts: a CSV file or a folder of class folders, as for training" };
         var layout = new ClassifyCommand.LayoutOptions();
-        var threshold = ClassifyCommand.ThresholdOption("A text is predicted positive when its probability is at least this");
+        var threshold = ClassifyCommand.ThresholdOption("A text is predicted positive when its probability is at least this (two classes only)");
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, precision, recall, f1, auc, confusion, ...) on stdout (default: off)", DefaultValueFactory = _ => false };
 
@@ -33,19 +34,25 @@ static class ClassifyEval
             string dataPath = parse.GetValue(data)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var classifier = Classifier.Load(modelPath);
+            var labels = classifier.Labels;
+            ClassifyCommand.RequireNoThreshold(parse, threshold, labels);
             var items = ClassifyCommand.LoadData(dataPath, layout.Get(parse, dataPath));
-            var targets = classifier.Labels.Targets(items, folders: Directory.Exists(dataPath));
+            var targets = labels.Targets(items, folders: Directory.Exists(dataPath));
             var sequences = classifier.Encode(items.Select(i => i.Text).ToList());
             double readSeconds = clock.Elapsed.TotalSeconds;
-            float[] p = null!;
+            float[][] p = null!;
             var run = System.Diagnostics.Stopwatch.StartNew();
-            reporter.WithProgress("evaluating", sink => p = classifier.Probabilities(sequences,
+            reporter.WithProgress("evaluating", sink => p = classifier.ClassProbabilities(sequences,
                 done => sink.Update((double)done / items.Count, $"{done:N0}/{items.Count:N0} texts")));
             double seconds = run.Elapsed.TotalSeconds;
-            var m = BinaryMetrics.Compute(p, targets, th);
-            var labels = classifier.Labels;
-
             reporter.Line($"model      {IO.PathText.Show(modelPath)}");
+            string time = $"time       {seconds:F1} s ({items.Count / seconds:N0} reviews/s), plus {readSeconds:F1} s to load and tokenize";
+            if (labels.Count > 2)
+            {
+                ClassifyEvalClasses.Report(reporter, dataPath, labels, ClassMetrics.Compute(Classifier.Predicted(p), targets, labels.Count), time, seconds);
+                return Cli.Ok;
+            }
+            var m = BinaryMetrics.Compute(p.Select(r => r[1]).ToArray(), targets, th);
             reporter.Line($"data       {dataPath}: {m.Count:N0} texts ({m.TruePositives + m.FalseNegatives:N0} '{labels.Positive}', {m.TrueNegatives + m.FalsePositives:N0} '{labels.Negative}')");
             reporter.Line($"accuracy   {ClassifyCommand.Percent(m.Accuracy)}");
             reporter.Line($"precision  {ClassifyCommand.Percent(m.Precision)}   (of '{labels.Positive}')");
@@ -58,7 +65,7 @@ static class ClassifyEval
             reporter.Line(Row("", labels.Negative, labels.Positive));
             reporter.Line(Row(labels.Negative, $"{m.TrueNegatives:N0}", $"{m.FalsePositives:N0}"));
             reporter.Line(Row(labels.Positive, $"{m.FalseNegatives:N0}", $"{m.TruePositives:N0}"));
-            reporter.Line($"time       {seconds:F1} s ({m.Count / seconds:N0} reviews/s), plus {readSeconds:F1} s to load and tokenize");
+            reporter.Line(time);
             reporter.Result(new Dictionary<string, object?>
             {
                 ["accuracy"] = m.Accuracy,

@@ -1,5 +1,6 @@
 // `recur classify predict MODEL TEXT... | --file F`: the probability of the positive class and the
-// predicted label of each text. A file holds one text per line (a table: its text column).
+// predicted label of each text (for more than two classes, the most likely label and its probability, and in
+// --json every class's). A file holds one text per line (a table: its text column).
 using System.CommandLine;
 using System.Text;
 using Recur.Classification;
@@ -15,11 +16,11 @@ static class ClassifyPredict
         var texts = new Argument<string[]>("TEXT") { Description = "Texts to classify (quote each one)", Arity = ArgumentArity.ZeroOrMore };
         var file = new Option<string?>("--file", "-f") { Description = "Read texts from a file, one per line (- for stdin; a .csv or .tsv file, or one given --delimiter or --text-column: its text column) (default: none)" };
         var layout = new ClassifyCommand.LayoutOptions();
-        var threshold = ClassifyCommand.ThresholdOption("A text is labelled positive when its probability is at least this");
+        var threshold = ClassifyCommand.ThresholdOption("A text is labelled positive when its probability is at least this (two classes only)");
         var threads = ClassifyCommand.ThreadsOption();
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"predictions\": [{\"probability\", \"label\", \"text\"}, ...]} on stdout (default: off)", DefaultValueFactory = _ => false };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"predictions\": [{\"probability\", \"label\", \"text\"}, ...]} on stdout (more than two classes: and \"probabilities\", each label's) (default: off)", DefaultValueFactory = _ => false };
 
-        var command = new Command("predict", "Classify texts: the probability of the positive class and the predicted label of each.");
+        var command = new Command("predict", "Classify texts: the probability of the positive class and the predicted label of each (more than two classes: the most likely label and its probability).");
         command.Add(model);
         command.Add(texts);
         command.Add(file);
@@ -42,13 +43,20 @@ static class ClassifyPredict
                 Cli.Require(!string.IsNullOrWhiteSpace(inputs[i]), $"text {i + 1} is empty");
 
             var classifier = Classifier.Load(ClassifyCommand.ModelPath(parse.GetValue(model)!));
-            var p = classifier.Probabilities(classifier.Encode(inputs));
+            var labels = classifier.Labels;
+            ClassifyCommand.RequireNoThreshold(parse, threshold, labels);
+            var p = classifier.ClassProbabilities(classifier.Encode(inputs));
+            var predicted = Classifier.Predicted(p);
             var rows = new List<Dictionary<string, object?>>();
             for (int i = 0; i < inputs.Count; i++)
             {
-                string label = classifier.Labels.Of(p[i], th);
-                reporter.Line($"{p[i]:F4}  {label}  {Snippet(inputs[i])}");
-                rows.Add(new() { ["probability"] = p[i], ["label"] = label, ["text"] = inputs[i] });
+                // Two classes: P(positive) and the label at the threshold; more: the most likely label and its probability.
+                float shown = labels.Count == 2 ? p[i][1] : p[i][predicted[i]];
+                string label = labels.Count == 2 ? labels.Of(shown, th) : labels.Names[predicted[i]];
+                reporter.Line($"{shown:F4}  {label}  {Snippet(inputs[i])}");
+                var row = new Dictionary<string, object?> { ["probability"] = shown, ["label"] = label, ["text"] = inputs[i] };
+                if (labels.Count > 2) row["probabilities"] = labels.Names.Select((n, c) => (n, c)).ToDictionary(x => x.n, x => p[i][x.c]);
+                rows.Add(row);
             }
             reporter.Result(new Dictionary<string, object?> { ["predictions"] = rows, ["labels"] = classifier.Labels.Names });
             return Cli.Ok;

@@ -22,7 +22,7 @@ static class ClassifyTrain
         var output = new Option<string>("--output", "-o") { Description = "Run directory for model.safetensors, history.csv and plots (created if missing)", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite a run already in the run directory: its model, history.csv and plots (default: off)", DefaultValueFactory = _ => false };
         var layout = new ClassifyCommand.LayoutOptions();
-        var positive = new Option<string?>("--positive") { Description = "The label of the positive class (default: the larger of two numbers, else the later label in ordinal order ignoring case)" };
+        var positive = new Option<string?>("--positive") { Description = "The label of the positive class, of two (default: the larger of two numbers, else the later label in ordinal order ignoring case)" };
 
         var cell = new Option<string>("--cell") { Description = "Recurrent cell: lstm, gru or rnn", DefaultValueFactory = _ => "lstm" };
         cell.AcceptOnlyFromAmong("lstm", "gru", "rnn");
@@ -47,7 +47,7 @@ static class ClassifyTrain
         var threads = ClassifyCommand.ThreadsOption();
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the run's results on stdout (prose goes to stderr) (default: off)", DefaultValueFactory = _ => false };
 
-        var command = new Command("train", "Train a classifier on labelled texts. Defaults are seed 002's model: Embedding 32 → LSTM 50 → Linear 32 → ReLU → Linear 1 → sigmoid, BCE, Adam 0.003, batch 32, 10 epochs.");
+        var command = new Command("train", "Train a classifier on labelled texts. Defaults are seed 002's model: Embedding 32 → LSTM 50 → Linear 32 → ReLU → Linear 1 → sigmoid, BCE, Adam 0.003, batch 32, 10 epochs; with more than two labels, Linear K → softmax, cross-entropy.");
         command.Add(data);
         command.Add(output);
         command.Add(force);
@@ -153,7 +153,7 @@ static class ClassifyTrain
                 // nothing leaves the directory as it was (a model already there, --force, stays).
                 if (saved)
                 {
-                    TryPlot(reporter, staged!.Folder, training.History);
+                    TryPlot(reporter, staged!.Folder, training);
                     staged.Commit();
                 }
                 string kept = saved ? $"{PathText.Show(modelPath)} keeps the model of epoch {training.BestEpoch}"
@@ -163,7 +163,7 @@ static class ClassifyTrain
             training.Finish();
             // The file holds the best epoch's weights; rewrite it so its history covers every epoch.
             classifier.Save(staged.PathOf(ClassifyCommand.ModelFileName), training.TrainingMetadata());
-            TryPlot(reporter, staged.Folder, training.History);
+            TryPlot(reporter, staged.Folder, training);
             staged.Commit();
         }
         finally
@@ -211,7 +211,7 @@ static class ClassifyTrain
             Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; nothing was saved");
             return Cli.Interrupted;
         }
-        TryPlot(reporter, staged.Folder, training.History);
+        TryPlot(reporter, staged.Folder, training);
         staged.Commit();
         Console.Error.WriteLine($"recur: interrupted in epoch {epoch}; {modelPath} keeps the model of epoch {training.BestEpoch}");
         return Cli.Interrupted;
@@ -236,12 +236,14 @@ static class ClassifyTrain
         AtomicFile.WriteAllText(Path.Combine(runDir, "history.csv"), sb.ToString());
     }
 
-    static void TryPlot(Reporter reporter, string runDir, IReadOnlyList<ClassifierEpochReport> history)
+    static void TryPlot(Reporter reporter, string runDir, ClassifierTraining training)
     {
+        var history = training.History;
         double[] x = history.Select(h => (double)h.Epoch).ToArray();
+        string loss = training.Classifier.Labels.Count == 2 ? "BCE loss" : "cross-entropy loss";
         Plots.Try(() =>
         {
-            Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", "BCE loss",
+            Plots.Lines(Path.Combine(runDir, "loss"), "Training loss", "epoch", loss,
                 new Series("train", x, history.Select(h => h.TrainLoss).ToArray()));
             var val = history.Where(h => h.ValAccuracy != null).ToList();
             Plots.Lines(Path.Combine(runDir, "accuracy"), "Accuracy", "epoch", "accuracy",

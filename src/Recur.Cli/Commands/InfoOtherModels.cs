@@ -19,7 +19,7 @@ static class InfoOtherModels
         long parameters = classifier.Model.ParameterCount();
         string rnn = $"{c.Cell} {c.Layers}×{c.Hidden}{(c.Bidirectional ? ", bidirectional" : "")}";
         reporter.Line($"model file: {IO.PathText.Show(path)}");
-        reporter.Line($"text classifier (recur classify): embedding {c.Embed} → {rnn} → linear {c.Fc} → ReLU → linear 1 → sigmoid, " +
+        reporter.Line($"text classifier (recur classify): embedding {c.Embed} → {rnn} → linear {c.Fc} → ReLU → {(c.Classes == 2 ? "linear 1 → sigmoid" : $"linear {c.Classes} → softmax")}, " +
             $"dropout {c.Dropout}; {parameters:N0} parameters");
         reporter.Line($"labels: {classifier.Labels}");
         var tokens = classifier.Vocab.Tokens;

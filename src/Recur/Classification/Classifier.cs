@@ -2,7 +2,7 @@
 // was trained with (max-len), saved together in one safetensors file. Tensors keep the seed's PyTorch
 // names (embedding.weight, rnn.weight_ih_l0, fc1.weight, ...); everything else is string metadata:
 //   format "recur.classifier/1", tokenizer "seed002", config (ClassifierConfig JSON), vocab (JSON array of
-//   tokens in id order), labels (JSON [negative, positive]), max_len ("" or a number), and whatever
+//   tokens in id order), labels (JSON [negative, positive], or the K labels in class order), max_len ("" or a number), and whatever
 //   the trainer adds (training, history, best_epoch).
 using System.Text.Json;
 using Recur.IO;
@@ -25,7 +25,7 @@ public sealed class Classifier
     public TextClassifier Model { get; }
     /// <summary>The word ids the network was trained on (&lt;pad&gt; 0, &lt;unk&gt; 1).</summary>
     public ClassifierVocabulary Vocab { get; }
-    /// <summary>Which label the network's output calls positive, and which negative.</summary>
+    /// <summary>The label of each class: with two, which the network's output calls positive, and which negative.</summary>
     public LabelMap Labels { get; }
     /// <summary>Texts are cut to their first MaxLen tokens (null: whole texts).</summary>
     public int? MaxLen { get; }
@@ -37,6 +37,8 @@ public sealed class Classifier
     {
         if (model.VocabSize != vocab.Count)
             throw new ArgumentException($"the model has {model.VocabSize} embedding rows for a vocabulary of {vocab.Count}");
+        if (model.Config.Classes != labels.Count)
+            throw new ArgumentException($"the model has {model.Config.Classes} classes and {labels.Count} labels");
         (Model, Vocab, Labels, MaxLen) = (model, vocab, labels, maxLen);
         Metadata = metadata ?? new Dictionary<string, string>();
     }
@@ -54,26 +56,57 @@ public sealed class Classifier
 
     internal static int[] Cut(int[] ids, int? maxLen) => maxLen is int m && ids.Length > m ? ids[..m] : ids;
 
-    /// <summary>P(positive) for each encoded text. Batching is by length; each text's result is the same alone or in any batch.</summary>
+    /// <summary>
+    /// P(positive) for each encoded text, for a classifier of two classes (InvalidOperationException for more: see
+    /// <see cref="ClassProbabilities"/>). Batching is by length; each text's result is the same alone or in any batch.
+    /// </summary>
     public float[] Probabilities(IReadOnlyList<int[]> sequences, Action<int>? textsDone = null)
     {
+        if (Labels.Count != 2)
+            throw new InvalidOperationException($"a classifier of {Labels.Count} classes has no one probability per text; use ClassProbabilities");
         var result = new float[sequences.Count];
+        Run(sequences, (i, p) => result[i] = p[0], textsDone);
+        return result;
+    }
+
+    /// <summary>
+    /// Every class's probability for each encoded text, result[i][c] for class c (<see cref="LabelMap.Names"/>[c]); for
+    /// two classes [1 − P(positive), P(positive)]. Each text's result is the same alone or in any batch.
+    /// </summary>
+    public float[][] ClassProbabilities(IReadOnlyList<int[]> sequences, Action<int>? textsDone = null)
+    {
+        var result = new float[sequences.Count][];
+        Run(sequences, (i, p) => result[i] = p.Length == 1 ? [1 - p[0], p[0]] : p.ToArray(), textsDone);
+        return result;
+    }
+
+    /// <summary>
+    /// The predicted class of each row of <see cref="ClassProbabilities"/>: of two classes the positive one from
+    /// P(positive) = 0.5 up (the seed's rule); of more, the most likely (the first on a tie).
+    /// </summary>
+    public static int[] Predicted(IReadOnlyList<float[]> probabilities) =>
+        probabilities.Select(p => p.Length == 2 ? (p[1] >= 0.5f ? 1 : 0) : System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p)).ToArray();
+
+    delegate void RowSink(int item, ReadOnlySpan<float> probabilities);
+
+    /// <summary>The network over <paramref name="sequences"/> in batches of similar length; each text's output row goes to <paramref name="sink"/>.</summary>
+    void Run(IReadOnlyList<int[]> sequences, RowSink sink, Action<int>? textsDone)
+    {
         var batch = new Batch();
-        int done = 0;
+        int done = 0, width = Model.Config.Outputs;
         Model.Eval();
         foreach (var which in BatchPlan.ByLength(sequences, InferenceBatch, InferenceTokens))
         {
             batch.Fill(sequences, default, which);
             var p = Model.Predict(batch);
             var items = batch.Items;
-            for (int j = 0; j < items.Length; j++) result[items[j]] = p[j];
+            for (int j = 0; j < items.Length; j++) sink(items[j], p.Slice(j * width, width));
             done += which.Length;
             textsDone?.Invoke(done);
         }
-        return result;
     }
 
-    /// <summary>P(positive) of one raw text.</summary>
+    /// <summary>P(positive) of one raw text (two classes).</summary>
     public float Probability(string text) => Probabilities([Encode(text)])[0];
 
     /// <summary>Writes the model and its metadata atomically; <paramref name="extra"/> adds keys (training, history).</summary>
@@ -117,8 +150,9 @@ public sealed class Classifier
             catch (InvalidDataException e) when (e.InnerException is JsonException j) { throw new InvalidDataException(ErrorText.Metadata("config", j), e); }
             vocab = new ClassifierVocabulary(Strings("vocab", vocabJson));
             var names = Strings("labels", labelsJson);
-            if (names.Length != 2) throw new InvalidDataException($"'labels' should be a list of two names, not {names.Length}");
-            labels = new LabelMap(names[0], names[1]);
+            if (names.Length != config.Classes)
+                throw new InvalidDataException($"'labels' should be a list of {config.Classes} names (the config's classes), not {names.Length}");
+            labels = new LabelMap(names);
             maxLen = ParseMaxLen(m);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)

@@ -6,7 +6,10 @@ using Recur.IO;
 
 namespace Recur.Classification;
 
-/// <summary>The network: Embedding(V, Embed) → RNN → Linear(features, Fc) → ReLU → Linear(Fc, 1) → sigmoid.</summary>
+/// <summary>
+/// The network: Embedding(V, Embed) → RNN → Linear(features, Fc) → ReLU → Linear(Fc, outputs): one output
+/// and a sigmoid for two classes (the seed), one per class and a softmax for more.
+/// </summary>
 public sealed record ClassifierConfig
 {
     /// <summary>Recurrent cell: "lstm" (the seed), "gru" or "rnn" (tanh).</summary>
@@ -23,11 +26,18 @@ public sealed record ClassifierConfig
     public int Fc { get; init; } = 32;
     /// <summary>Dropout on the recurrent features fed to fc1 and between recurrent layers (seed: 0).</summary>
     public float Dropout { get; init; }
+    /// <summary>K, the number of classes (seed: 2); training sets it from the data's labels.</summary>
+    public int Classes { get; init; } = 2;
+
+    /// <summary>The most classes a classifier may have: more is almost surely a text column read as labels.</summary>
+    public const int MaxClasses = 1000;
 
     /// <summary>2 when bidirectional, else 1.</summary>
     [JsonIgnore] public int Directions => Bidirectional ? 2 : 1;
     /// <summary>Width of what fc1 reads: the last layer's final state, both directions side by side.</summary>
     [JsonIgnore] public int Features => Directions * Hidden;
+    /// <summary>Width of fc2: 1 for two classes (a logit of the positive class), else K (a logit per class).</summary>
+    [JsonIgnore] public int Outputs => Classes == 2 ? 1 : Classes;
 
     /// <summary>Throws ArgumentException naming the first bad value, or the option to lower when a tensor would be too large for one array.</summary>
     public ClassifierConfig Validate()
@@ -38,6 +48,7 @@ public sealed record ClassifierConfig
         if (Layers < 1) throw new ArgumentException($"--layers must be at least 1 (got {Layers})");
         if (Fc < 1) throw new ArgumentException($"--fc must be at least 1 (got {Fc})");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1) (got {Dropout})");
+        if (Classes is < 2 or > MaxClasses) throw new ArgumentException($"a classifier has 2 to {MaxClasses} classes (got {Classes})");
         ModelSize.CheckParameters(this);
         return this;
     }

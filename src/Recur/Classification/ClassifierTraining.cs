@@ -1,4 +1,5 @@
-// Training a text classifier as seed 002 does: shuffled batches of 32, σ + BCE, Adam 0.003, ten epochs;
+// Training a text classifier as seed 002 does: shuffled batches of 32, σ + BCE (softmax + cross-entropy for
+// more than two classes), Adam 0.003, ten epochs;
 // plus an optional validation split (held out from the training texts before the vocabulary is built)
 // whose best epoch is the one kept, bucketing, max-len and gradient clipping.
 // Every random draw comes from the seed: one generator each for the split, the weights and the batch
@@ -41,13 +42,13 @@ public sealed class ClassifierTraining
     public int BestEpoch { get; private set; }
 
     /// <summary>
-    /// The mean training loss (BCE, nats per text) above which an epoch counts as diverged: 3·ln 2. Always
-    /// answering p = 0.5 scores ln 2 ≈ 0.693, and a constant guess at the class balance no more; a mean
-    /// three times that means confident wrong answers on most texts, i.e. weights blown up by too high a
-    /// learning rate (as the language-model trainer stops above 3·ln V). A whole epoch's mean, not one
-    /// batch's: one small batch of hard texts can pass the limit in healthy training.
+    /// The mean training loss (BCE or cross-entropy, nats per text) above which an epoch counts as diverged:
+    /// 3·ln K for K classes (3·ln 2 for two). Always answering 1/K for each class scores ln K, and a constant
+    /// guess at the class balance no more; a mean three times that means confident wrong answers on most texts,
+    /// i.e. weights blown up by too high a learning rate (as the language-model trainer stops above 3·ln V).
+    /// A whole epoch's mean, not one batch's: one small batch of hard texts can pass the limit in healthy training.
     /// </summary>
-    public static readonly double DivergenceLimit = 3 * Math.Log(2);
+    public double DivergenceLimit => 3 * Math.Log(Classifier.Labels.Count);
 
     string DivergedAdvice => $"lower --lr (now {Config.LearningRate:G4}) or set --clip";
 
@@ -56,6 +57,8 @@ public sealed class ClassifierTraining
     readonly ParameterSet parameters;
     readonly Adam adam;
     readonly BCEWithLogitsLoss loss = new();
+    readonly CrossEntropyLoss crossEntropy = new();
+    int[] classes = [], predicted = [];
     readonly Rng shuffleRng;
     readonly Batch batch = new();
     readonly List<ClassifierEpochReport> history = [];
@@ -78,7 +81,8 @@ public sealed class ClassifierTraining
 
     /// <summary>
     /// Splits off the validation texts, tokenizes, builds the vocabulary and label map from the training
-    /// texts, and builds the model. <paramref name="positive"/> chooses the positive label; <paramref name="source"/>
+    /// texts, and builds the model, with one class per label of the data (<paramref name="model"/>'s
+    /// <see cref="ClassifierConfig.Classes"/> is not read). <paramref name="positive"/> chooses the positive label of two; <paramref name="source"/>
     /// (the data's path) names the data in errors. A model or batch too large for one array is an
     /// ArgumentException naming the option, raised before the model is built.
     /// </summary>
@@ -88,6 +92,7 @@ public sealed class ClassifierTraining
         config.Validate();
         model.Validate();
         var labels = LabelMap.FromData(items, positive, source);
+        model = model with { Classes = labels.Count };
         var master = new Rng(config.Seed);
         Rng splitRng = master.Fork(), initRng = master.Fork(), shuffleRng = master.Fork();
 
@@ -153,12 +158,13 @@ public sealed class ClassifierTraining
         double meanLoss = lossSum / seen;
         if (!(meanLoss <= DivergenceLimit))
             throw new TrainingDivergedException($"training diverged in epoch {epoch}: its mean loss {meanLoss:G4} is over {DivergenceLimit:F2}, " +
-                $"three times a coin toss's ln 2 = {Math.Log(2):F3}; {DivergedAdvice}");
+                $"three times {(Classifier.Labels.Count == 2 ? "a coin toss's ln 2" : $"an even guess's ln {Classifier.Labels.Count}")} = " +
+                $"{Math.Log(Classifier.Labels.Count):F3}; {DivergedAdvice}");
 
         double? valAccuracy = null;
         var valClock = Stopwatch.StartNew();
         if (valSeqs.Length > 0)
-            valAccuracy = BinaryMetrics.Compute(Classifier.Probabilities(valSeqs), valTargets).Accuracy;
+            valAccuracy = ClassMetrics.Compute(Classifier.Predicted(Classifier.ClassProbabilities(valSeqs)), valTargets, Classifier.Labels.Count).Accuracy;
         double valSeconds = valClock.Elapsed.TotalSeconds;
 
         // The best epoch: highest validation accuracy (the earlier on a tie); without validation, the last.
@@ -192,12 +198,25 @@ public sealed class ClassifierTraining
         int n = batch.Size, correct = 0;
         adam.ZeroGrad();
         var z = model.Forward(batch);
-        var t = Nn.Workspace.Ensure(ref targets, n, 1);
-        batch.Targets.CopyTo(t.Span);
-        var dz = Nn.Workspace.Ensure(ref dLogits, n, 1);
-        float batchLoss = loss.Forward(z, t, dz);
-        for (int i = 0; i < n; i++)
-            if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
+        int k = model.Config.Outputs;
+        var dz = Nn.Workspace.Ensure(ref dLogits, n, k);
+        float batchLoss;
+        if (k == 1)
+        {
+            var t = Nn.Workspace.Ensure(ref targets, n, 1);
+            batch.Targets.CopyTo(t.Span);
+            batchLoss = loss.Forward(z, t, dz);
+            for (int i = 0; i < n; i++)
+                if ((TextClassifier.Sigmoid(z.Span[i]) >= 0.5f) == (t.Span[i] >= 0.5f)) correct++;
+        }
+        else
+        {
+            if (classes.Length < n) (classes, predicted) = (new int[n], new int[n]);
+            for (int i = 0; i < n; i++) classes[i] = (int)batch.Targets[i];
+            batchLoss = crossEntropy.Forward(z, classes.AsSpan(0, n), dz, predicted.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+                if (predicted[i] == classes[i]) correct++;
+        }
         model.Backward(dz);
         float norm = Config.Clip is double clip ? GradClip.ClipByGlobalNorm(parameters, clip) : 0f;
         adam.Step();

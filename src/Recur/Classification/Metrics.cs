@@ -1,4 +1,4 @@
-// Binary classification metrics from probabilities and 0/1 targets. A text is predicted positive when
+// Classification metrics. Binary ones from probabilities and 0/1 targets. A text is predicted positive when
 // p >= threshold (0.5, as the seed's `pred >= 0.5`). Precision, recall and F1 are of the positive
 // class; a ratio whose denominator is 0 is reported as 0 (scikit-learn's zero_division=0).
 // ROC AUC is the probability that a random positive scores above a random negative, ties counting one
@@ -60,5 +60,64 @@ public sealed record BinaryMetrics(int TruePositives, int FalsePositives, int Tr
         if (positives == 0 || negatives == 0) return double.NaN;
         // U = rankSum - P(P+1)/2 counts (positive, negative) pairs ordered correctly, ties as 1/2.
         return (rankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+    }
+}
+
+/// <summary>
+/// Accuracy, per-class precision, recall and F1, their macro mean, and the confusion matrix of predictions
+/// among K classes. Per-class ratios follow scikit-learn (zero_division=0); the macro F1 averages the classes
+/// that occur among the targets or the predictions, as scikit-learn's f1_score(average="macro") does.
+/// </summary>
+public sealed class ClassMetrics
+{
+    /// <summary>K.</summary>
+    public int Classes { get; }
+    /// <summary>Confusion[a][p]: texts of class a predicted as class p (rows actual, columns predicted).</summary>
+    public IReadOnlyList<int[]> Confusion { get; }
+    /// <summary>Texts counted.</summary>
+    public int Count { get; }
+    /// <summary>Texts predicted right / Count; 0 with no texts.</summary>
+    public double Accuracy { get; }
+    /// <summary>The mean F1 over the classes that occur among the targets or the predictions.</summary>
+    public double MacroF1 { get; }
+
+    ClassMetrics(int[][] confusion)
+    {
+        Classes = confusion.Length;
+        Confusion = confusion;
+        Count = confusion.Sum(row => row.Sum());
+        Accuracy = Ratio(Enumerable.Range(0, Classes).Sum(c => confusion[c][c]), Count);
+        var present = Enumerable.Range(0, Classes).Where(c => Support(c) > 0 || PredictedCount(c) > 0).ToList();
+        MacroF1 = present.Count == 0 ? 0 : present.Average(F1);
+    }
+
+    /// <summary>Texts of class <paramref name="c"/>.</summary>
+    public int Support(int c) => Confusion[c].Sum();
+    /// <summary>Texts predicted as class <paramref name="c"/>.</summary>
+    public int PredictedCount(int c) => Confusion.Sum(row => row[c]);
+    /// <summary>Of the texts predicted as <paramref name="c"/>, the share that are; 0 with none predicted.</summary>
+    public double Precision(int c) => Ratio(Confusion[c][c], PredictedCount(c));
+    /// <summary>Of the texts of class <paramref name="c"/>, the share found; 0 with none.</summary>
+    public double Recall(int c) => Ratio(Confusion[c][c], Support(c));
+    /// <summary>2·TP / (2·TP + FP + FN) of class <paramref name="c"/>; 0 when it is neither predicted nor true.</summary>
+    public double F1(int c) => Ratio(2.0 * Confusion[c][c], Support(c) + PredictedCount(c));
+
+    static double Ratio(double a, double b) => b == 0 ? 0 : a / b;
+
+    /// <summary>Metrics of the predicted classes against <paramref name="targets"/> (class indices, as LabelMap.Targets gives them).</summary>
+    public static ClassMetrics Compute(ReadOnlySpan<int> predicted, ReadOnlySpan<float> targets, int classes)
+    {
+        if (predicted.Length != targets.Length) throw new ArgumentException($"{predicted.Length} predictions for {targets.Length} targets");
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), $"metrics need 2 classes or more, not {classes}");
+        var confusion = new int[classes][];
+        for (int c = 0; c < classes; c++) confusion[c] = new int[classes];
+        for (int i = 0; i < predicted.Length; i++)
+        {
+            int a = (int)targets[i], p = predicted[i];
+            if ((uint)a >= (uint)classes || (uint)p >= (uint)classes || a != targets[i])
+                throw new ArgumentOutOfRangeException(nameof(targets), $"text {i}: class {targets[i]} or prediction {p} is not one of 0..{classes - 1}");
+            confusion[a][p]++;
+        }
+        return new ClassMetrics(confusion);
     }
 }

@@ -3,7 +3,8 @@
 // instead of the engine's "shape (...) has more than 2147483647 elements" halfway through building the
 // model or an epoch. Shapes (PyTorch's), with G = gates·H (LSTM 4H, GRU 3H, RNN H), dirs = 1 or 2:
 //   embedding.weight (V, E); rnn.weight_ih_l0 (G, E), weight_ih_lk (G, dirs·H), weight_hh (G, H),
-//   two biases (G) per layer and direction; fc1 (Fc, dirs·H) + (Fc); fc2 (1, Fc) + (1).
+//   two biases (G) per layer and direction; fc1 (Fc, dirs·H) + (Fc); fc2 (outputs, Fc) + (outputs),
+// outputs = 1 for two classes, else K.
 // Every parameter also lives in one arena (ParameterSet), so their total must fit one array too.
 // A batch's buffers are (P, ·) for P packed tokens (padded: T·N), widest G per token.
 namespace Recur.Classification;
@@ -26,13 +27,14 @@ static class ModelSize
         Fit($"rnn.weight_ih_l0 ({c.Cell})", g, c.Embed, Pair(embed, c.Embed, hidden, c.Hidden), "lower --embed or --hidden");
         if (c.Layers > 1) Fit($"rnn.weight_ih_l1 ({c.Cell}, {(c.Bidirectional ? "bidirectional" : "one direction")})", g, dirsH, hidden, "lower --hidden");
         Fit("fc1.weight", c.Fc, dirsH, Pair(fc, c.Fc, hidden, c.Hidden), "lower --fc or --hidden");
+        if (c.Outputs > 1) Fit("fc2.weight", c.Outputs, c.Fc, $"{fc} (for {c.Classes} classes)", "lower --fc");
         Fit("embedding.weight", vocabSize, c.Embed, vocabSize > 2 ? $"{embed} (for a vocabulary of {vocabSize:N0})" : embed,
             vocabSize > 2 ? "lower --embed, or keep fewer words with --max-vocab or --min-freq" : "lower --embed");
 
         // In double: with every size near int.MaxValue the sum passes long's range.
         double perLayer0 = (double)g * (c.Embed + h) + 2.0 * g, perLayerK = (double)g * (dirsH + h) + 2.0 * g;
         double total = (double)vocabSize * c.Embed + c.Directions * (perLayer0 + (c.Layers - 1) * perLayerK)
-            + (double)c.Fc * dirsH + c.Fc + c.Fc + 1;
+            + (double)c.Fc * dirsH + c.Fc + (double)c.Outputs * (c.Fc + 1);
         if (total > Max)
             throw new ArgumentException($"--layers {c.Layers} with {hidden} is too large: the model would have {total:N0} parameters " +
                 $"({(c.Layers > 1 ? $"{c.Layers:N0} layers of " : "")}{Gates(c.Cell)}·hidden·(input + hidden) weights{(c.Bidirectional ? " in both directions" : "")}), " +

@@ -2,20 +2,21 @@
 //   embedding  Embedding(V, E, padding_idx=0)        token ids → x, packed (P, E) or padded (T, N, E)
 //   rnn        LSTM/GRU/RNN(E, H, layers, bidir.)     packed by length; features f = final hidden state
 //   fc1        Linear(dirs·H, Fc) → ReLU
-//   fc2        Linear(Fc, 1) → logit z (N, 1);       probability = σ(z)
+//   fc2        Linear(Fc, 1) → logit z (N, 1);       probability = σ(z)     (two classes, the seed)
+//              Linear(Fc, K) → logits z (N, K);      probabilities = softmax(z)   (K > 2 classes)
 // Features: the seed reads hidden[-1], the last layer's final state, which is all of it for the seed
 // model and its stacked variant. For a bidirectional model hidden[-1] would be the reverse direction
 // alone; here fc1 reads both directions of the last layer side by side, [h_fwd, h_rev] (2H), so the
 // forward reading is not thrown away. Dropout (when set) acts on f and between recurrent layers.
 // Training uses σ + BCE as one stable BCEWithLogits on z: the same loss and gradient as the seed's
-// Sigmoid + BCELoss, without its log(0) clamp.
+// Sigmoid + BCELoss, without its log(0) clamp; with K > 2 classes, softmax + cross-entropy on z.
 // The recurrent layer runs as PackedRecurrent (real tokens only; see there) unless the engine's padded
 // path (its Recurrent layers over the padded batch) is asked for.
 using Recur.Nn;
 
 namespace Recur.Classification;
 
-/// <summary>Embedding → recurrent layer → Linear → ReLU → Linear → sigmoid: a binary text classifier.</summary>
+/// <summary>Embedding → recurrent layer → Linear → ReLU → Linear → sigmoid (two classes) or softmax (more): a text classifier.</summary>
 public sealed class TextClassifier : Module
 {
     /// <summary>The sizes and cell (validated).</summary>
@@ -30,7 +31,7 @@ public sealed class TextClassifier : Module
     public bool Packed => packedRnn != null;
     /// <summary>"fc1", (Fc, dirs·H): the features to the hidden layer before the ReLU.</summary>
     public Linear Fc1 { get; }
-    /// <summary>"fc2", (1, Fc): to the logit z, with P(positive) = σ(z).</summary>
+    /// <summary>"fc2", (1, Fc): to the logit z, with P(positive) = σ(z); with K &gt; 2 classes (K, Fc), a logit per class.</summary>
     public Linear Fc2 { get; }
 
     readonly PackedRecurrent? packedRnn;
@@ -41,7 +42,7 @@ public sealed class TextClassifier : Module
     Tensor? lastFeatures;     // (N, dirs·H) what fc1 read, from either path
     RecurrentState? dFinal;   // (L·dirs, N, H) gradient reaching the final state: features' rows, else 0
     float[] zeros = [];       // pinned zeros viewed as dOutput (T, N, dirs·H): only the final state has a loss
-    Tensor? probabilities;    // (N)
+    Tensor? probabilities;    // (N, 1) or (N, K)
     int steps;                // T of the last Forward
 
     /// <param name="config">Sizes and cell; validated.</param>
@@ -65,11 +66,11 @@ public sealed class TextClassifier : Module
                 _ => new Rnn(config.Embed, config.Hidden, rng, config.Layers, config.Bidirectional, between),
             });
         Fc1 = AddChild("fc1", new Linear(config.Features, config.Fc, rng));
-        Fc2 = AddChild("fc2", new Linear(config.Fc, 1, rng));
+        Fc2 = AddChild("fc2", new Linear(config.Fc, config.Outputs, rng));
         dropout = new Dropout(config.Dropout, rng.Fork());
     }
 
-    /// <summary>Logits z (N, 1) of a batch, owned by the model until the next call.</summary>
+    /// <summary>Logits z (N, 1), or (N, K) with K &gt; 2 classes, of a batch, owned by the model until the next call.</summary>
     public Tensor Forward(Batch batch)
     {
         int T = batch.Steps, N = batch.Size, H = Config.Hidden, dirs = Config.Directions, L = Config.Layers;
@@ -94,20 +95,36 @@ public sealed class TextClassifier : Module
         return Fc2.Forward(relu.Forward(a));
     }
 
-    /// <summary>σ(z) (N) of a batch, in evaluation mode; owned by the model until the next call.</summary>
+    /// <summary>
+    /// Probabilities of a batch, in evaluation mode; owned by the model until the next call: σ(z), P(positive), one per
+    /// text (N) for two classes; softmax(z) row by row (N·K, text i's at [i·K, (i+1)·K)) for more.
+    /// </summary>
     public ReadOnlySpan<float> Predict(Batch batch)
     {
         if (Training) Eval();
         var z = Forward(batch).Span;
-        var p = Workspace.Ensure(ref probabilities, batch.Size).Span;
-        for (int i = 0; i < p.Length; i++) p[i] = Sigmoid(z[i]);
+        int k = Config.Outputs;
+        var p = Workspace.Ensure(ref probabilities, batch.Size, k).Span;
+        if (k == 1)
+            for (int i = 0; i < p.Length; i++) p[i] = Sigmoid(z[i]);
+        else
+            for (int i = 0; i < batch.Size; i++) Softmax(z.Slice(i * k, k), p.Slice(i * k, k));
         return p;
     }
 
     /// <summary>σ(z) in double then rounded, the same for every batch layout.</summary>
     public static float Sigmoid(float z) => (float)(1 / (1 + Math.Exp(-(double)z)));
 
-    /// <summary>Backward from dz (N, 1): accumulates every parameter's gradient.</summary>
+    /// <summary>softmax(z) of one text's logits, in double then rounded, the same for every batch layout.</summary>
+    public static void Softmax(ReadOnlySpan<float> z, Span<float> p)
+    {
+        double max = double.NegativeInfinity, sum = 0;
+        foreach (float v in z) max = Math.Max(max, v);
+        for (int c = 0; c < z.Length; c++) sum += Math.Exp(z[c] - max);
+        for (int c = 0; c < z.Length; c++) p[c] = (float)(Math.Exp(z[c] - max) / sum);
+    }
+
+    /// <summary>Backward from dz (N, 1) or (N, K): accumulates every parameter's gradient.</summary>
     public void Backward(Tensor dLogits)
     {
         var f = lastFeatures ?? throw new InvalidOperationException("Backward before Forward");

@@ -104,7 +104,7 @@ public class BadInputTests
         var items = new[] { review + "1", review + "2", review + "3" }.Select((l, i) => new LabeledText(l, "x", $"d.csv line {i + 2}")).ToList();
         string m = Error(() => LabelMap.FromData(items));
         Assert.True(m.Length < 500, m);
-        Assert.Contains($"a third label '{review[..40]}...' ({review.Length + 1} chars)", m);
+        Assert.Contains($"d.csv line 2: label '{review[..40]}...' ({review.Length + 1} chars) is on this text only", m);
         Assert.Contains("--label-column", m);
         var map = new LabelMap("0", "1");
         m = Error(() => map.Targets([new LabeledText(review, "x", "d.csv line 2")]));
@@ -124,7 +124,7 @@ public class BadInputTests
     public void NoDataIsNamedAsNone()
     {
         // It read "every text has label ''".
-        Assert.Equal("data/none.csv: no texts; a classifier needs labelled texts of two classes", Error(() => LabelMap.FromData([], source: "data/none.csv")));
+        Assert.Equal("data/none.csv: no texts; a classifier needs labelled texts of two classes or more", Error(() => LabelMap.FromData([], source: "data/none.csv")));
         string m = Error(() => ClassifierTraining.Prepare([], new ClassifierConfig(), new ClassifierTrainConfig()));
         Assert.StartsWith("the data: no texts", m);
     }
@@ -198,6 +198,6 @@ public class BadInputTests
         Assert.Contains("training diverged in epoch 1", m);
         Assert.Contains("--lr", m);
         Assert.Empty(training.History);
-        Assert.Equal(3 * Math.Log(2), ClassifierTraining.DivergenceLimit, 12);
+        Assert.Equal(3 * Math.Log(2), training.DivergenceLimit, 12);
     }
 }

@@ -3,7 +3,7 @@
 // the last step must agree. The steps are ClassifierTraining.Step, the one RunEpoch takes (only the batch
 // plan, random there, is given here), on the packed path and on the engine's padded one. A case with a
 // clip (classify train --clip) also checks each step's gradient norm before clipping, and that the clip
-// scaled most of the steps down.
+// scaled most of the steps down. The cases of more than two classes train fc2's logits with softmax cross-entropy.
 using Recur.Classification;
 using Recur.IO;
 using Recur.Tests.Support;
@@ -69,13 +69,13 @@ public class ClassifierTrainingReferenceTests(ITestOutputHelper output)
         var model = new ClassifierConfig
         {
             Cell = r.Str("cell"), Embed = r.Int("embed"), Hidden = r.Int("hidden"), Layers = r.Int("layers"),
-            Bidirectional = r.Bool("bidirectional"), Fc = r.Int("fc"),
+            Bidirectional = r.Bool("bidirectional"), Fc = r.Int("fc"), Classes = r.HasKey("classes") ? r.Int("classes") : 2,
         };
         int vocabSize = r.Int("vocab");
         var net = new TextClassifier(model, vocabSize, new Rng(0), padded);
         net.LoadStateDict(WithPrefix(r, "init."));
         var vocab = new ClassifierVocabulary([ClassifierVocabulary.Pad, ClassifierVocabulary.Unk, .. Enumerable.Range(2, vocabSize - 2).Select(i => $"w{i}")]);
-        var classifier = new Classifier(net, vocab, new LabelMap("neg", "pos"), maxLen: null);
+        var classifier = new Classifier(net, vocab, new LabelMap(Enumerable.Range(0, model.Classes).Select(c => $"c{c}").ToArray()), maxLen: null);
 
         var tokens = r.GetInts("tokens");           // (S, Lmax) padded with 0
         var lengths = r.GetInts("lengths");         // (S)

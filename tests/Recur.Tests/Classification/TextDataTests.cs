@@ -171,10 +171,43 @@ public class LabelMapTests
     }
 
     [Fact]
-    public void AThirdLabelNamesItsLine()
+    public void MoreLabelsMakeMoreClassesInOneOrder()
     {
-        var m = Assert.Throws<InvalidDataException>(() => LabelMap.FromData(Items("0", "1", "1", "3"))).Message;
-        Assert.Contains("d.csv line 5: a third label '3'", m);
+        // Integers by value (1..5 stars → 0..4), anything else ordinally ignoring case, for the whole set at once.
+        var stars = LabelMap.FromData(Items("5", "10", "2", "10", "5", "2"));
+        Assert.Equal(["2", "5", "10"], stars.Names);
+        Assert.Equal(3, stars.Count);
+        Assert.Equal([1f, 2f, 0f], stars.Targets(Items("5", "10", "2")));
+        Assert.Equal(["10", "2", "Sport", "tech"], LabelMap.FromData(Items("tech", "2", "Sport", "10", "tech", "2", "Sport", "10")).Names);
+        Assert.Equal("'2' → 0, '5' → 1, '10' → 2 (3 classes)", stars.ToString());
+        Assert.Throws<InvalidOperationException>(() => stars.Positive);
+        Assert.Throws<InvalidOperationException>(() => stars.Of(0.7));
+    }
+
+    [Fact]
+    public void WithMoreThanTwoClassesALabelOnOneTextNamesItsLine()
+    {
+        // The mark of a text column read as labels; two classes keep the seed's rule (one text each is a data set).
+        var m = Assert.Throws<InvalidDataException>(() => LabelMap.FromData(Items("0", "1", "1", "3", "0"))).Message;
+        Assert.StartsWith("d.csv line 5: label '3' is on this text only, and each of the 3 classes needs two texts or more", m);
+        Assert.Contains("--label-column", m);
+        Assert.Equal(["0", "1"], LabelMap.FromData(Items("0", "1")).Names);
+    }
+
+    [Fact]
+    public void AThousandAndFirstLabelNamesItsLine()
+    {
+        var labels = Enumerable.Range(0, ClassifierConfig.MaxClasses + 1).Select(i => $"c{i}").ToArray();
+        var m = Assert.Throws<InvalidDataException>(() => LabelMap.FromData(Items(labels))).Message;
+        Assert.StartsWith($"d.csv line {labels.Length + 1}: label 'c1000' makes 1,001 different labels, and a classifier has at most 1,000 classes", m);
+        Assert.Equal(1000, LabelMap.FromData(Items([.. labels[..1000], .. labels[..1000]])).Count);
+    }
+
+    [Fact]
+    public void ThePositiveLabelIsOneOfTwo()
+    {
+        var m = Assert.Throws<InvalidDataException>(() => LabelMap.FromData(Items("a", "b", "c", "a", "b", "c"), positive: "b")).Message;
+        Assert.Equal("--positive chooses the positive class of two, but the data has 3 labels ('a', 'b', 'c'); leave --positive out", m);
     }
 
     [Fact]

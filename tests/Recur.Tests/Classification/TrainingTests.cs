@@ -168,7 +168,7 @@ public class TrainingTests
     {
         using var dir = new TempDir();
         string path = SavedWithMetadata(dir, "bad.safetensors", saved => new Dictionary<string, string>(saved) { ["labels"] = labels });
-        string message = $"{path}: damaged classifier metadata: the two classes need labels that are not empty";
+        string message = $"{path}: damaged classifier metadata: the classes need labels that are not empty";
         Assert.Equal(message, Assert.Throws<InvalidDataException>(() => Classifier.Load(path)).Message);
         var r = Recur.Tests.Cli.RecurProcess.Run("classify", "predict", path, "a fine film", "--json");
         r.AssertCleanError($"recur: error: {message}");
