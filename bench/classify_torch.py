@@ -53,9 +53,9 @@ def tokenizer(text):
     return text.split()
 
 
-def read(path, limit=None):
+def read(path, limit=None, label='label'):
     with open(path, encoding='utf-8', newline='') as f:
-        rows = [(row['label'], row['text']) for row in csv.DictReader(f)]
+        rows = [(row[label], row['text']) for row in csv.DictReader(f)]
     if limit:
         # An even spread of both classes (the files hold all negatives, then all positives).
         step = max(1, len(rows) // limit)
@@ -119,7 +119,7 @@ def evaluate_recur_model(args):
     print(f'loaded {path} into the PyTorch module: {sum(p.numel() for p in model.parameters())} parameters, '
           f'vocabulary {len(vocab)}, labels {labels}', flush=True)
     if args.test:
-        test = read(args.test)
+        test = read(args.test, label=args.label_column)
         unknown = sorted({label for label, _ in test} - set(labels))
         if unknown:  # as recur classify eval: a label the model lacks would be scored as the negative class
             sys.exit(f'{args.test}: labels {unknown} are not the model\'s {labels}')
@@ -132,6 +132,7 @@ def main():
     ap.add_argument('train', nargs='?', help='training CSV (label,rating,id,text)')
     ap.add_argument('--load', help="a Recur classifier file (or run directory) to evaluate in PyTorch instead of training")
     ap.add_argument('--test', help='test CSV: report accuracy after the last epoch')
+    ap.add_argument('--label-column', default='label', help="with --load: the test CSV's label column (rating: IMDb's stars)")
     ap.add_argument('--epochs', type=int, default=1)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--layers', type=int, default=1)

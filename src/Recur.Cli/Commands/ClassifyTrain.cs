@@ -127,7 +127,7 @@ static class ClassifyTrain
                 reporter.Line($"split    {training.TrainCount:N0} training, {training.ValCount:N0} validation; {training.TrainTokens:N0} training tokens " +
                     $"(mean {(double)training.TrainTokens / training.TrainCount:F1} per text)");
                 reporter.Line($"vocab    {classifier.Vocab.Count:N0} ids (<pad> = 0, <unk> = 1, {classifier.Vocab.Count - 2:N0} words)");
-                reporter.Line($"model    {modelConfig.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
+                reporter.Line($"model    {classifier.Model.Config.ToJson()}, {classifier.Model.ParameterCount():N0} parameters");
                 reporter.Line($"training {trainConfig.ToJson()}, {Workers.Count} thread{(Workers.Count == 1 ? "" : "s")}");
 
                 foreach (var _ in Enumerable.Range(0, trainConfig.Epochs))

@@ -133,6 +133,7 @@ public class MultiClassTests
             "--lr", "0.02", "--batch-size", "16", "--seed", "3");
         Assert.True(t.Code == 0, t.Err);
         Assert.Contains("labels   'food' → 0, 'sport' → 1, 'tech' → 2 (3 classes)", t.Out);
+        Assert.Contains("\"classes\":3}, ", t.Out);   // the model line shows the network built, not the options' default
 
         var ev = Recur("classify", "eval", run, test);
         Assert.True(ev.Code == 0, ev.Err);
