@@ -1,5 +1,6 @@
 // Reduce.AddColumnSums splits large operands by columns over the kernel threads: every column keeps the bits
-// of its rows added in order on one thread, and nothing outside the columns is written. The two-sink form (a
+// of its rows added in order on one thread (narrow parts in registers, wide ones row by row), and nothing
+// outside the columns is written. The two-sink form (a
 // recurrent layer's b_ih and b_hh) gives each sink the bits of its own call, whether it reads one operand or two.
 using Recur.Kernels;
 using Recur.Tests.Support;
@@ -14,6 +15,9 @@ public class ColumnSumThreadTests
     [InlineData(700, 10_000)]   // a word model's output bias: several parts on any thread count
     [InlineData(5_000, 33)]     // few columns: at most 3 groups of 16 to share
     [InlineData(9, 7)]          // too small to split
+    [InlineData(7_600, 200)]    // a classifier's gate gradients (4·50): narrow parts, summed in registers
+    [InlineData(640, 64)]       // a forecaster's (4·16)
+    [InlineData(50, 123)]       // 123 = 4·16 + 3·16 + 8 + 3: every width's loops and the one-lane tail
     public void ThreadsGiveTheBitsOfRowsAddedInOrder(int rows, int cols)
     {
         var x = new float[rows * cols];
@@ -37,6 +41,8 @@ public class ColumnSumThreadTests
     [InlineData(700, 2_048, true)]    // an LSTM layer's gate gradients: one operand, several parts
     [InlineData(700, 2_048, false)]   // a GRU's: two operands
     [InlineData(9, 7, true)]
+    [InlineData(7_600, 200, true)]    // a classifier LSTM's, in registers
+    [InlineData(50, 123, false)]
     public void TwoSinksGetTheBitsOfTheirOwnCalls(int rows, int cols, bool shared)
     {
         var rng = new Rng(9);
