@@ -83,6 +83,9 @@ check eval -- eval x64/lstm text.txt --json
 check continuation -- eval x64/words text.txt --json --continuation 5
 check classify model.safetensors -- classify train reviews.csv -o OUT --epochs 2 --json
 check classify-eval -- classify eval x64/classify reviews.csv --json
+check stars model.safetensors -- classify train reviews.csv -o OUT --label-column rating --cell gru --bidirectional \
+    --epochs 2 --json
+check stars-eval -- classify eval x64/stars reviews.csv --label-column rating --json
 check forecast model.safetensors predictions.csv -- forecast train "$data/nasdaq_19900101_20230630.csv" -o OUT \
     --epochs 4 --json
 check forecast-gru model.safetensors predictions.csv -- forecast train "$data/nasdaq_19900101_20230630.csv" \
