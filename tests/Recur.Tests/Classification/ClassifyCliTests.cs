@@ -146,12 +146,7 @@ public class ClassifyCliTests
         Assert.Contains("training: 1 epoch, batch", Recur("info", run).Out);
 
         // A folder's labels are its class folders' names, and --label-column is refused there: the error once advised it.
-        string folder = dir.File("folder");
-        foreach (var label in new[] { "neg", "neutral" })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, label));
-            File.WriteAllText(Path.Combine(folder, label, "1.txt"), "fine");
-        }
+        string folder = dir.ClassFolders("folder", "fine", "neg", "neutral");
         var f = Recur("classify", "eval", run, folder);
         AssertOneLineError(f.Code, f.Err, $"{Path.Combine(folder, "neutral", "1.txt")}: unknown label 'neutral'; the model knows 'neg' and 'pos' " +
             "(a class folder's name is its label: name the two folders 'neg' and 'pos')");

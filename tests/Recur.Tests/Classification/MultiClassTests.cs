@@ -157,12 +157,7 @@ public class MultiClassTests
         Assert.Contains("linear 3 → softmax", Recur("info", run).Out);
 
         // Class folders: a folder the model has no class for is named, with the model's labels.
-        string folder = dir.File("folder");
-        foreach (var label in new[] { "food", "music" })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, label));
-            File.WriteAllText(Path.Combine(folder, label, "1.txt"), "a new song");
-        }
+        string folder = dir.ClassFolders("folder", "a new song", "food", "music");
         var f = Recur("classify", "eval", run, folder);
         Assert.Equal((1, $"recur: error: {Path.Combine(folder, "music", "1.txt")}: unknown label 'music'; the model knows 'food', 'sport', 'tech' " +
             "(a class folder's name is its label: name the folders 'food', 'sport', 'tech')"), (f.Code, f.Err.Trim()));

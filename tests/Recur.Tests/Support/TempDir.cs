@@ -24,6 +24,18 @@ sealed class TempDir : IDisposable
         return p;
     }
 
+    /// <summary>A folder of class folders, NAME/LABEL/1.txt holding <paramref name="text"/> for each label; returns its path.</summary>
+    public string ClassFolders(string name, string text, params string[] labels)
+    {
+        string folder = File(name);
+        foreach (var label in labels)
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(folder, label));
+            System.IO.File.WriteAllText(System.IO.Path.Combine(folder, label, "1.txt"), text);
+        }
+        return folder;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
