@@ -81,20 +81,24 @@ public sealed class ClassMetrics
     /// <summary>The mean F1 over the classes that occur among the targets or the predictions.</summary>
     public double MacroF1 { get; }
 
+    readonly int[] support, predictedCount;   // the confusion matrix's row and column sums
+
     ClassMetrics(int[][] confusion)
     {
         Classes = confusion.Length;
         Confusion = confusion;
-        Count = confusion.Sum(row => row.Sum());
+        support = confusion.Select(row => row.Sum()).ToArray();
+        predictedCount = Enumerable.Range(0, Classes).Select(c => confusion.Sum(row => row[c])).ToArray();
+        Count = support.Sum();
         Accuracy = Ratio(Enumerable.Range(0, Classes).Sum(c => confusion[c][c]), Count);
-        var present = Enumerable.Range(0, Classes).Where(c => Support(c) > 0 || PredictedCount(c) > 0).ToList();
+        var present = Enumerable.Range(0, Classes).Where(c => support[c] > 0 || predictedCount[c] > 0).ToList();
         MacroF1 = present.Count == 0 ? 0 : present.Average(F1);
     }
 
     /// <summary>Texts of class <paramref name="c"/>.</summary>
-    public int Support(int c) => Confusion[c].Sum();
+    public int Support(int c) => support[c];
     /// <summary>Texts predicted as class <paramref name="c"/>.</summary>
-    public int PredictedCount(int c) => Confusion.Sum(row => row[c]);
+    public int PredictedCount(int c) => predictedCount[c];
     /// <summary>Of the texts predicted as <paramref name="c"/>, the share that are; 0 with none predicted.</summary>
     public double Precision(int c) => Ratio(Confusion[c][c], PredictedCount(c));
     /// <summary>Of the texts of class <paramref name="c"/>, the share found; 0 with none.</summary>

@@ -108,21 +108,13 @@ public sealed class TextClassifier : Module
         if (k == 1)
             for (int i = 0; i < p.Length; i++) p[i] = Sigmoid(z[i]);
         else
-            for (int i = 0; i < batch.Size; i++) Softmax(z.Slice(i * k, k), p.Slice(i * k, k));
+            Kernels.Softmax.Forward(z, p, batch.Size, k);   // row by row: a text's row is the same in any batch
         return p;
     }
 
     /// <summary>σ(z) in double then rounded, the same for every batch layout.</summary>
     public static float Sigmoid(float z) => (float)(1 / (1 + Math.Exp(-(double)z)));
 
-    /// <summary>softmax(z) of one text's logits, in double then rounded, the same for every batch layout.</summary>
-    public static void Softmax(ReadOnlySpan<float> z, Span<float> p)
-    {
-        double max = double.NegativeInfinity, sum = 0;
-        foreach (float v in z) max = Math.Max(max, v);
-        for (int c = 0; c < z.Length; c++) sum += Math.Exp(z[c] - max);
-        for (int c = 0; c < z.Length; c++) p[c] = (float)(Math.Exp(z[c] - max) / sum);
-    }
 
     /// <summary>Backward from dz (N, 1) or (N, K): accumulates every parameter's gradient.</summary>
     public void Backward(Tensor dLogits)
